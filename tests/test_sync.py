@@ -1,0 +1,50 @@
+"""The one rule of the house: code/ is exactly what the chapters in docs/ tangle to."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import tangle
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_code_is_what_the_chapters_tangle_to(capsys):
+    status = tangle.check(ROOT)
+    report = capsys.readouterr().out
+    assert status == 0, report
+
+
+@pytest.fixture
+def copy_of_book(tmp_path):
+    for part in ("docs", "code"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "entangled.toml", tmp_path)
+    return tmp_path
+
+
+def a_tangled_file(root: Path) -> Path:
+    return next(p for p in sorted((root / "code").rglob("*.py")) if "__pycache__" not in p.parts)
+
+
+def test_check_catches_a_hand_edit(copy_of_book, capsys):
+    target = a_tangled_file(copy_of_book)
+    target.write_text(target.read_text() + "x = 1  # a hand edit\n")
+    assert tangle.check(copy_of_book) == 1
+    assert "differs from its chapter" in capsys.readouterr().out
+
+
+def test_check_catches_an_orphan_and_a_missing_target(copy_of_book, capsys):
+    (copy_of_book / "code" / "stage-02" / "orphan.py").write_text("print('nobody wrote me')\n")
+    a_tangled_file(copy_of_book).unlink()
+    assert tangle.check(copy_of_book) == 1
+    out = capsys.readouterr().out
+    assert "no chapter tangles this file: code/stage-02/orphan.py" in out
+    assert "not tangled yet" in out
+
+
+def test_check_catches_a_missing_reference(copy_of_book, capsys):
+    chapter = copy_of_book / "docs" / "broken.md"
+    chapter.write_text("``` {.python file=code/stage-02/broken.py}\n<<no-such-block>>\n```\n")
+    assert tangle.check(copy_of_book) == 1
+    assert "entangled:" in capsys.readouterr().out

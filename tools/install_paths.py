@@ -1,0 +1,27 @@
+"""Make the stage folders importable in the project's virtual environment.
+
+The stage folders (code/stage-01, code/stage-02, code/stage-03) have hyphens in their names, so
+they cannot be packages. This writes one `.pth` file into the venv's site-packages that lists
+them; afterwards `import ngram`, `import value`, `import tensor` and `import neural_lm` work in
+tests, labs, the site build and `python code/stage-03/neural_lm.py` alike. It is the one place
+that knows the layout (see BOOK.md: no sys.path edits in individual files).
+"""
+
+import site
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = sorted(p for p in (ROOT / "code").glob("stage-0*") if p.is_dir())
+
+
+def main() -> None:
+    if sys.prefix == sys.base_prefix:
+        sys.exit("install_paths.py must run with the virtual environment's python")
+    target = Path(site.getsitepackages()[0]) / "neural_lm_book.pth"
+    target.write_text("".join(f"{p}\n" for p in STAGES), encoding="utf-8")
+    print(f"stage folders importable via {target.name}: {', '.join(p.name for p in STAGES)}")
+
+
+if __name__ == "__main__":
+    main()
