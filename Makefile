@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync test site serve clean
+.PHONY: help install tangle stitch check-sync test site serve clean exercise debug
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -47,6 +47,12 @@ site: $(STAMP)  ## build the site into site/ (strict)
 
 serve: $(STAMP)  ## serve the book on http://$(HOST), rebuilding (and re-tangling) on edits
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
+
+exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first): make exercise N=3
+	@$(BIN)/python code/stage-03/exercises/runner.py $(N)
+
+debug: $(STAMP)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
+	@$(BIN)/python code/stage-03/mistakes.py $(N) $(if $(KEEP),--keep)
 
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .hypothesis .entangled

@@ -1,0 +1,14 @@
+# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_06.py>>[init]
+"""Exercise 6: the cross-entropy of a uniform prediction (chapter 3.4).
+
+Starter, tangled from docs/stage-03/exercises.md. `make exercise N=6` copies it to
+exercises/ex06.py, the file you edit.
+"""
+
+import math
+
+
+def uniform_loss(V: int) -> tuple[float, float]:
+    """(nats, bits): the cross-entropy of predicting 1/V for each of V symbols."""
+    raise NotImplementedError("exercise 6: one line of algebra, two units")
+# ~/~ end
