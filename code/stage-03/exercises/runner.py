@@ -74,8 +74,10 @@ class Outcome:
 
 
 def load(path: Path, name: str) -> ModuleType:
+    """Import the file at `path` as a fresh module called `name`."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # what dataclasses and pickle look up while it runs
     spec.loader.exec_module(module)
     return module
 

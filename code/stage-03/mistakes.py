@@ -1,0 +1,378 @@
+# ~/~ begin <<docs/stage-03/mistakes.md#code/stage-03/mistakes.py>>[init]
+"""The Common Mistakes as debugging tasks: `make debug N=3` runs `python code/stage-03/mistakes.py 3`.
+
+Each mistake is an exact replacement of a few lines in one tangled module. This injects it into
+a temporary copy of code/, runs a short demo that shows the symptom and the reference tests
+that catch it. tests/test_mistakes.py checks that every mistake is caught. From the Common
+mistakes page, docs/stage-03/mistakes.md; generated: edit the chapter (or edit here and
+`make stitch`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-record>>[init]
+ROOT = Path(__file__).resolve().parents[2]          # the repository
+STAGES = ("code/stage-01", "code/stage-02", "code/stage-03")
+
+
+class MistakeError(Exception):
+    """A mistake that cannot be injected (the reference code changed), or no such mistake."""
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One classic mistake, as an exact replacement of lines in one tangled file."""
+
+    number: int
+    title: str
+    file: str                  # relative to the repository, e.g. "code/stage-03/tensor.py"
+    original: str              # the reference lines (indentation relative, see `locate`)
+    broken: str                # the same lines with the mistake
+    tests: tuple[str, ...]     # pytest arguments that must catch it (test modules, node ids)
+    demo: str                  # Python that prints the symptom
+    markers: str = "not slow"  # which of the tests to run
+
+
+MISTAKES: dict[int, Mistake] = {}
+
+
+def register(mistake: Mistake) -> None:
+    assert mistake.number not in MISTAKES, f"mistake {mistake.number} registered twice"
+    MISTAKES[mistake.number] = mistake
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-inject>>[init]
+def lines_of(snippet: str) -> list[str]:
+    return textwrap.dedent(snippet).strip("\n").split("\n")
+
+
+def locate(text: str, snippet: str) -> list[tuple[int, str]]:
+    """(line index, indentation) of every place where the snippet's lines occur, indented alike."""
+    lines, want = text.split("\n"), lines_of(snippet)
+    hits = []
+    for i in range(len(lines) - len(want) + 1):
+        indent = lines[i][: len(lines[i]) - len(want[0])]
+        if not lines[i].endswith(want[0]) or indent.strip():
+            continue
+        if all(lines[i + k] == (indent + w if w.strip() else "") for k, w in enumerate(want)):
+            hits.append((i, indent))
+    return hits
+
+
+def inject(root: Path, mistake: Mistake) -> None:
+    """Replace the mistake's original lines by its broken lines in root/mistake.file."""
+    path = root / mistake.file
+    text = path.read_text(encoding="utf-8")
+    hits = locate(text, mistake.original)
+    if len(hits) != 1:
+        raise MistakeError(
+            f"mistake {mistake.number} ({mistake.title}): its reference lines occur {len(hits)} "
+            f"times in {mistake.file}, not once. The reference code changed: update the "
+            f"mistake's `original` lines on the Common mistakes page.")
+    (i, indent), lines = hits[0], text.split("\n")
+    broken = [indent + w if w.strip() else "" for w in lines_of(mistake.broken)]
+    lines[i : i + len(lines_of(mistake.original))] = broken
+    path.write_text("\n".join(lines), encoding="utf-8")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-copy>>[init]
+def copy_code(dest: Path) -> Path:
+    """A copy of the repository's code/ (and pytest.ini) in dest; returns dest."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
+    shutil.copytree(ROOT / "code", dest / "code", ignore=ignore)
+    shutil.copy(ROOT / "pytest.ini", dest / "pytest.ini")
+    return dest
+
+
+def environment(root: Path) -> dict[str, str]:
+    """The environment in which `import tensor` (etc.) finds root's copy of the code first."""
+    paths = [str(root / stage) for stage in STAGES]
+    old = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(paths + ([old] if old else [])),
+                PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
+
+
+def imported_from(root: Path) -> dict[str, str]:
+    """{module: file it is imported from} for the book's modules, as seen from root."""
+    names = [p.stem for stage in STAGES for p in sorted((root / stage).glob("*.py"))]
+    code = f"import importlib\nfor n in {names!r}: print(n, importlib.import_module(n).__file__)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=environment(root),
+                         capture_output=True, text=True, check=True).stdout
+    return dict(line.split(" ", 1) for line in out.splitlines())
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-run>>[init]
+def run_tests(root: Path, mistake: Mistake, first_failure: bool = True):
+    """pytest on the mistake's tests in root; the CompletedProcess."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=line",
+               "-m", mistake.markers, *(["-x"] if first_failure else []), *mistake.tests]
+    return subprocess.run(command, cwd=root, env=environment(root), capture_output=True,
+                          text=True, timeout=600)
+
+
+def run_demo(root: Path, mistake: Mistake) -> str:
+    """What the mistake's demo prints when run against root's code (an exception included)."""
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(mistake.demo)], cwd=root,
+                          env=environment(root), capture_output=True, text=True, timeout=300)
+    out = proc.stdout.rstrip()
+    errors = [line for line in proc.stderr.splitlines() if line.strip()]
+    if proc.returncode != 0:
+        out += f"\n(stopped by {errors[-1].strip() if errors else 'an error'})"
+    elif any("Warning" in line for line in errors):
+        warned = [re.sub(r"^.*?/code/", "code/", e.strip()) for e in errors if "Warning" in e]
+        out += "\n" + "\n".join(warned)
+    return out.strip()
+
+
+def caught(mistake: Mistake) -> tuple[bool, str]:
+    """Inject the mistake into a fresh copy; (did a reference test fail?, pytest's output)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_code(Path(tmp))
+        inject(root, mistake)
+        proc = run_tests(root, mistake)
+    return proc.returncode == 1, proc.stdout + proc.stderr
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-show>>[init]
+def diff(mistake: Mistake) -> str:
+    """The mistake as a unified diff of its file (reference, then broken)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        before = (ROOT / mistake.file).read_text(encoding="utf-8")
+        target = Path(tmp) / "file.py"
+        target.write_text(before, encoding="utf-8")
+        inject(Path(tmp), replace(mistake, file="file.py"))
+        after = target.read_text(encoding="utf-8")
+    lines = difflib.unified_diff(before.split("\n"), after.split("\n"), n=2, lineterm="",
+                                 fromfile=f"{mistake.file} (reference)",
+                                 tofile=f"{mistake.file} (with the mistake)")
+    return "\n".join(line for line in lines if not line.lstrip("+- ").startswith("# ~/~"))
+
+
+def symptom(mistake: Mistake) -> str:
+    """The demo's output on the reference code and on a broken copy, side by side in text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_code(Path(tmp))
+        inject(root, mistake)
+        broken = run_demo(root, mistake)
+    reference = run_demo(ROOT, mistake)
+    return (f"reference code:\n{textwrap.indent(reference, '    ')}\n"
+            f"with the mistake:\n{textwrap.indent(broken, '    ')}")
+
+
+def failures(pytest_output: str) -> list[str]:
+    """The lines of pytest's output that name failing tests, and its summary line."""
+    summary = re.compile(r"^=*\s*\d+ (failed|passed|error)")
+    return [line for line in pytest_output.splitlines()
+            if line.startswith(("FAILED", "ERROR")) or summary.match(line)]
+# ~/~ end
+
+
+# ---------------------------------------------------------------------------------------------
+# the registry: one entry per mistake on the page
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[init]
+register(Mistake(
+    number=3,
+    title="A gradient overwritten instead of accumulated",
+    file="code/stage-02/value.py",
+    original="""
+        self.grad += other.data * out.grad
+        other.grad += self.data * out.grad
+    """,
+    broken="""
+        self.grad = other.data * out.grad
+        other.grad = self.data * out.grad
+    """,
+    tests=("code/stage-02/tests/test_value.py::test_a_value_used_twice_accumulates",),
+    demo="""
+        from value import Value
+        x = Value(3.0)
+        y = x * x
+        y.backward()
+        print(f"y = x * x at x = 3: backward gives dy/dx = {x.grad:g}; the slope 2x is 6")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[1]
+register(Mistake(
+    number=4,
+    title="An embedding gradient overwritten over repeated characters",
+    file="code/stage-03/tensor.py",
+    original="""
+        out[sorted_idx[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    """,
+    broken="""
+        out[idx] += rows  # looks like a scatter-add; numpy buffers it
+    """,
+    tests=("code/stage-03/tests/test_tensor.py::test_lookup_equals_one_hot_product_forward_and_backward",
+           "code/stage-03/tests/test_tensor.py::test_lookup_gradient_accumulates_over_repeated_ids"),
+    demo="""
+        import numpy as np
+        import tensor
+        W = tensor.Tensor(np.zeros((4, 2)), requires_grad=True)
+        tensor.embedding(W, np.array([[2, 2, 2, 1]])).sum().backward()
+        print("ids 2, 2, 2, 1, each with upstream gradient 1; the gradient of W:")
+        for v, row in enumerate(W.grad):
+            print(f"  row {v}: {row.tolist()}")
+        print("row 2 should be [3.0, 3.0]: id 2 was looked up three times")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[2]
+register(Mistake(
+    number=5,
+    title="A bias gradient not summed back over the batch",
+    file="code/stage-03/tensor.py",
+    original="""
+        grad = grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True)
+    """,
+    broken="""
+        grad = grad.mean(axis=tuple(range(extra)) + stretched, keepdims=True)
+    """,
+    tests=("code/stage-03/tests/test_tensor.py::test_broadcasting_gradients",
+           "code/stage-03/tests/test_tensor.py::test_unbroadcast_sums_stretched_axes_and_checks_the_shape"),
+    demo="""
+        import numpy as np
+        import tensor
+        rng = np.random.default_rng(0)
+        layer = tensor.Linear(3, 2, rng, dtype=np.float64)
+        x = tensor.Tensor(rng.normal(size=(8, 3)), dtype=np.float64)
+        layer(x).sum().backward()
+        print("L = sum of (x W + b) over a batch of 8 rows")
+        print(f"  dL/db from backward: {layer.bias.grad.tolist()}")
+        print("  dL/db by hand:       [8.0, 8.0] (each bias entry is added to 8 outputs)")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[3]
+register(Mistake(
+    number=6,
+    title="The tanh derivative taken at the input",
+    file="code/stage-03/tensor.py",
+    original="""
+        _accumulate(a, g * (1 - t * t))
+    """,
+    broken="""
+        _accumulate(a, g * (1 - a.data * a.data))
+    """,
+    tests=("code/stage-03/tests/test_tensor.py::test_every_op_matches_finite_differences",),
+    demo="""
+        import numpy as np
+        import tensor
+        x = tensor.Tensor([0.1, 0.5, 2.0], requires_grad=True, dtype=np.float64)
+        x.tanh().sum().backward()
+        print(f"x:                      {x.data.tolist()}")
+        print(f"d tanh(x)/dx, backward: {np.round(x.grad, 4).tolist()}")
+        print(f"1 - tanh(x)**2:         {np.round(1 - np.tanh(x.data) ** 2, 4).tolist()}")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[4]
+register(Mistake(
+    number=7,
+    title="Logits that start over-confident",
+    file="code/stage-03/tensor.py",
+    original="""
+        std = gain / np.sqrt(n_in)
+    """,
+    broken="""
+        std = gain  # not scaled by fan-in
+    """,
+    tests=("code/stage-03/tests/test_tensor.py::test_layers_initialise_by_fan_in_and_list_their_parameters",),
+    demo="""
+        import numpy as np
+        import tensor
+        rng = np.random.default_rng(0)
+        V, H, B = 27, 200, 512
+        hidden = tensor.Tensor(np.tanh(rng.normal(size=(B, H))))
+        logits = tensor.Linear(H, V, rng)(hidden)
+        loss = tensor.cross_entropy(logits, rng.integers(0, V, size=B))
+        print(f"a fresh output layer: loss {loss.item():.2f} nats, "
+              f"largest logit {np.abs(logits.data).max():.1f}")
+        print(f"guessing uniformly:   loss ln {V} = {np.log(V):.2f} nats")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[5]
+register(Mistake(
+    number=8,
+    title="Softmax without the max shift",
+    file="code/stage-03/tensor.py",
+    original="""
+        shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), each row's max is 0
+    """,
+    broken="""
+        shifted = logits.data  # (B, V): the maximum is not subtracted
+    """,
+    tests=("code/stage-03/tests/test_tensor.py::test_cross_entropy_is_finite_for_huge_logits",),
+    demo="""
+        import numpy as np
+        import tensor
+        for scale in (1, 10, 100):
+            logits = tensor.Tensor(scale * np.array([[2.0, 1.0, -1.0]]))
+            loss = tensor.cross_entropy(logits, np.array([0]))
+            print(f"logits {scale:>3} * [2, 1, -1], target 0: loss {loss.item():.4f}")
+    """,
+))
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-main>>[init]
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Inject one Common Mistake into a copy of code/.")
+    parser.add_argument("n", nargs="?", type=int, help="the mistake's number")
+    parser.add_argument("--keep", action="store_true", help="keep the broken copy")
+    args = parser.parse_args(argv)
+    if args.n not in MISTAKES:
+        listing = "\n".join(f"  {n:2d}  {m.title}" for n, m in sorted(MISTAKES.items()))
+        print(f"make debug: say which mistake: make debug N=<n>, one of\n{listing}",
+              file=sys.stderr)
+        return 2
+    mistake = MISTAKES[args.n]
+    tmp = Path(tempfile.mkdtemp(prefix=f"mistake-{mistake.number:02d}-"))
+    try:
+        root = copy_code(tmp)
+        inject(root, mistake)
+        print(f"Common mistake {mistake.number}: {mistake.title}\n")
+        print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
+        print(f"The symptom (the same lines of Python, before and after):\n{symptom(mistake)}\n")
+        proc = run_tests(root, mistake, first_failure=False)
+        print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
+        print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))
+    except MistakeError as error:
+        print(f"make debug: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if args.keep:
+        print(f"\nThe broken copy stays in {tmp}: try PYTHONPATH={tmp}/code/stage-03:"
+              f"{tmp}/code/stage-02:{tmp}/code/stage-01 python, then import its modules.")
+    if proc.returncode != 1:
+        print(f"\nNo reference test caught mistake {mistake.number}: that is a missing test.")
+        return 1
+    print(f"\nNow work from these clues to the cause; mistake {mistake.number} on the Common "
+          f"mistakes page walks from the symptom to the diagnosis and the fix.")
+    return 0
+# ~/~ end
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+# ~/~ end

@@ -1,0 +1,82 @@
+"""The proof that the reference tests are worth something: every Common Mistake is caught.
+
+Each mistake on docs/stage-03/mistakes.md is injected in turn into a temporary copy of code/
+(by code/stage-03/mistakes.py, the code `make debug` runs), the reference tests it names run
+against that copy, and at least one of them must fail. Before that, the unmodified copy must
+pass the same tests, and its modules must be the ones imported: otherwise a "caught" mistake
+could be a broken copy, or the reference code tested instead of the copy.
+"""
+
+import dataclasses
+import textwrap
+from pathlib import Path
+
+import mistakes
+import pytest
+
+MISTAKES = sorted(mistakes.MISTAKES.values(), key=lambda m: m.number)
+
+
+def test_there_are_at_least_ten_mistakes_numbered_in_order():
+    numbers = [m.number for m in MISTAKES]
+    assert len(numbers) >= 10, f"only {len(numbers)} mistakes"
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    for m in MISTAKES:
+        assert m.tests and m.demo.strip(), f"mistake {m.number} needs tests and a demo"
+        assert mistakes.lines_of(m.original) != mistakes.lines_of(m.broken), m.number
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"mistake-{m.number}")
+def test_each_mistake_matches_its_file_exactly_once(mistake):
+    text = (mistakes.ROOT / mistake.file).read_text(encoding="utf-8")
+    hits = mistakes.locate(text, mistake.original)
+    assert len(hits) == 1, (f"mistake {mistake.number}: its reference lines occur {len(hits)} "
+                            f"times in {mistake.file}; the reference code changed")
+    assert mistakes.diff(mistake).count("\n+") >= 1
+
+
+def test_inject_keeps_indentation_and_refuses_zero_or_two_matches(tmp_path):
+    source = "def f(x):\n    if x:\n        y = x + 1\n        return y\n    return 0\n"
+    (tmp_path / "m.py").write_text(source)
+    mistake = mistakes.Mistake(0, "t", "m.py", original="y = x + 1\nreturn y",
+                               broken="y = x - 1\nreturn y", tests=("t",), demo="pass")
+    mistakes.inject(tmp_path, mistake)
+    assert (tmp_path / "m.py").read_text() == source.replace("x + 1", "x - 1")
+
+    (tmp_path / "m.py").write_text(source)
+    for original in ("y = x + 2", "return"):  # absent; only part of a line
+        with pytest.raises(mistakes.MistakeError, match="times in m.py"):
+            mistakes.inject(tmp_path, dataclasses.replace(mistake, original=original))
+    twice = source + textwrap.indent("y = x + 1\nreturn y\n", "    ")
+    (tmp_path / "m.py").write_text(twice)
+    with pytest.raises(mistakes.MistakeError, match="occur 2 times"):
+        mistakes.inject(tmp_path, mistake)
+
+
+@pytest.mark.slow
+def test_the_unmodified_copy_is_imported_and_passes_the_tests(tmp_path):
+    root = mistakes.copy_code(tmp_path)
+    imported = mistakes.imported_from(root)
+    assert imported, "no module of the book was imported from the copy"
+    for name, file in imported.items():
+        assert Path(file).resolve().is_relative_to(root.resolve()), (
+            f"`import {name}` found {file}, not the copy in {root}: the injected mistake would "
+            f"not be what the tests run")
+    for markers in sorted({m.markers for m in MISTAKES}):
+        tests = tuple(dict.fromkeys(t for m in MISTAKES if m.markers == markers for t in m.tests))
+        proc = mistakes.run_tests(root, dataclasses.replace(MISTAKES[0], tests=tests,
+                                                            markers=markers))
+        assert proc.returncode == 0, f"the unmodified copy fails its tests:\n{proc.stdout[-3000:]}"
+
+
+@pytest.mark.slow
+def test_every_mistake_is_caught_by_a_reference_test(capsys):
+    missed = {}
+    for mistake in MISTAKES:
+        caught, output = mistakes.caught(mistake)
+        if not caught:
+            missed[mistake.number] = output[-1500:]
+    with capsys.disabled():
+        print(f"\nmistakes caught: {len(MISTAKES) - len(missed)}/{len(MISTAKES)}")
+    assert not missed, "mistakes no reference test catches (missing tests):\n" + "\n".join(
+        f"mistake {n} ({mistakes.MISTAKES[n].title}):\n{out}" for n, out in missed.items())
