@@ -303,7 +303,7 @@ def concat(tensors, axis=0):
 
 # ~/~ begin <<docs/stage-03/embeddings.md#tensor-scatter-rows>>[init]
 def scatter_rows(rows, idx, V):
-    """out[v] = sum of rows[n] over every n with idx[n] == v, for a (V, D) out (np.add.at, fast)."""
+    """out[v] = the sum of rows[n] over every n with idx[n] == v: np.add.at, done faster."""
     out = np.zeros((V, rows.shape[1]), dtype=rows.dtype)
     if idx.size == 0:
         return out

@@ -310,4 +310,22 @@ def test_cross_entropy_of_uniform_logits_is_ln_V():
     loss = cross_entropy(Tensor(np.zeros((3, 7))), np.array([0, 3, 6]))
     assert loss.item() == pytest.approx(np.log(7), rel=1e-6)
 # ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/cross-entropy.md#tensor-test-bigram-mle>>[init]
+def test_minimising_cross_entropy_recovers_the_count_ratios():
+    rng = np.random.default_rng(0)
+    X, Y = rng.integers(0, 3, 300), rng.integers(0, 3, 300)
+    counts = np.zeros((3, 3))
+    np.add.at(counts, (X, Y), 1)
+    assert counts.min() > 0  # every pair seen: the minimum is finite
+    W = Tensor(np.zeros((3, 3)), requires_grad=True, dtype=np.float64)
+    for _ in range(500):
+        loss = cross_entropy(embedding(W, X), Y)
+        W.zero_grad()
+        loss.backward()
+        W.data -= 5.0 * W.grad
+    probs = np.exp(W.data) / np.exp(W.data).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(probs, counts / counts.sum(axis=1, keepdims=True), atol=1e-6)
+# ~/~ end
 # ~/~ end
