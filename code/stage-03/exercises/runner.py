@@ -133,9 +133,9 @@ def report(n: int, shown: str, outcomes: list[Outcome]) -> str:
     lines.append(f"{passed} of {len(outcomes)} checks pass.")
     if passed == len(outcomes):
         later = [m for m in numbers() if m > n]
-        step = f"go on with `make exercise N={later[0]}`" if later else "that was the last one"
+        step = f"; then go on with `make exercise N={later[0]}`" if later else " (the last one)"
         lines.append(f"Well done. Compare with the solution folded under exercise {n} on the "
-                     f"Exercises page; then {step}.")
+                     f"Exercises page{step}.")
     elif any(o.detail == NOT_YET for o in outcomes):
         lines.append(f"Next: open {shown}, replace each `raise NotImplementedError(...)` with "
                      f"your code, and run `make exercise N={n}` again.")
