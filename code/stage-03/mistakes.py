@@ -187,6 +187,67 @@ def failures(pytest_output: str) -> list[str]:
 # the registry: one entry per mistake on the page
 
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[init]
+TRAINING_DEMO = """
+    import neural_lm as nlm
+    data = nlm.load_data("names")
+    config = nlm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=8, hidden=(64,))
+    model = nlm.MLPLanguageModel(config)
+    settings = nlm.TrainConfig(steps=400, batch_size=64, eval_every=100, valid_windows=2000)
+    result = nlm.train(model, data.vocab, *nlm.training_windows(data, 3), settings)
+    print(f"learning rate {settings.lr}; validation loss (nats) every 100 steps:")
+    print("  " + "  ".join(f"{loss:.3f}" for _, loss in result.valid))
+"""
+
+register(Mistake(
+    number=1,
+    title="The target leaking into its own context window",
+    file="code/stage-01/corpora.py",
+    original="""
+        X = ids[targets[:, None] - K + np.arange(K)]                          # (N, K)
+    """,
+    broken="""
+        X = ids[targets[:, None] - K + 1 + np.arange(K)]                      # (N, K)
+    """,
+    tests=("code/stage-01/tests/test_corpora.py::test_windows_match_a_slow_loop",
+           "code/stage-01/tests/test_corpora.py::test_windows_by_hand"),
+    demo=textwrap.dedent("""
+        import corpora
+        vocab = corpora.Vocabulary.from_sequences(["abc\\n"], min_count=1)
+        X, Y = corpora.windows(["abc\\n"], vocab, 3)
+        print("the training pairs of the sequence 'abc' with K = 3 (\\\\n is the boundary):")
+        for x, y in zip(X, Y):
+            context, target = vocab.decode(x), vocab.decode(y[None])
+            print(f"  {context!r:>9} -> {target!r}")
+    """) + textwrap.dedent(TRAINING_DEMO),
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[1]
+register(Mistake(
+    number=2,
+    title="Test data used for tuning",
+    file="code/stage-03/neural_lm.py",
+    original="""
+        return windows(data.train, data.vocab, context), windows(data.valid, data.vocab, context)
+    """,
+    broken="""
+        return windows(data.train, data.vocab, context), windows(data.test, data.vocab, context)
+    """,
+    tests=("code/stage-03/tests/test_neural_lm.py::test_the_test_split_never_influences_training",),
+    demo="""
+        import numpy as np
+        import corpora
+        import neural_lm as nlm
+        data = nlm.load_data("names")
+        _, (Xv, Yv) = nlm.training_windows(data, 3)
+        print("train() keeps the checkpoint with the lowest loss on the windows it is given;")
+        for name in ("valid", "test"):
+            X, Y = corpora.windows(getattr(data, name), data.vocab, 3)
+            same = X.shape == Xv.shape and np.array_equal(X, Xv) and np.array_equal(Y, Yv)
+            print(f"  are they the windows of the {name} split? {'yes' if same else 'no'}")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[2]
 register(Mistake(
     number=3,
     title="A gradient overwritten instead of accumulated",
@@ -209,7 +270,7 @@ register(Mistake(
     """,
 ))
 # ~/~ end
-# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[1]
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[3]
 register(Mistake(
     number=4,
     title="An embedding gradient overwritten over repeated characters",
@@ -234,7 +295,7 @@ register(Mistake(
     """,
 ))
 # ~/~ end
-# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[2]
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[4]
 register(Mistake(
     number=5,
     title="A bias gradient not summed back over the batch",
@@ -260,7 +321,7 @@ register(Mistake(
     """,
 ))
 # ~/~ end
-# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[3]
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[5]
 register(Mistake(
     number=6,
     title="The tanh derivative taken at the input",
@@ -283,7 +344,7 @@ register(Mistake(
     """,
 ))
 # ~/~ end
-# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[4]
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[6]
 register(Mistake(
     number=7,
     title="Logits that start over-confident",
@@ -309,7 +370,7 @@ register(Mistake(
     """,
 ))
 # ~/~ end
-# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[5]
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[7]
 register(Mistake(
     number=8,
     title="Softmax without the max shift",
@@ -328,6 +389,87 @@ register(Mistake(
             logits = tensor.Tensor(scale * np.array([[2.0, 1.0, -1.0]]))
             loss = tensor.cross_entropy(logits, np.array([0]))
             print(f"logits {scale:>3} * [2, 1, -1], target 0: loss {loss.item():.4f}")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[8]
+register(Mistake(
+    number=9,
+    title="Normalising over the wrong axis",
+    file="code/stage-03/neural_lm.py",
+    original="""
+        return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    """,
+    broken="""
+        return z - np.log(np.exp(z).sum(axis=0, keepdims=True))
+    """,
+    tests=("code/stage-03/tests/test_neural_lm.py::test_probabilities_sum_to_one",
+           "code/stage-03/tests/test_neural_lm.py::test_token_log_probs_agree_with_the_loss"),
+    demo="""
+        import numpy as np
+        import neural_lm as nlm
+        config = nlm.ModelConfig(vocab_size=6, context=2, embedding=3, hidden=(8,))
+        p = np.exp(nlm.MLPLanguageModel(config).log_probs(np.array([[0, 1], [2, 3], [4, 5]])))
+        print("three contexts, six symbols: p has shape (3, 6)")
+        print(f"  sums over the symbols (one per context): {np.round(p.sum(axis=1), 4).tolist()}")
+        print(f"  sums over the contexts (one per symbol): {np.round(p.sum(axis=0), 4).tolist()}")
+    """,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[9]
+register(Mistake(
+    number=10,
+    title="Forgetting to reset the gradients",
+    file="code/stage-03/neural_lm.py",
+    original="""
+        optimiser.zero_grad()
+        loss.backward()
+    """,
+    broken="""
+        loss.backward()
+    """,
+    tests=("code/stage-03/tests/test_neural_lm.py::test_training_lowers_the_validation_loss",),
+    demo=TRAINING_DEMO,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[10]
+register(Mistake(
+    number=11,
+    title="A learning rate that diverges",
+    file="code/stage-03/tensor.py",
+    original="""
+        grad *= g / B
+    """,
+    broken="""
+        grad *= g  # the gradient of the sum; the loss is the mean
+    """,
+    tests=("code/stage-03/tests/test_tensor.py::test_cross_entropy_equals_the_naive_formula_and_its_gradient",
+           "code/stage-03/tests/test_tensor.py::test_same_gradients_as_the_scalar_engine"),
+    demo=TRAINING_DEMO,
+))
+# ~/~ end
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[11]
+register(Mistake(
+    number=12,
+    title="Bits and nats mixed up",
+    file="code/stage-01/ngram.py",
+    original="""
+        return float(nats_to_bits(cross_entropy(log_probs)))
+    """,
+    broken="""
+        return float(cross_entropy(log_probs))
+    """,
+    tests=("code/stage-01/tests/test_ngram.py::test_bits_nats_and_perplexity",
+           "code/stage-01/tests/test_ngram.py::test_unigram_model_of_uniform_data_scores_log2_V"),
+    demo="""
+        import numpy as np
+        import ngram
+        V = 27
+        log_probs = np.full(1000, -np.log(V))   # a model that gives every character 1/27
+        bpc = ngram.bits_per_char(log_probs)
+        print(f"a uniform model over {V} symbols: {bpc:.4f} bits per character "
+              f"(it must be log2 {V} = {np.log2(V):.4f})")
+        print(f"perplexity {ngram.perplexity(log_probs):.4f}, 2 ** bpc = {2 ** bpc:.4f}")
     """,
 ))
 # ~/~ end

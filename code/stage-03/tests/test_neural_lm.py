@@ -98,6 +98,12 @@ def test_training_is_deterministic(data):
     assert a.losses != c.losses
 
 
+def test_the_test_split_never_influences_training(data):
+    other = dataclasses.replace(data, test=data.train[:40])  # the same run, another test split
+    a, b = run(data)[1], run(other)[1]
+    assert a.losses == b.losses and a.valid == b.valid
+
+
 def test_divergence_stops_and_keeps_the_last_good_checkpoint(data, tmp_path):
     out = tmp_path / "run.ckpt.npz"
     with pytest.raises(nlm.TrainingDiverged, match="diverged.*smaller --lr"):
