@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import re
 import shutil
@@ -125,20 +126,6 @@ def run_tests(root: Path, mistake: Mistake, first_failure: bool = True):
                           text=True, timeout=600)
 
 
-def run_demo(root: Path, mistake: Mistake) -> str:
-    """What the mistake's demo prints when run against root's code (an exception included)."""
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(mistake.demo)], cwd=root,
-                          env=environment(root), capture_output=True, text=True, timeout=300)
-    out = proc.stdout.rstrip()
-    errors = [line for line in proc.stderr.splitlines() if line.strip()]
-    if proc.returncode != 0:
-        out += f"\n(stopped by {errors[-1].strip() if errors else 'an error'})"
-    elif any("Warning" in line for line in errors):
-        warned = [re.sub(r"^.*?/code/", "code/", e.strip()) for e in errors if "Warning" in e]
-        out += "\n" + "\n".join(warned)
-    return out.strip()
-
-
 def caught(mistake: Mistake) -> tuple[bool, str]:
     """Inject the mistake into a fresh copy; (did a reference test fail?, pytest's output)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +133,45 @@ def caught(mistake: Mistake) -> tuple[bool, str]:
         inject(root, mistake)
         proc = run_tests(root, mistake)
     return proc.returncode == 1, proc.stdout + proc.stderr
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/mistakes.md#mistakes-demos>>[init]
+DEMO_RUNNER = r"""
+import contextlib, io, json, sys, warnings
+book, base, results = json.loads(sys.argv[1]), list(sys.path), []
+for paths, code in json.load(sys.stdin):
+    for name in book:
+        sys.modules.pop(name, None)
+    sys.path[:] = paths + base
+    out, error = io.StringIO(), ""
+    with warnings.catch_warnings(record=True) as seen, contextlib.redirect_stdout(out):
+        warnings.simplefilter("always")
+        try:
+            exec(compile(code, "<demo>", "exec"), {"__name__": "__demo__"})
+        except Exception as e:
+            error = f"{type(e).__name__}: {e}"
+    warned = [f"{w.filename}:{w.lineno}: {w.category.__name__}: {w.message}" for w in seen]
+    results.append([out.getvalue(), error, warned])
+json.dump(results, sys.stdout)
+"""
+
+
+def run_demos(jobs: list[tuple[Path, str]]) -> list[str]:
+    """What each demo prints when run against its root's code (an exception included)."""
+    names = sorted({p.stem for root, _ in jobs for s in STAGES for p in (root / s).glob("*.py")})
+    payload = [[[str(root / s) for s in STAGES], textwrap.dedent(code)] for root, code in jobs]
+    proc = subprocess.run([sys.executable, "-c", DEMO_RUNNER, json.dumps(names)], cwd=ROOT,
+                          input=json.dumps(payload), capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise MistakeError(f"the demos could not run:\n{proc.stderr[-2000:]}")
+    outputs = []
+    for out, error, warned in json.loads(proc.stdout):
+        text = out.rstrip() + (f"\n(stopped by {error})" if error else "")
+        for line in dict.fromkeys(warned):  # each warning once
+            text += "\n" + re.sub(r"^.*?/code/", "code/", line)
+        outputs.append(text.strip())
+    return outputs
 # ~/~ end
 
 
@@ -164,15 +190,18 @@ def diff(mistake: Mistake) -> str:
     return "\n".join(line for line in lines if not line.lstrip("+- ").startswith("# ~/~"))
 
 
-def symptom(mistake: Mistake) -> str:
-    """The demo's output on the reference code and on a broken copy, side by side in text."""
+def symptoms(selected: list[Mistake]) -> list[str]:
+    """For each mistake, its demo's output on the reference code and on a broken copy."""
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_code(Path(tmp))
-        inject(root, mistake)
-        broken = run_demo(root, mistake)
-    reference = run_demo(ROOT, mistake)
-    return (f"reference code:\n{textwrap.indent(reference, '    ')}\n"
-            f"with the mistake:\n{textwrap.indent(broken, '    ')}")
+        jobs = []
+        for mistake in selected:
+            root = copy_code(Path(tmp) / str(mistake.number))
+            inject(root, mistake)
+            jobs += [(ROOT, mistake.demo), (root, mistake.demo)]
+        outputs = run_demos(jobs)
+    return [f"reference code:\n{textwrap.indent(reference, '    ')}\n"
+            f"with the mistake:\n{textwrap.indent(broken, '    ')}"
+            for reference, broken in zip(outputs[::2], outputs[1::2])]
 
 
 def failures(pytest_output: str) -> list[str]:
@@ -493,7 +522,7 @@ def main(argv: list[str] | None = None) -> int:
         inject(root, mistake)
         print(f"Common mistake {mistake.number}: {mistake.title}\n")
         print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
-        print(f"The symptom (the same lines of Python, before and after):\n{symptom(mistake)}\n")
+        print(f"The symptom (the same lines of Python, before and after):\n{symptoms([mistake])[0]}\n")
         proc = run_tests(root, mistake, first_failure=False)
         print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
         print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))
