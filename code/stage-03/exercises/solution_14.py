@@ -1,0 +1,30 @@
+# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_14.py>>[init]
+"""Exercise 14, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+
+import numpy as np
+
+import neural_lm as nlm
+from tensor import Linear, Tensor
+
+
+class DirectMLP(nlm.MLPLanguageModel):
+    """The MLP language model plus a direct linear path from the embeddings to the logits."""
+
+    def __init__(self, config: nlm.ModelConfig):
+        super().__init__(config)
+        K, D, V = config.context, config.embedding, config.vocab_size
+        self.direct = Linear(K * D, V, rng=config.seed, bias=False)
+        self.direct.weight.data[...] = 0.0   # start as the plain MLP
+
+    def named_parameters(self) -> list[tuple[str, Tensor]]:
+        return super().named_parameters() + [("direct.weight", self.direct.weight)]
+
+    def forward(self, X: np.ndarray) -> Tensor:
+        B, K = X.shape
+        e = self.embedding(X).reshape(B, K * self.config.embedding)   # (B, K*D)
+        h = e
+        for layer in self.hidden:
+            h = layer(h)
+            h = h.tanh() if self.config.activation == "tanh" else h.relu()
+        return self.output(h) + self.direct(e)                        # (B, V)
+# ~/~ end
