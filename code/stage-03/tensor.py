@@ -133,8 +133,12 @@ class Tensor:
             if self.data.size != 1:
                 raise RuntimeError(f"backward() needs a scalar output (shape {self.shape}); pass grad=")
             grad = np.ones_like(self.data)
+        order = _topological_order(self)
+        for node in order:  # intermediate gradients are recomputed; only the leaves accumulate
+            if node._backward is not None:
+                node.grad = None
         _accumulate(self, grad)
-        for node in reversed(_topological_order(self)):
+        for node in reversed(order):
             if node._backward is not None:
                 node._backward(node.grad)
     # ~/~ end

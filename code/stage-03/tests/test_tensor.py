@@ -152,6 +152,15 @@ def test_no_grad_builds_no_graph_and_restores_the_mode():
     assert (w * 2.0).requires_grad  # the mode came back after the exception
 
 
+def test_a_second_backward_adds_the_same_gradient_to_the_leaves():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, dtype=np.float64)
+    y = ((x * x).tanh() * 3.0).sum()
+    y.backward()
+    first = x.grad.copy()
+    y.backward()
+    np.testing.assert_allclose(x.grad, 2 * first, rtol=1e-15)
+
+
 def test_a_long_chain_needs_no_recursion():
     x = Tensor(np.ones(3), requires_grad=True, dtype=np.float64)
     y = x
