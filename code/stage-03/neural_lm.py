@@ -156,10 +156,7 @@ class MLPLanguageModel:
         self.embedding = Embedding(V, D, rng)
         sizes = [K * D, *config.hidden]
         self.hidden = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self.output = Linear(sizes[-1], V, rng)
-        weight, bias = self.output.parameters()
-        weight.data *= 0.1  # small logits at the start: every symbol about equally likely,
-        bias.data[...] = 0.0  # so the first loss is close to ln V
+        self.output = Linear(sizes[-1], V, rng, gain=0.1)  # small, nearly equal first logits
     # ~/~ end
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-parameters>>[init]
