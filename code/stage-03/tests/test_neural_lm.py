@@ -10,8 +10,10 @@ import io
 import json
 import math
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -258,6 +260,25 @@ def test_train_generate_evaluate(words_file, tmp_path):
     scores = json.loads(cli("evaluate", "--checkpoint", out, "--json").stdout)
     assert math.isclose(scores["test_bpc"], scores["test_loss_nats"] / math.log(2))
     assert math.isclose(scores["test_perplexity"], math.exp(scores["test_loss_nats"]))
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
+    out = tmp_path / "m.ckpt.npz"
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
+                             "--lines", "--time-budget", "60", "--hidden", "16", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not out.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the first checkpoint is written before step 1: now it is training
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert stdout.startswith("interrupted") and nlm.load_checkpoint(out).meta["step"] > 0
 
 
 @pytest.mark.slow
