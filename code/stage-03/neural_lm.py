@@ -606,11 +606,11 @@ class Parser(argparse.ArgumentParser):
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-cli-data>>[init]
 def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--data", required=required, default=None,
+    p.add_argument("--data", required=required, default=None, metavar="SOURCE",
                    help="a bundled corpus (names, shakespeare) or the path of a UTF-8 text file")
     p.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
                    help="one item per line (default: yes for names, no for the others)")
-    p.add_argument("--split-seed", type=int, default=None,
+    p.add_argument("--split-seed", type=int, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
 # ~/~ end
 
@@ -623,21 +623,24 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     m.add_argument("--embedding", type=int, default=d.embedding, help="D (%(default)s)")
     m.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), metavar="H",
                    help="hidden layer sizes (%(default)s)")
-    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation)
+    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation, help="(%(default)s)")
     o, t = p.add_argument_group("optimiser"), TrainConfig()
     o.add_argument("--lr", type=float, default=t.lr, help="learning rate (%(default)s)")
-    o.add_argument("--momentum", type=float, default=t.momentum, help="(%(default)s)")
-    o.add_argument("--weight-decay", type=float, default=t.weight_decay, help="(%(default)s)")
-    o.add_argument("--batch-size", type=int, default=t.batch_size, help="(%(default)s)")
+    o.add_argument("--momentum", type=float, default=t.momentum, help="mu (%(default)s)")
+    o.add_argument("--weight-decay", type=float, default=t.weight_decay,
+                   help="lambda, pulls weights to 0 (%(default)s)")
+    o.add_argument("--batch-size", type=int, default=t.batch_size, help="B (%(default)s)")
     o.add_argument("--decay", choices=DECAYS, default=t.decay,
                    help="learning-rate schedule: cosine to 0, step (/10 after 75%%) or none")
     r = p.add_argument_group("run").add_mutually_exclusive_group()
     r.add_argument("--steps", type=int, default=None, help=f"updates to make ({t.steps})")
     r.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
                    help="train for this many seconds instead")
-    p.add_argument("--eval-every", type=int, default=t.eval_every, help="(%(default)s)")
+    p.add_argument("--eval-every", type=int, default=t.eval_every, metavar="STEPS",
+                   help="steps between two validations (%(default)s)")
     p.add_argument("--seed", type=int, default=0, help="of the initial weights and the batches")
-    p.add_argument("--out", default=None, help="checkpoint path (runs/<data>.ckpt.npz)")
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help="checkpoint to write (default runs/<data>.ckpt.npz)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 # ~/~ end
 

@@ -94,6 +94,11 @@ def test_training_lowers_the_validation_loss(data):
     assert result.valid[-1][1] < result.valid[0][1] - 0.5 and result.stopped == "steps"
 
 
+def test_a_time_budget_stops_the_run(data):
+    _, result = run(data, steps=None, time_budget=0.3)
+    assert result.stopped == "time" and 0.3 <= result.seconds < 5 and result.steps > 0
+
+
 def test_training_is_deterministic(data):
     a, b, c = run(data)[1], run(data)[1], run(data, seed=1)[1]
     assert a.losses == b.losses and a.valid == b.valid
@@ -180,6 +185,15 @@ def test_sampling_follows_the_seed_and_the_vocabulary(data):
     a = nlm.generate(model, data.vocab, length=50, seed=3)
     assert a == nlm.generate(model, data.vocab, length=50, seed=3) and len(a) == 50
     assert a != nlm.generate(model, data.vocab, length=50, seed=4)
+
+
+def test_temperature_and_top_k_reshape_the_distribution():
+    p = np.array([0.5, 0.3, 0.15, 0.05])
+    rng = np.random.default_rng(0)
+    top2 = np.array([nlm.sample_next(np.log(p), 1.0, 2, rng) for _ in range(4000)])
+    assert set(top2.tolist()) == {0, 1} and abs((top2 == 0).mean() - 0.5 / 0.8) < 0.03
+    cold = np.array([nlm.sample_next(np.log(p), 0.5, None, rng) for _ in range(4000)])
+    assert np.allclose(np.bincount(cold, minlength=4) / 4000, p**2 / (p**2).sum(), atol=0.03)
 
 
 def test_unknown_prompt_characters_are_named(data):
