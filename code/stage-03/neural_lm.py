@@ -30,7 +30,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402  (after the thread setting, which numpy reads when imported)
 
-from corpora import BOUNDARY, CorpusError, Vocabulary, load_corpus, split_corpus, windows  # noqa: E402
+from corpora import (  # noqa: E402
+    BOUNDARY, UNK, UNK_DISPLAY, CorpusError, Vocabulary, load_corpus, split_corpus, windows,
+)
 from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad  # noqa: E402
 
 ACTIVATIONS = ("tanh", "relu")
@@ -121,7 +123,7 @@ class ModelConfig:
     context: int = 8  # K
     embedding: int = 24  # D
     hidden: tuple[int, ...] = (256, 256)  # H_1, ..., H_L
-    activation: str = "tanh"  # tanh | relu
+    activation: str = "relu"  # relu | tanh
     seed: int = 0  # of the initial weights
 
     def __post_init__(self):
@@ -254,8 +256,8 @@ class TrainConfig:
 
     steps: int | None = 5000  # stop after this many updates ...
     time_budget: float | None = None  # ... or after this many seconds (exactly one of the two)
-    batch_size: int = 128
-    lr: float = 0.1
+    batch_size: int = 256
+    lr: float = 0.3
     momentum: float = 0.9
     weight_decay: float = 0.0
     decay: str = "cosine"  # cosine | step | none
@@ -687,7 +689,7 @@ def run_generate(args) -> int:
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
     text = generate(ckpt.model, ckpt.vocab, args.prompt, args.length, args.temperature,
                     args.top_k, args.seed, restart_at_boundary=lines)
-    print(args.prompt + text)
+    print((args.prompt + text).replace(UNK, UNK_DISPLAY))  # the unknown symbol, made visible
     return 0
 # ~/~ end
 
