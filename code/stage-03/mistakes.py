@@ -512,8 +512,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.n not in MISTAKES:
         listing = "\n".join(f"  {n:2d}  {m.title}" for n, m in sorted(MISTAKES.items()))
-        print(f"make debug: say which mistake: make debug N=<n>, one of\n{listing}",
-              file=sys.stderr)
+        problem = "say which mistake" if args.n is None else f"there is no mistake {args.n}"
+        print(f"make debug: {problem}: make debug N=<n>, one of\n{listing}", file=sys.stderr)
         return 2
     mistake = MISTAKES[args.n]
     tmp = Path(tempfile.mkdtemp(prefix=f"mistake-{mistake.number:02d}-"))
