@@ -769,6 +769,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"{where} {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # whoever read our output has gone (`generate ... | head`): fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (NeuralLMError, CorpusError, OSError) as error:
         print(f"{where} {error}", file=sys.stderr)
         return 1
