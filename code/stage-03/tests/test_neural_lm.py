@@ -199,6 +199,9 @@ def test_temperature_and_top_k_reshape_the_distribution():
 def test_unknown_prompt_characters_are_named(data):
     with pytest.raises(nlm.PromptError, match=r"'Z', 'é'"):
         nlm.generate(small_model(data), data.vocab, prompt="anna Zé")
+    for bad in ({"temperature": -1}, {"temperature": math.nan}, {"top_k": 0}, {"length": -1}):
+        with pytest.raises(nlm.UsageError):
+            nlm.generate(small_model(data), data.vocab, **bad)
 # ~/~ end
 
 
