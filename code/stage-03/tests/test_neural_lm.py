@@ -277,6 +277,10 @@ def test_train_generate_evaluate(words_file, tmp_path):
     scores = json.loads(cli("evaluate", "--checkpoint", out, "--json").stdout)
     assert math.isclose(scores["test_bpc"], scores["test_loss_nats"] / math.log(2))
     assert math.isclose(scores["test_perplexity"], math.exp(scores["test_loss_nats"]))
+    ckpt = nlm.load_checkpoint(out)  # the test split of the same data, split the same way
+    test = nlm.load_data(str(words_file), lines=True, vocab=ckpt.vocab).test
+    by_hand = nlm.evaluate(ckpt.model, ckpt.vocab, test)["loss_nats"]
+    assert math.isclose(scores["test_loss_nats"], by_hand, rel_tol=1e-12)
 
 
 @pytest.mark.slow
