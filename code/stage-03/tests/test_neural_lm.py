@@ -132,6 +132,19 @@ def test_an_interrupt_saves_and_returns(data, tmp_path):
     assert result.valid[-1][0] == 20 and nlm.load_checkpoint(out).meta["step"] == result.best_step
 
 
+def test_the_status_line():
+    assert [nlm.format_seconds(s) for s in (0, 75, 3723, math.nan)] == \
+        ["00:00", "01:15", "1:02:03", "--:--"]
+    stream = io.StringIO()
+    progress = nlm.Progress(stream, interval=60.0)
+    progress.update(10, 0.25, 2.5, 2.75, 1000.0, 30.0)
+    progress.update(20, 0.5, 2.0, 2.25, 1000.0, 60.0)  # within the interval: not written
+    progress.update(30, 0.75, 1.5, 1.75, 1000.0, 90.0, force=True)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("step      10 | train 2.5000 | valid 2.7500")
+    assert lines[0].endswith("1,000 ex/s | 01:30 left") and lines[1].endswith("00:30 left")
+
+
 def test_bad_training_options_are_refused():
     for bad in ({"lr": 0}, {"lr": -1}, {"steps": 0}, {"steps": None, "time_budget": 0},
                 {"steps": 10, "time_budget": 5}, {"momentum": 1.0}, {"decay": "linear"}):
