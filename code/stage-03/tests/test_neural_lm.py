@@ -321,6 +321,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
     latin1.write_bytes(b"caf\xe9\n" * 50)
     empty.write_text("", encoding="utf-8")
     junk.write_bytes(b"not a zip file")
+    short = tmp_path / "short.txt"
+    short.write_text("to be", encoding="utf-8")  # 5 characters, fewer than a context of 8 + 1
     out = tmp_path / "m.ckpt.npz"
     assert cli("train", "--data", words_file, "--lines", "--steps", 5, "--hidden", 8,
                "--out", out, "--quiet").returncode == 0
@@ -331,7 +333,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         (2, ["generate", "--checkpoint", out, "--prompt", "Zé"]),
         (2, ["train", "--data", words_file, "--out", tmp_path]),
         (1, ["train", "--data", tmp_path / "missing.txt"]), (1, ["train", "--data", latin1]),
-        (1, ["train", "--data", empty]), (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
+        (1, ["train", "--data", empty]), (1, ["train", "--data", short]),
+        (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
         (1, ["evaluate", "--checkpoint", junk]),
     ]
     for status, args in cases:
