@@ -243,9 +243,13 @@ def test_bad_checkpoints_are_reported(data, tmp_path):
     mismatched = tmp_path / "mismatched.npz"
     np.savez(mismatched, **arrays)
     wrong_shape = re.escape(f"hidden1.weight has shape {arrays['hidden1.weight'].shape}")
+    meta = json.loads(arrays[nlm.META].tobytes())
+    future = tmp_path / "future.npz"
+    np.savez(future, **{**arrays, nlm.META: np.frombuffer(
+        json.dumps({**meta, "version": 99}).encode(), dtype=np.uint8)})
     for path, message in ((tmp_path / "missing.npz", "no checkpoint"),
                           (truncated, "truncated or corrupt"), (foreign, "not a checkpoint"),
-                          (mismatched, wrong_shape)):
+                          (mismatched, wrong_shape), (future, "version 99")):
         with pytest.raises(nlm.CheckpointError, match=message):
             nlm.load_checkpoint(path)
 
