@@ -529,6 +529,8 @@ def save_checkpoint(path: str | Path, model: MLPLanguageModel, vocab: Vocabulary
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-checkpoint-meta>>[init]
 def model_from_meta(path: Path, meta: dict) -> tuple[MLPLanguageModel, Vocabulary]:
     """A freshly initialised model and the vocabulary that the metadata describe."""
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{path}: its {META} array does not hold a JSON object")
     if meta.get("format") != CHECKPOINT_FORMAT or meta.get("version") != CHECKPOINT_VERSION:
         raise CheckpointError(f"{path} has format {meta.get('format')!r} version "
                               f"{meta.get('version')!r}; this program reads "
@@ -769,6 +771,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"{where} {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # whoever read our output has gone (`generate ... | head`): fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (NeuralLMError, CorpusError, OSError) as error:
         print(f"{where} {error}", file=sys.stderr)
         return 1

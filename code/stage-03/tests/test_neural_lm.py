@@ -138,6 +138,19 @@ def test_an_interrupt_saves_and_returns(data, tmp_path):
     assert result.valid[-1][0] == 20 and nlm.load_checkpoint(out).meta["step"] == result.best_step
 
 
+def test_the_status_line():
+    assert [nlm.format_seconds(s) for s in (0, 75, 3723, math.nan)] == \
+        ["00:00", "01:15", "1:02:03", "--:--"]
+    stream = io.StringIO()
+    progress = nlm.Progress(stream, interval=60.0)
+    progress.update(10, 0.25, 2.5, 2.75, 1000.0, 30.0)
+    progress.update(20, 0.5, 2.0, 2.25, 1000.0, 60.0)  # within the interval: not written
+    progress.update(30, 0.75, 1.5, 1.75, 1000.0, 90.0, force=True)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("step      10 | train 2.5000 | valid 2.7500")
+    assert lines[0].endswith("1,000 ex/s | 01:30 left") and lines[1].endswith("00:30 left")
+
+
 def test_bad_training_options_are_refused():
     for bad in ({"lr": 0}, {"lr": -1}, {"steps": 0}, {"steps": None, "time_budget": 0},
                 {"steps": 10, "time_budget": 5}, {"momentum": 1.0}, {"decay": "linear"}):
@@ -205,6 +218,9 @@ def test_temperature_and_top_k_reshape_the_distribution():
 def test_unknown_prompt_characters_are_named(data):
     with pytest.raises(nlm.PromptError, match=r"'Z', 'é'"):
         nlm.generate(small_model(data), data.vocab, prompt="anna Zé")
+    for bad in ({"temperature": -1}, {"temperature": math.nan}, {"top_k": 0}, {"length": -1}):
+        with pytest.raises(nlm.UsageError):
+            nlm.generate(small_model(data), data.vocab, **bad)
 # ~/~ end
 
 
@@ -233,9 +249,13 @@ def test_bad_checkpoints_are_reported(data, tmp_path):
     mismatched = tmp_path / "mismatched.npz"
     np.savez(mismatched, **arrays)
     wrong_shape = re.escape(f"hidden1.weight has shape {arrays['hidden1.weight'].shape}")
+    meta = json.loads(arrays[nlm.META].tobytes())
+    future = tmp_path / "future.npz"
+    np.savez(future, **{**arrays, nlm.META: np.frombuffer(
+        json.dumps({**meta, "version": 99}).encode(), dtype=np.uint8)})
     for path, message in ((tmp_path / "missing.npz", "no checkpoint"),
                           (truncated, "truncated or corrupt"), (foreign, "not a checkpoint"),
-                          (mismatched, wrong_shape)):
+                          (mismatched, wrong_shape), (future, "version 99")):
         with pytest.raises(nlm.CheckpointError, match=message):
             nlm.load_checkpoint(path)
 
@@ -280,6 +300,10 @@ def test_train_generate_evaluate(words_file, tmp_path):
     scores = json.loads(cli("evaluate", "--checkpoint", out, "--json").stdout)
     assert math.isclose(scores["test_bpc"], scores["test_loss_nats"] / math.log(2))
     assert math.isclose(scores["test_perplexity"], math.exp(scores["test_loss_nats"]))
+    ckpt = nlm.load_checkpoint(out)  # the test split of the same data, split the same way
+    test = nlm.load_data(str(words_file), lines=True, vocab=ckpt.vocab).test
+    by_hand = nlm.evaluate(ckpt.model, ckpt.vocab, test)["loss_nats"]
+    assert math.isclose(scores["test_loss_nats"], by_hand, rel_tol=1e-12)
 
 
 @pytest.mark.slow
@@ -289,10 +313,10 @@ def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
                              "--lines", "--time-budget", "60", "--hidden", "16", "--out", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while not out.exists() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # the first checkpoint is written before step 1: now it is training
+        for line in proc.stderr:  # the header, then a first status line after step 1
+            if line.startswith("step"):
+                break
+        time.sleep(0.3)  # well into the training loop
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
@@ -307,6 +331,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
     latin1.write_bytes(b"caf\xe9\n" * 50)
     empty.write_text("", encoding="utf-8")
     junk.write_bytes(b"not a zip file")
+    short = tmp_path / "short.txt"
+    short.write_text("to be", encoding="utf-8")  # 5 characters, fewer than a context of 8 + 1
     out = tmp_path / "m.ckpt.npz"
     assert cli("train", "--data", words_file, "--lines", "--steps", 5, "--hidden", 8,
                "--out", out, "--quiet").returncode == 0
@@ -317,7 +343,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         (2, ["generate", "--checkpoint", out, "--prompt", "Zé"]),
         (2, ["train", "--data", words_file, "--out", tmp_path]),
         (1, ["train", "--data", tmp_path / "missing.txt"]), (1, ["train", "--data", latin1]),
-        (1, ["train", "--data", empty]), (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
+        (1, ["train", "--data", empty]), (1, ["train", "--data", short]),
+        (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
         (1, ["evaluate", "--checkpoint", junk]),
     ]
     for status, args in cases:
