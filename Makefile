@@ -48,6 +48,10 @@ site: $(STAMP)  ## build the site into site/ (strict)
 serve: $(STAMP)  ## serve the book on http://$(HOST), rebuilding (and re-tangling) on edits
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
+.PHONY: bench
+bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value (BENCH_JSON=out.json)
+	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
+
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .hypothesis .entangled
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
