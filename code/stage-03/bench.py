@@ -58,7 +58,7 @@ class BenchConfig:
     lr: float = 0.01
     seed: int = 0
     dtype: str = "float32"
-    threads: int | None = None  # for BLAS and PyTorch alike; None: the libraries' defaults
+    threads: int = 1  # for numpy's BLAS and PyTorch alike (1: as chapter 3.5 trains)
 
 
 QUICK = dict(batch_sizes=(256,), repeats=3, seconds=0.1, value_examples=1, matmul_n=1024,
@@ -148,9 +148,21 @@ def numpy_loss_and_grads(p: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray)
 # the engines: one training step each
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-tensor-step>>[init]
-def tensor_params(params: dict[str, np.ndarray]) -> dict[str, Tensor]:
-    """Each parameter array (copied) as a leaf Tensor that wants a gradient."""
-    return {name: Tensor(a.copy(), requires_grad=True, dtype=a.dtype) for name, a in params.items()}
+def tensor_model(params: dict[str, np.ndarray]):
+    """(parameters by name, loss(X, Y)) of the chapter 3.5 model holding a copy of params."""
+    try:
+        import neural_lm
+    except ImportError:
+        p = {name: Tensor(a.copy(), requires_grad=True, dtype=a.dtype) for name, a in params.items()}
+        return p, lambda X, Y: tensor_loss(p, X, Y)
+    K, D = params["W1"].shape[0] // params["C"].shape[1], params["C"].shape[1]
+    hidden = tuple(params[f"b{i}"].shape[0] for i in range(1, layer_count(params)))
+    model = neural_lm.MLPLanguageModel(neural_lm.ModelConfig(len(params["C"]), K, D, hidden))
+    p = dict(zip(params, model.parameters()))  # C, W1, b1, ..., W_out, b_out
+    for name, t in p.items():
+        assert t.data.shape == params[name].shape, name
+        t.data = params[name].copy()
+    return p, model.loss
 
 
 def tensor_loss(p: dict[str, Tensor], X: np.ndarray, Y: np.ndarray) -> Tensor:
@@ -163,13 +175,13 @@ def tensor_loss(p: dict[str, Tensor], X: np.ndarray, Y: np.ndarray) -> Tensor:
 
 
 def tensor_step(params, X, Y, lr):
-    """One SGD step of the MLP built from our Tensor operations (on (X, Y), or on a batch given)."""
-    p = tensor_params(params)
+    """One SGD step of the model on (X, Y), or on the batch given to step()."""
+    p, loss = tensor_model(params)
 
     def step(X=X, Y=Y):
         for t in p.values():
             t.zero_grad()
-        tensor_loss(p, X, Y).backward()
+        loss(X, Y).backward()
         for t in p.values():
             t.data -= lr * t.grad
 
@@ -394,8 +406,7 @@ def machine() -> dict:
 # ~/~ begin <<docs/stage-03/speed.md#bench-run>>[init]
 def run(cfg: BenchConfig) -> dict:
     """Measure everything; return the figures as a JSON-ready dict."""
-    if cfg.threads:
-        set_threads(cfg.threads)
+    set_threads(cfg.threads)
     params = init_params(cfg)
     engines = {"tensor": tensor_step, "numpy": numpy_step, "torch": torch_step, "value": value_step}
     if not torch_available():
@@ -516,7 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="batch 256 only, fewer rounds (seconds)")
     parser.add_argument("--tiny", action="store_true", help="a tiny model, for tests")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
-    parser.add_argument("--threads", type=int, help="threads for BLAS and PyTorch (default: theirs)")
+    parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
     parser.add_argument("--memory-probe", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_probe:
