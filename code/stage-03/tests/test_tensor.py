@@ -129,6 +129,16 @@ def test_broadcasting_gradients(shapes, op, seed):
     check_gradients(f, a, b, seed=seed)
 
 
+@settings(deadline=None, max_examples=20)
+@given(n=st.integers(1, 4), k=st.integers(1, 4), m=st.integers(1, 4),
+       batch=st.sampled_from([(), (2,), (3, 2)]), seed=st.integers(0, 2**16))
+def test_matmul_and_sums_for_drawn_shapes(n, k, m, batch, seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal(batch + (n, k)), rng.standard_normal((k, m))
+    check_gradients(lambda x, y: x @ y, a, b, seed=seed)
+    check_gradients(lambda x: x.sum(axis=-1) + x.mean(axis=0, keepdims=True).sum(), a, seed=seed)
+
+
 def test_unbroadcast_sums_stretched_axes_and_checks_the_shape():
     g = np.arange(6.0).reshape(2, 3)
     np.testing.assert_array_equal(unbroadcast(g, (3,)), [3.0, 5.0, 7.0])
@@ -313,6 +323,7 @@ def test_cross_entropy_is_finite_for_huge_logits():
     loss.backward()
     assert np.isfinite(loss.item()) and np.all(np.isfinite(logits.grad))
     assert loss.item() == pytest.approx((1e4 + np.log(2)) / 2, rel=1e-6)  # row 1: 1e4; row 2: ln 2
+    np.testing.assert_allclose(logits.grad, [[0.5, -0.5, 0.0], [0.0, 0.25, -0.25]], atol=1e-7)
 
 
 def test_cross_entropy_of_uniform_logits_is_ln_V():
