@@ -139,10 +139,11 @@ def numpy_loss_and_grads(p: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray)
         if i > 1:
             g *= 1 - x * x  # back through the tanh that produced x
     ids = X.ravel()
-    order = np.argsort(ids, kind="stable")
-    starts = np.flatnonzero(np.diff(ids[order], prepend=-1))
+    order = np.argsort(ids)
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.diff(sorted_ids, prepend=-1))  # where each run of equal ids starts
     grads["C"] = np.zeros_like(p["C"])
-    grads["C"][ids[order][starts]] = np.add.reduceat(g.reshape(B * K, -1)[order], starts, axis=0)
+    grads["C"][sorted_ids[starts]] = np.add.reduceat(g.reshape(B * K, -1)[order], starts, axis=0)
     # ~/~ end
     return loss, grads
 # ~/~ end
