@@ -476,6 +476,32 @@ def fresh_process_faults(B: int, malloc: str) -> dict:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/speed.md#bench-products>>[init]
+def products_in_both(B: int, H: int = 256, repeats: int = 200) -> list[tuple[str, float, float]]:
+    """(product, numpy µs, PyTorch µs) for the forward and the two backward products of a layer."""
+    import torch
+
+    rng = np.random.default_rng(0)
+    x, g, W = (rng.standard_normal(shape, dtype=np.float32) for shape in ((B, H), (B, H), (H, H)))
+    tx, tg, tW = (torch.from_numpy(a) for a in (x, g, W))
+    cases = [("x @ W", lambda: x @ W, lambda: tx @ tW), ("x.T @ G", lambda: x.T @ g, lambda: tx.T @ tg),
+             ("G @ W.T", lambda: g @ W.T, lambda: tg @ tW.T)]
+    rows = []
+    for name, *pair in cases:
+        best = []
+        for product in pair:
+            times = []
+            for _ in range(5):  # the best of 5 batches of `repeats` products
+                start = time.perf_counter()
+                for _ in range(repeats):
+                    product()
+                times.append((time.perf_counter() - start) / repeats)
+            best.append(1e6 * min(times))
+        rows.append((name, *best))
+    return rows
+# ~/~ end
+
+
 # ---------------------------------------------------------------------------------------------
 # the run, the targets, the report, the command line
 
