@@ -155,7 +155,7 @@ class Run:
     valid_loss: list[float] = field(default_factory=list)
     best_step: int | None = None      # the evaluation with the lowest validation loss
     best_valid: float = math.inf
-    diverged_at: int | None = None    # the step whose loss was inf or nan, if any
+    diverged_at: int | None = None    # the step (counted from 1) whose loss was inf or nan
     stopped_at: int | None = None     # the step where early stopping ended the run, if any
     seconds: float = 0.0
 # ~/~ end
@@ -198,7 +198,7 @@ def fit(model, train, valid=None, *, steps: int, batch_size: int = 64, lr: float
         run.lr.append(rate)
         run.loss.append(float(loss.data))
         if not np.isfinite(loss.data):
-            run.diverged_at = step
+            run.diverged_at = step + 1  # steps are counted from 1, as in eval_steps
             break
         if valid is not None and ((step + 1) % eval_every == 0 or step + 1 == steps):
             run.eval_steps.append(step + 1)

@@ -120,7 +120,7 @@ def test_fit_restores_the_best_validation_checkpoint():
 def test_fit_stops_at_the_first_non_finite_loss():
     model, data = tiny_problem("relu")
     run = td.fit(model, data, steps=200, lr=1e4, seed=0)
-    assert run.diverged_at is not None and run.diverged_at == len(run.loss) - 1
+    assert run.diverged_at is not None and run.diverged_at == len(run.loss)
     assert not np.isfinite(run.loss[-1]) and np.all(np.isfinite(run.loss[:-1]))
 
 
