@@ -1,10 +1,10 @@
 # ~/~ begin <<docs/stage-03/training-dynamics.md#code/stage-03/training_dynamics.py>>[init]
 """Training dynamics: the training options and instruments of chapter 3.6.
 
-Learning-rate schedules (constant, step, cosine), inverted dropout, weight decay, early stopping
-on the validation loss with a best-validation checkpoint, and `fit`, an instrumented minibatch
-SGD loop that records what the chapter plots; plus the measurements of gradient noise and of
-saturated and dead hidden units.
+Inverted dropout, early stopping on the validation loss with a best-validation checkpoint, and
+`fit`: chapter 3.5's minibatch SGD (its TrainConfig, SGD with momentum and weight decay, and
+learning-rate schedules) in a loop that records what the chapter plots; plus the measurements of
+gradient noise and of saturated and dead hidden units.
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
 `make tangle`, or edit this file and run `make stitch`.
@@ -18,51 +18,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from neural_lm import SGD, TrainConfig, UsageError, learning_rate
 from tensor import Tensor, cross_entropy, no_grad
 
 # ---------------------------------------------------------------------------------- options
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-errors>>[init]
-class TrainingOptionError(ValueError):
-    """A training option outside its meaningful range; the message says which and why."""
+class TrainingOptionError(UsageError):
+    """An option of `fit` outside its meaningful range; the message says which and why."""
 
 
-def check_options(steps, batch_size, lr, weight_decay, dropout_p, eval_every, patience):
+def check_options(config: TrainConfig, dropout_p: float, patience: int | None) -> None:
     """Raise TrainingOptionError for the first option that cannot be right."""
-    problems = [
-        (steps >= 1, f"steps must be at least 1, got {steps}"),
-        (batch_size >= 1, f"batch_size must be at least 1, got {batch_size}"),
-        (lr > 0, f"the learning rate must be positive, got {lr}"),
-        (weight_decay >= 0, f"weight_decay must be >= 0, got {weight_decay}"),
-        (0 <= dropout_p < 1, f"the dropout probability must be in [0, 1), got {dropout_p}"),
-        (eval_every >= 1, f"eval_every must be at least 1, got {eval_every}"),
-        (patience is None or patience >= 1, f"patience must be None or >= 1, got {patience}"),
-    ]
-    for ok, message in problems:
-        if not ok:
-            raise TrainingOptionError(message)
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-schedule>>[init]
-SCHEDULES = ("constant", "step", "cosine")
-FINAL_FRACTION = 0.01  # step and cosine end at this fraction of the initial rate
-
-
-def learning_rate(step: int, steps: int, lr: float, schedule: str = "constant") -> float:
-    """The rate at 0-based `step` of `steps`: lr throughout (constant); lr, lr/10, lr/100 on
-    the halves and quarters (step); or lr down to lr/100 along half a cosine (cosine)."""
-    if schedule not in SCHEDULES:
-        raise TrainingOptionError(
-            f"unknown schedule {schedule!r}: choose one of {', '.join(SCHEDULES)}")
-    if not 0 <= step < steps:
-        raise TrainingOptionError(f"step {step} is outside 0..{steps - 1}")
-    t = step / max(steps - 1, 1)  # progress, 0 at the first step and 1 at the last
-    if schedule == "constant":
-        return lr
-    if schedule == "step":
-        return lr if t < 0.5 else lr * 0.1 if t < 0.75 else lr * FINAL_FRACTION
-    low = lr * FINAL_FRACTION
-    return low + (lr - low) * 0.5 * (1.0 + math.cos(math.pi * t))
+    if config.steps is None:
+        raise TrainingOptionError("fit runs a number of steps: give TrainConfig(steps=...)")
+    if not 0.0 <= dropout_p < 1.0:
+        raise TrainingOptionError(f"the dropout probability must be in [0, 1), got {dropout_p}")
+    if patience is not None and patience < 1:
+        raise TrainingOptionError(f"patience must be None or at least 1, got {patience}")
 # ~/~ end
 
 
@@ -81,38 +53,26 @@ def dropout(x: Tensor, p: float, rng: np.random.Generator, training: bool) -> Te
 
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-forward>>[init]
-def forward(model, X: np.ndarray, p: float = 0.0, rng=None, training: bool = False) -> Tensor:
-    """The model's logits for contexts X, with dropout of probability p after every hidden
-    activation when training."""
-    h = model.embedding(X).reshape(X.shape[0], -1)                   # (B, K*D)
+def forward(model, X: np.ndarray, p: float = 0.0, rng=None, record: list | None = None) -> Tensor:
+    """MLPLanguageModel.forward of chapter 3.5 with dropout of probability p after every hidden
+    activation (p = 0: no dropout); each hidden layer's activations appended to `record`."""
+    B, K = X.shape
+    h = model.embedding(X).reshape(B, K * model.config.embedding)  # (B, K*D)
     for layer in model.hidden:
-        h = dropout(activate(layer(h), model.config.activation), p, rng, training)  # (B, H)
-    return model.output(h)                                           # (B, V)
-
-
-def activate(a: Tensor, activation: str) -> Tensor:
-    return a.tanh() if activation == "tanh" else a.relu()
+        h = layer(h)  # (B, H_l)
+        h = h.tanh() if model.config.activation == "tanh" else h.relu()
+        if record is not None:
+            record.append(h.data)
+        h = dropout(h, p, rng, training=p > 0)
+    return model.output(h)  # (B, V)
 
 
 def hidden_activations(model, X: np.ndarray) -> list[np.ndarray]:
-    """The activations of every hidden layer for contexts X (evaluation mode)."""
+    """The activations (B, H_l) of every hidden layer for contexts X, without dropout."""
     layers = []
     with no_grad():
-        h = model.embedding(X).reshape(X.shape[0], -1)
-        for layer in model.hidden:
-            h = activate(layer(h), model.config.activation)
-            layers.append(h.data)
+        forward(model, X, record=layers)
     return layers
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-sgd-step>>[init]
-def sgd_step(params, rate: float, weight_decay: float) -> None:
-    """p <- p - rate * (dL/dp + weight_decay * p) for weight matrices and embeddings
-    (ndim > 1); p <- p - rate * dL/dp for biases."""
-    for p in params:
-        grad = p.grad + weight_decay * p.data if p.data.ndim > 1 else p.grad
-        p.data -= rate * grad
 # ~/~ end
 
 
@@ -162,54 +122,49 @@ class Run:
 
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-evaluate>>[init]
-def evaluate(model, X: np.ndarray, Y: np.ndarray, batch_size: int = 4096) -> float:
+def evaluate(model, X: np.ndarray, Y: np.ndarray) -> float:
     """Mean cross-entropy, in nats per character, of the model on all pairs (X, Y)."""
-    total = 0.0
-    with no_grad(), np.errstate(over="ignore", invalid="ignore"):
-        for i in range(0, len(X), batch_size):
-            loss = model.loss(X[i : i + batch_size], Y[i : i + batch_size])
-            total += float(loss.data) * len(X[i : i + batch_size])
-    return total / len(X)
+    with np.errstate(all="ignore"):  # a diverged model gives inf or nan, not a warning
+        return float(-model.window_log_probs(X, Y).mean())
 # ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-fit>>[init]
-def fit(model, train, valid=None, *, steps: int, batch_size: int = 64, lr: float = 0.1,
-        schedule: str = "constant", weight_decay: float = 0.0, dropout_p: float = 0.0,
-        eval_every: int = 100, patience: int | None = None, seed: int = 0) -> Run:
-    """Minibatch SGD on train = (X, Y); evaluate on valid = (X, Y) every eval_every steps;
-    keep (and finally restore) the parameters of the best validation loss."""
-    check_options(steps, batch_size, lr, weight_decay, dropout_p, eval_every, patience)
+def fit(model, train, valid=None, config: TrainConfig = TrainConfig(), *,
+        dropout_p: float = 0.0, patience: int | None = None) -> Run:
+    """Minibatch SGD on train = (X, Y) as `config` says; evaluate on valid = (X, Y) every
+    config.eval_every steps; keep (and finally restore) the best-validation parameters."""
+    check_options(config, dropout_p, patience)
     X, Y = train
-    rng = np.random.default_rng(seed)
-    params = model.parameters()
-    probe = rng.integers(0, len(X), min(len(X), 4096))  # fixed sample of training pairs
+    rng = np.random.default_rng(config.seed)               # the minibatches
+    drop_rng = np.random.default_rng([config.seed, 2])     # the dropout masks
+    optimiser = SGD(model.named_parameters(), config.momentum, config.weight_decay)
+    probe = rng.integers(0, len(X), min(len(X), 4096))     # fixed sample of training pairs
     stopper, run = EarlyStopping(patience), Run()
     start = time.perf_counter()
-    for step in range(steps):
-        rate = learning_rate(step, steps, lr, schedule)
-        batch = rng.integers(0, len(X), batch_size)
-        with np.errstate(over="ignore", invalid="ignore"):
-            loss = cross_entropy(forward(model, X[batch], dropout_p, rng, training=True), Y[batch])
-            for p in params:
-                p.zero_grad()
+    for step in range(1, config.steps + 1):
+        rate = learning_rate(config, (step - 1) / config.steps)
+        batch = rng.integers(0, len(X), config.batch_size)
+        with np.errstate(all="ignore"):  # an overflow shows as a non-finite loss, checked below
+            loss = cross_entropy(forward(model, X[batch], dropout_p, drop_rng), Y[batch])
+            optimiser.zero_grad()
             loss.backward()
-            sgd_step(params, rate, weight_decay)
+            optimiser.step(rate)
         run.lr.append(rate)
         run.loss.append(float(loss.data))
-        if not np.isfinite(loss.data):
-            run.diverged_at = step + 1  # steps are counted from 1, as in eval_steps
+        if not math.isfinite(run.loss[-1]):
+            run.diverged_at = step
             break
-        if valid is not None and ((step + 1) % eval_every == 0 or step + 1 == steps):
-            run.eval_steps.append(step + 1)
+        if valid is not None and (step % config.eval_every == 0 or step == config.steps):
+            run.eval_steps.append(step)
             run.train_loss.append(evaluate(model, X[probe], Y[probe]))
             run.valid_loss.append(evaluate(model, *valid))
-            if stopper.update(step + 1, run.valid_loss[-1], params):
-                run.stopped_at = step + 1
+            if stopper.update(step, run.valid_loss[-1], optimiser.params):
+                run.stopped_at = step
                 break
     run.seconds = time.perf_counter() - start
     if stopper.best_params is not None:
-        stopper.restore(params)
+        stopper.restore(optimiser.params)
         run.best_step, run.best_valid = stopper.best_step, stopper.best_loss
     return run
 # ~/~ end

@@ -11,35 +11,18 @@ from hypothesis import strategies as st
 
 import training_dynamics as td
 from corpora import BOUNDARY, Vocabulary, windows
-from neural_lm import MLPLanguageModel, ModelConfig
+from neural_lm import DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, learning_rate
 from tensor import Tensor
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-schedules>>[init]
-@pytest.mark.parametrize("schedule, last", [("constant", 1.0), ("step", 0.01), ("cosine", 0.01)])
-def test_schedules_start_at_lr_and_end_where_they_promise(schedule, last):
-    assert td.learning_rate(0, 1000, 0.5, schedule) == 0.5
-    assert td.learning_rate(999, 1000, 0.5, schedule) == pytest.approx(0.5 * last, rel=1e-12)
-
-
-def test_step_schedule_drops_tenfold_at_half_and_three_quarters():
-    rates = [td.learning_rate(t, 101, 1.0, "step") for t in range(101)]
-    assert rates[49] == 1.0 and rates[50] == pytest.approx(0.1) and rates[74] == pytest.approx(0.1)
-    assert rates[75] == pytest.approx(0.01)
-
-
 @settings(max_examples=30, deadline=None)
-@given(steps=st.integers(1, 500), schedule=st.sampled_from(td.SCHEDULES))
-def test_schedules_never_increase(steps, schedule):
-    rates = [td.learning_rate(t, steps, 0.3, schedule) for t in range(steps)]
+@given(steps=st.integers(1, 400), decay=st.sampled_from(DECAYS))
+def test_schedules_start_at_lr_and_never_increase(steps, decay):
+    config = TrainConfig(steps=steps, lr=0.3, decay=decay)
+    rates = [learning_rate(config, t / steps) for t in range(steps + 1)]
+    assert rates[0] == 0.3
     assert all(b <= a + 1e-15 for a, b in zip(rates, rates[1:]))
-    assert all(0.3 * td.FINAL_FRACTION - 1e-15 <= r <= 0.3 for r in rates)
-
-
-def test_unknown_schedule_and_step_out_of_range_are_rejected():
-    with pytest.raises(td.TrainingOptionError, match="unknown schedule"):
-        td.learning_rate(0, 10, 0.1, "linear")
-    with pytest.raises(td.TrainingOptionError, match="outside"):
-        td.learning_rate(10, 10, 0.1)
+    assert all(-1e-15 <= r <= 0.3 for r in rates)
 # ~/~ end
 
 
@@ -88,8 +71,9 @@ def test_early_stopping_returns_the_best_validation_step_and_its_parameters():
 def test_weight_decay_shrinks_weights_and_leaves_biases_alone():
     W = Tensor(np.full((2, 3), 2.0), requires_grad=True)
     b = Tensor(np.full(3, 2.0), requires_grad=True)
+    optimiser = SGD([("W", W), ("b", b)], momentum=0.0, weight_decay=0.1)
     W.grad, b.grad = np.zeros((2, 3), np.float32), np.zeros(3, np.float32)
-    td.sgd_step([W, b], rate=0.5, weight_decay=0.1)
+    optimiser.step(0.5)
     np.testing.assert_allclose(W.data, 2.0 * (1 - 0.5 * 0.1), rtol=1e-7)
     np.testing.assert_array_equal(b.data, 2.0)
 # ~/~ end
@@ -103,15 +87,25 @@ def tiny_problem(activation="tanh"):
     sequences = [w + BOUNDARY for w in WORDS]
     vocab = Vocabulary.from_sequences(sequences, min_count=1)
     data = windows(sequences, vocab, 2)
-    config = ModelConfig(vocab_size=vocab.size, context=2, embedding=4, hidden=(16,),
+    config = ModelConfig(vocab_size=vocab.size, context=2, embedding=4, hidden=(16, 8),
                          activation=activation, seed=0)
     return MLPLanguageModel(config), data
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_forward_without_dropout_is_the_models_forward(activation):
+    model, (X, _) = tiny_problem(activation)
+    record = []
+    logits = td.forward(model, X, record=record)
+    assert np.array_equal(logits.data, model.forward(X).data)
+    assert [h.shape for h in record] == [(len(X), 16), (len(X), 8)]
 
 
 def test_fit_restores_the_best_validation_checkpoint():
     model, data = tiny_problem()
     valid = (data[0][::3], data[1][::3])
-    run = td.fit(model, data, valid, steps=200, lr=0.5, eval_every=10, seed=0)
+    config = TrainConfig(steps=200, lr=0.5, momentum=0.0, decay="none", eval_every=10)
+    run = td.fit(model, data, valid, config)
     assert run.best_valid == min(run.valid_loss)
     assert run.best_step == run.eval_steps[int(np.argmin(run.valid_loss))]
     assert td.evaluate(model, *valid) == pytest.approx(run.best_valid, rel=1e-6)
@@ -119,7 +113,7 @@ def test_fit_restores_the_best_validation_checkpoint():
 
 def test_fit_stops_at_the_first_non_finite_loss():
     model, data = tiny_problem("relu")
-    run = td.fit(model, data, steps=200, lr=1e4, seed=0)
+    run = td.fit(model, data, None, TrainConfig(steps=200, lr=1e4, momentum=0.0, decay="none"))
     assert run.diverged_at is not None and run.diverged_at == len(run.loss)
     assert not np.isfinite(run.loss[-1]) and np.all(np.isfinite(run.loss[:-1]))
 
@@ -127,9 +121,11 @@ def test_fit_stops_at_the_first_non_finite_loss():
 def test_fit_rejects_bad_options_with_one_clear_error():
     model, data = tiny_problem()
     with pytest.raises(td.TrainingOptionError, match="dropout probability"):
-        td.fit(model, data, steps=10, dropout_p=1.5)
-    with pytest.raises(td.TrainingOptionError, match="learning rate"):
-        td.fit(model, data, steps=10, lr=0.0)
+        td.fit(model, data, None, TrainConfig(steps=10), dropout_p=1.5)
+    with pytest.raises(td.TrainingOptionError, match="patience"):
+        td.fit(model, data, None, TrainConfig(steps=10), patience=0)
+    with pytest.raises(td.TrainingOptionError, match="steps"):
+        td.fit(model, data, None, TrainConfig(steps=None, time_budget=1.0))
 # ~/~ end
 
 
