@@ -30,7 +30,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402  (after the thread setting, which numpy reads when imported)
 
-from corpora import BOUNDARY, CorpusError, Vocabulary, load_corpus, split_corpus, windows  # noqa: E402
+from corpora import (  # noqa: E402
+    BOUNDARY, UNK, UNK_DISPLAY, CorpusError, Vocabulary, load_corpus, split_corpus, windows,
+)
 from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad  # noqa: E402
 
 ACTIVATIONS = ("tanh", "relu")
@@ -121,7 +123,7 @@ class ModelConfig:
     context: int = 8  # K
     embedding: int = 24  # D
     hidden: tuple[int, ...] = (256, 256)  # H_1, ..., H_L
-    activation: str = "tanh"  # tanh | relu
+    activation: str = "relu"  # relu | tanh
     seed: int = 0  # of the initial weights
 
     def __post_init__(self):
@@ -254,8 +256,8 @@ class TrainConfig:
 
     steps: int | None = 5000  # stop after this many updates ...
     time_budget: float | None = None  # ... or after this many seconds (exactly one of the two)
-    batch_size: int = 128
-    lr: float = 0.1
+    batch_size: int = 256
+    lr: float = 0.3
     momentum: float = 0.9
     weight_decay: float = 0.0
     decay: str = "cosine"  # cosine | step | none
@@ -606,11 +608,11 @@ class Parser(argparse.ArgumentParser):
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-cli-data>>[init]
 def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--data", required=required, default=None,
+    p.add_argument("--data", required=required, default=None, metavar="SOURCE",
                    help="a bundled corpus (names, shakespeare) or the path of a UTF-8 text file")
     p.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
                    help="one item per line (default: yes for names, no for the others)")
-    p.add_argument("--split-seed", type=int, default=None,
+    p.add_argument("--split-seed", type=int, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
 # ~/~ end
 
@@ -623,21 +625,24 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     m.add_argument("--embedding", type=int, default=d.embedding, help="D (%(default)s)")
     m.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), metavar="H",
                    help="hidden layer sizes (%(default)s)")
-    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation)
+    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation, help="(%(default)s)")
     o, t = p.add_argument_group("optimiser"), TrainConfig()
     o.add_argument("--lr", type=float, default=t.lr, help="learning rate (%(default)s)")
-    o.add_argument("--momentum", type=float, default=t.momentum, help="(%(default)s)")
-    o.add_argument("--weight-decay", type=float, default=t.weight_decay, help="(%(default)s)")
-    o.add_argument("--batch-size", type=int, default=t.batch_size, help="(%(default)s)")
+    o.add_argument("--momentum", type=float, default=t.momentum, help="mu (%(default)s)")
+    o.add_argument("--weight-decay", type=float, default=t.weight_decay,
+                   help="lambda, pulls weights to 0 (%(default)s)")
+    o.add_argument("--batch-size", type=int, default=t.batch_size, help="B (%(default)s)")
     o.add_argument("--decay", choices=DECAYS, default=t.decay,
                    help="learning-rate schedule: cosine to 0, step (/10 after 75%%) or none")
     r = p.add_argument_group("run").add_mutually_exclusive_group()
     r.add_argument("--steps", type=int, default=None, help=f"updates to make ({t.steps})")
     r.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
                    help="train for this many seconds instead")
-    p.add_argument("--eval-every", type=int, default=t.eval_every, help="(%(default)s)")
+    p.add_argument("--eval-every", type=int, default=t.eval_every, metavar="STEPS",
+                   help="steps between two validations (%(default)s)")
     p.add_argument("--seed", type=int, default=0, help="of the initial weights and the batches")
-    p.add_argument("--out", default=None, help="checkpoint path (runs/<data>.ckpt.npz)")
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help="checkpoint to write (default runs/<data>.ckpt.npz)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 # ~/~ end
 
@@ -684,7 +689,7 @@ def run_generate(args) -> int:
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
     text = generate(ckpt.model, ckpt.vocab, args.prompt, args.length, args.temperature,
                     args.top_k, args.seed, restart_at_boundary=lines)
-    print(args.prompt + text)
+    print((args.prompt + text).replace(UNK, UNK_DISPLAY))  # the unknown symbol, made visible
     return 0
 # ~/~ end
 

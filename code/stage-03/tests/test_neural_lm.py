@@ -10,8 +10,10 @@ import io
 import json
 import math
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -90,6 +92,11 @@ def run(data, out=None, progress=None, model_seed=0, model_activation="tanh", **
 def test_training_lowers_the_validation_loss(data):
     _, result = run(data)
     assert result.valid[-1][1] < result.valid[0][1] - 0.5 and result.stopped == "steps"
+
+
+def test_a_time_budget_stops_the_run(data):
+    _, result = run(data, steps=None, time_budget=0.3)
+    assert result.stopped == "time" and 0.3 <= result.seconds < 5 and result.steps > 0
 
 
 def test_training_is_deterministic(data):
@@ -180,6 +187,15 @@ def test_sampling_follows_the_seed_and_the_vocabulary(data):
     assert a != nlm.generate(model, data.vocab, length=50, seed=4)
 
 
+def test_temperature_and_top_k_reshape_the_distribution():
+    p = np.array([0.5, 0.3, 0.15, 0.05])
+    rng = np.random.default_rng(0)
+    top2 = np.array([nlm.sample_next(np.log(p), 1.0, 2, rng) for _ in range(4000)])
+    assert set(top2.tolist()) == {0, 1} and abs((top2 == 0).mean() - 0.5 / 0.8) < 0.03
+    cold = np.array([nlm.sample_next(np.log(p), 0.5, None, rng) for _ in range(4000)])
+    assert np.allclose(np.bincount(cold, minlength=4) / 4000, p**2 / (p**2).sum(), atol=0.03)
+
+
 def test_unknown_prompt_characters_are_named(data):
     with pytest.raises(nlm.PromptError, match=r"'Z', 'é'"):
         nlm.generate(small_model(data), data.vocab, prompt="anna Zé")
@@ -258,6 +274,25 @@ def test_train_generate_evaluate(words_file, tmp_path):
     scores = json.loads(cli("evaluate", "--checkpoint", out, "--json").stdout)
     assert math.isclose(scores["test_bpc"], scores["test_loss_nats"] / math.log(2))
     assert math.isclose(scores["test_perplexity"], math.exp(scores["test_loss_nats"]))
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
+    out = tmp_path / "m.ckpt.npz"
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
+                             "--lines", "--time-budget", "60", "--hidden", "16", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not out.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)  # the first checkpoint is written before step 1: now it is training
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert stdout.startswith("interrupted") and nlm.load_checkpoint(out).meta["step"] > 0
 
 
 @pytest.mark.slow
