@@ -148,7 +148,7 @@ def parameter_count(config: ModelConfig) -> int:
 
 
 class MLPLanguageModel:
-    """P(c | c_1..c_K) = softmax(h_L W_out + b_out), h_l = act(h_(l-1) W_l + b_l), h_0 = [C_c1; ..; C_cK]."""
+    """P(. | c_1..c_K) = softmax(h_L W_out + b_out); h_l = act(h_(l-1) W_l + b_l); h_0 = [C_c1..C_cK]."""
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-init>>[init]
     def __init__(self, config: ModelConfig):
@@ -210,7 +210,7 @@ class MLPLanguageModel:
     def token_log_probs(self, sequences: list[str], vocab: Vocabulary) -> np.ndarray:
         """ln P of every predicted character of sequences, in the order of corpora.windows."""
         if vocab.size != self.config.vocab_size:
-            raise UsageError(f"the vocabulary has {vocab.size} symbols, the model {self.config.vocab_size}")
+            raise UsageError(f"a vocabulary of {vocab.size} symbols for a model of {self.config.vocab_size}")
         return self.window_log_probs(*windows(sequences, vocab, self.config.context))
     # ~/~ end
 
@@ -572,7 +572,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     problems = [f"{name} is missing" for name in expected if name not in arrays]
     problems += [f"{name} is not part of this model" for name in arrays if name not in expected]
     problems += [f"{name} has shape {arrays[name].shape}, the configuration needs {p.data.shape}"
-                 for name, p in expected.items() if name in arrays and arrays[name].shape != p.data.shape]
+                 for name, p in expected.items()
+                 if name in arrays and arrays[name].shape != p.data.shape]
     if problems:
         raise CheckpointError(f"{path} does not match its configuration {model.config}: "
                               + "; ".join(problems))
@@ -655,6 +656,9 @@ def run_train(args) -> int:
                          decay=args.decay, eval_every=args.eval_every, seed=args.seed)
     model_config = ModelConfig(2, args.context, args.embedding, tuple(args.hidden),
                                args.activation, args.seed)  # checked now; V is set below
+    if args.out and Path(args.out).is_dir():
+        example = Path(args.out) / "model.ckpt.npz"
+        raise UsageError(f"--out {args.out} is a folder; give a file path, e.g. {example}")
     data = load_data(args.data, args.lines, args.split_seed or 0)
     model_config = dataclasses.replace(model_config, vocab_size=data.vocab.size)
     train_xy, valid_xy = training_windows(data, model_config.context)
@@ -714,7 +718,8 @@ def run_evaluate(args) -> int:
     s = evaluate(ckpt.model, ckpt.vocab, data.test)
     result = {"test_loss_nats": s["loss_nats"], "test_bpc": s["bpc"],
               "test_perplexity": s["perplexity"], "test_characters": s["characters"],
-              "data": source, "lines": data.lines, "split_seed": seed, "step": ckpt.meta.get("step")}
+              "data": source, "lines": data.lines, "split_seed": seed,
+              "step": ckpt.meta.get("step")}
     print(json.dumps(result) if args.json else
           f"test split of {source} ({s['characters']:,} characters): {s['loss_nats']:.4f} nats, "
           f"{s['bpc']:.4f} bits/char, perplexity {s['perplexity']:.3f}")
@@ -764,6 +769,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"{where} {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # whoever read our output has gone (`generate ... | head`): fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (NeuralLMError, CorpusError, OSError) as error:
         print(f"{where} {error}", file=sys.stderr)
         return 1

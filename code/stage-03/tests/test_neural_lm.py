@@ -309,6 +309,7 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         (2, ["train", "--data", words_file, "--lr", 0]),
         (2, ["train", "--data", words_file, "--steps", 0]),
         (2, ["generate", "--checkpoint", out, "--prompt", "Zé"]),
+        (2, ["train", "--data", words_file, "--out", tmp_path]),
         (1, ["train", "--data", tmp_path / "missing.txt"]), (1, ["train", "--data", latin1]),
         (1, ["train", "--data", empty]), (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
         (1, ["evaluate", "--checkpoint", junk]),
