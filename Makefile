@@ -10,6 +10,9 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# One BLAS thread (as neural_lm.py sets for itself): our matrices are small, and on a busy
+# 2-core machine two threads made the executed pages several times slower. Override if you like.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install tangle stitch check-sync test test-browser browser site serve clean
