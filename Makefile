@@ -12,7 +12,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync test site serve clean
+.PHONY: help install tangle stitch check-sync test test-browser browser site serve clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -42,10 +42,23 @@ test: $(STAMP)  ## tangle check, reference tests, tests of the book (site build 
 	$(BIN)/python tools/tangle.py check
 	$(BIN)/python -m pytest
 
+test-browser: $(STAMP) browser  ## the built site in headless Chromium: pages, math, search, screenshots
+	$(BIN)/python -m pytest -m browser tests/test_browser.py
+	@echo "screenshots: artefacts/screenshots/"
+
+browser:  # Debian's chromium and chromium-driver (no browser download), installed when missing
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing chromium and chromium-driver with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "test-browser needs chromium and chromedriver: sudo apt-get install chromium chromium-driver" >&2; exit 1; \
+	  fi; }
+
 site: $(STAMP)  ## build the site into site/ (strict)
 	$(BIN)/mkdocs build --strict --site-dir site
 
-serve: $(STAMP)  ## serve the book on http://$(HOST), rebuilding (and re-tangling) on edits
+serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
 clean:  ## remove the built site and caches (keeps .venv)

@@ -1,9 +1,8 @@
 """The site builds strictly, loads nothing from the network, and its executed parts ran."""
 
-import os
+import json
 import re
-import subprocess
-import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -19,20 +18,8 @@ EXTERNAL_ASSET = re.compile(
 )
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env,
-    )
-    assert proc.returncode == 0, f"mkdocs build --strict failed:\n{proc.stdout}\n{proc.stderr}"
-    return out
-
-
 def html_pages(site):
-    return sorted(p for p in site.rglob("*.html") if "assets" not in p.parts)
+    return sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
 
 
 def test_no_page_loads_anything_from_the_network(site):
@@ -84,6 +71,9 @@ def test_labs_and_run_blocks_executed(site):
     for page in lab_pages:
         text = page.read_text(encoding="utf-8")
         assert "data:image/png;base64" in text, f"{page.parent.name}: no executed figure"
+        assert "lab-downloads" in text, f"{page.parent.name}: no download links"
+        notebook = json.loads((site / "labs" / f"{page.parent.name}.ipynb").read_text())
+        assert notebook["cells"], f"{page.parent.name}.ipynb has no cells"
     run_outputs = [p for p in html_pages(site) if "run when the site is built" in p.read_text()]
     assert run_outputs, "no chapter has an executed block"
 
@@ -91,3 +81,49 @@ def test_labs_and_run_blocks_executed(site):
 def test_search_index_covers_the_chapters(site):
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "Value" in index and "topological" in index
+
+
+class LinksAndIds(HTMLParser):
+    """Collect the ids of a page and the internal links (href) it makes."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links = set(), []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        href = attrs.get("href") if tag in ("a", "link") else None
+        if href and not re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.IGNORECASE):
+            self.links.append(href)
+
+
+def parse(page):
+    parser = LinksAndIds()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_internal_links_and_anchors_resolve(site):
+    parsed = {page: parse(page) for page in html_pages(site)}
+    broken = []
+    for page, found in parsed.items():
+        for href in found.links:
+            path, _, anchor = href.partition("#")
+            if path.startswith("/"):  # only the 404 page uses root-relative links
+                target = site / path.lstrip("/")
+            else:
+                target = (page.parent / path).resolve() if path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {href} (no such file)")
+                continue
+            if anchor and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                if anchor not in ids:
+                    broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(broken)

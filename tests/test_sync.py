@@ -35,8 +35,9 @@ def test_check_catches_a_hand_edit(copy_of_book, capsys):
 
 
 def test_check_catches_an_orphan_and_a_missing_target(copy_of_book, capsys):
+    tangled = a_tangled_file(copy_of_book)
     (copy_of_book / "code" / "stage-02" / "orphan.py").write_text("print('nobody wrote me')\n")
-    a_tangled_file(copy_of_book).unlink()
+    tangled.unlink()
     assert tangle.check(copy_of_book) == 1
     out = capsys.readouterr().out
     assert "no chapter tangles this file: code/stage-02/orphan.py" in out

@@ -179,6 +179,7 @@ def mathjax_source() -> Path:
 
 
 def on_post_build(config) -> None:
+    write_lab_notebooks(Path(config["docs_dir"]), Path(config["site_dir"]))
     source = mathjax_source()
     target = Path(config["site_dir"]) / "assets" / "mathjax"
     for part in MATHJAX_PARTS:
@@ -207,3 +208,32 @@ def on_pre_build(config) -> None:
         import sys
 
         subprocess.run([sys.executable, str(ROOT / "tools" / "tangle.py"), "tangle"], cwd=ROOT)
+
+
+# --------------------------------------------------------------------------------------------
+# labs: downloadable as notebooks
+
+
+def write_lab_notebooks(docs: Path, site: Path) -> None:
+    """Write each lab (jupytext percent format) beside its page as an .ipynb and as .py."""
+    import jupytext
+
+    for lab in sorted((docs / "labs").glob("lab_*.py")):
+        target = site / "labs"
+        target.mkdir(parents=True, exist_ok=True)
+        jupytext.write(jupytext.read(lab), target / f"{lab.stem}.ipynb")
+        shutil.copy2(lab, target / lab.name)
+
+
+def on_post_page(output: str, page, config) -> str:
+    src = page.file.src_uri
+    if not (src.startswith("labs/") and src.endswith(".py")):
+        return output
+    stem = Path(src).stem
+    links = (
+        '<p class="lab-downloads">Run this lab yourself: '
+        f'<a href="../{stem}.ipynb" download>download the notebook</a> or '
+        f'<a href="../{stem}.py" download>the Python source</a> '
+        "(start Jupyter in the repository root, with <code>.venv</code> activated).</p>"
+    )
+    return re.sub(r"(</h1>)", r"\1" + links.replace("\\", "\\\\"), output, count=1)

@@ -66,7 +66,7 @@ def tangle_from_scratch(root: Path, dest: Path) -> tuple[dict[str, bytes], list[
     """Tangle root/docs in a fresh copy; return {target path: bytes} and entangled's problems."""
     shutil.copytree(root / "docs", dest / "docs")
     shutil.copy(root / "entangled.toml", dest / "entangled.toml")
-    log = run_entangled(["tangle", "--force"], cwd=dest)
+    log = run_entangled(["tangle"], cwd=dest)  # a fresh folder: nothing to conflict with
     targets = {}
     for rel in sorted(code_files(dest)):
         end_with_one_newline(dest / rel)

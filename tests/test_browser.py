@@ -1,0 +1,199 @@
+"""The site as readers get it, in a real browser: headless Chromium against the built site.
+
+Run by `make test-browser` (which installs Debian's chromium and chromium-driver when missing);
+plain `pytest` skips it (marker `browser`). For every page: no console errors, no request
+leaving 127.0.0.1, every formula typeset, copy buttons on code blocks, a file title on every
+tangled block, lab figures present. Search finds 3.2 for "embedding". Screenshots of Home, 3.5
+and 3.7 in light and dark go to artefacts/screenshots/.
+"""
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artefacts" / "screenshots"
+SCREENSHOT_PAGES = {"home": "", "3.5": "stage-03/building-the-model/", "3.7": "stage-03/evaluation/"}
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.fail("chromium and chromedriver are missing: run `make test-browser`, which installs them")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def site_pages(site: Path) -> list[str]:
+    pages = sorted(p for p in site.rglob("index.html") if "assets" not in p.relative_to(site).parts)
+    return [p.parent.relative_to(site).as_posix().removeprefix(".") + "/" for p in pages if p.parent != site] + [""]
+
+
+def wait_for(driver, script: str, timeout: float = 20.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.1)
+    return driver.execute_script(script)
+
+
+def requests_made(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def leaves_localhost(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme not in LOCAL_SCHEMES and parsed.hostname not in ("127.0.0.1", None)
+
+
+def load(driver, url: str) -> None:
+    driver.get(url)
+    wait_for(driver, "return document.readyState === 'complete'")
+    # MathJax typesets asynchronously; wait for it when the page has formulas.
+    wait_for(driver, """
+        if (!document.querySelector('.arithmatex')) return true;
+        return window.MathJax && MathJax.startup && MathJax.startup.promise &&
+               (MathJax.startup.promise.then(() => { window.__typeset = true; }), window.__typeset);
+    """)
+
+
+def test_every_page_reads_as_it_should(site, server, browser):
+    problems = []
+    for page in site_pages(site):
+        url = server + page
+        browser.get_log("browser"), browser.get_log("performance")  # drop earlier entries
+        load(browser, url)
+        for entry in browser.get_log("browser"):
+            if entry["level"] == "SEVERE":
+                problems.append(f"{page or 'home'}: console error: {entry['message'][:200]}")
+        for request in requests_made(browser):
+            if leaves_localhost(request):
+                problems.append(f"{page or 'home'}: request leaves 127.0.0.1: {request}")
+        untypeset = browser.execute_script(
+            "return [...document.querySelectorAll('.arithmatex')]"
+            ".filter(e => !e.querySelector('mjx-container') || e.querySelector('mjx-merror')).length"
+        )
+        if untypeset:
+            problems.append(f"{page or 'home'}: {untypeset} formulas not typeset")
+        without_copy = browser.execute_script(
+            "return [...document.querySelectorAll('.md-content div.highlight pre')]"
+            ".filter(p => !p.querySelector('button.md-clipboard, button[data-md-type=copy]')).length"
+        )
+        if without_copy:
+            problems.append(f"{page or 'home'}: {without_copy} code blocks without a copy button")
+        if page.startswith("labs/"):
+            figures = browser.execute_script(
+                "return [...document.querySelectorAll('img')]"
+                ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0).length"
+            )
+            if not figures:
+                problems.append(f"{page}: no rendered figure in a lab")
+    assert not problems, "\n".join(problems)
+
+
+def tangled_blocks_in_source(page: str) -> int:
+    source = ROOT / "docs" / (page.rstrip("/") + ".md")
+    if not source.exists():
+        source = ROOT / "docs" / page / "index.md"
+    if not source.exists():
+        return 0
+    fences = re.findall(r"^\s*```+\s*\{([^}]*)\}", source.read_text(encoding="utf-8"), re.M)
+    return sum(1 for f in fences if "file=" in f or re.search(r"(^|\s)#[\w-]+", f))
+
+
+def test_tangled_blocks_show_their_target(site, server, browser):
+    problems = []
+    for page in site_pages(site):
+        expected = tangled_blocks_in_source(page)
+        if not expected:
+            continue
+        load(browser, server + page)
+        titles = browser.execute_script(
+            "return [...document.querySelectorAll('.md-content .highlight .filename')]"
+            ".map(t => t.textContent).filter(t => t.startsWith('file:') || t.startsWith('#')).length"
+        )
+        if titles != expected:
+            problems.append(f"{page}: {expected} tangled blocks, {titles} shown with their target")
+    assert not problems, "\n".join(problems)
+
+
+def test_search_finds_the_embeddings_chapter(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    load(browser, server)
+    browser.execute_script("document.getElementById('__search').click()")  # the search toggle
+    box = browser.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    browser.execute_script("arguments[0].focus()", box)
+    box.send_keys("embedding")
+    links = wait_for(browser, """
+        const a = [...document.querySelectorAll('.md-search-result__link')].map(a => a.href);
+        return a.length ? a : null;
+    """, timeout=30)
+    assert links, "search for 'embedding' returned nothing"
+    assert any("stage-03/embeddings/" in href for href in links), links
+    box.send_keys(Keys.ESCAPE)
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_screenshots(server, browser, scheme):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, page in SCREENSHOT_PAGES.items():
+        with urllib.request.urlopen(server + page) as response:  # raises on 404
+            assert response.status == 200
+        load(browser, server + page)
+        browser.execute_script(
+            "document.body.setAttribute('data-md-color-scheme', arguments[0]);", scheme
+        )
+        time.sleep(0.3)
+        path = SHOTS / f"{name}-{'light' if scheme == 'default' else 'dark'}.png"
+        assert browser.save_screenshot(str(path)), f"could not save {path}"
+        assert path.stat().st_size > 10_000, f"{path} looks empty"
