@@ -21,12 +21,16 @@ import sys
 import time
 from dataclasses import dataclass
 
+from pathlib import Path
+import tempfile
+
+import neural_lm  # first: it limits numpy to one BLAS thread before numpy is loaded
+
 import numpy as np
 
 import corpora
 import corpus_stats
 import ngram
-import neural_lm
 from tensor import no_grad
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
@@ -122,23 +126,35 @@ def stored_counts(train_ids: list[np.ndarray], order: int, base: int) -> int:
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
 NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
+TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
 
 
 def neural_options(args: argparse.Namespace) -> dict:
-    return {"context": args.context, "embedding": args.embedding,
-            "hidden": tuple(args.hidden), "activation": args.activation}
+    return {"model": {"context": args.context, "embedding": args.embedding,
+                      "hidden": tuple(args.hidden), "activation": args.activation},
+            "train": {"lr": args.lr, "batch_size": args.batch_size,
+                      "weight_decay": args.weight_decay, "decay": args.decay}}
 
 
 def train_neural(data: Data, time_budget: float, seed: int, options: dict) -> Fitted:
-    """Train the network of chapter 3.5 for time_budget seconds; keep the best on validation."""
-    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, seed=seed, **options)
-    model = neural_lm.MLPLanguageModel(config)
-    start = time.perf_counter()
-    neural_lm.train(model, data.train, data.valid, data.vocab, time_budget=time_budget,
-                    seed=seed)
-    seconds = time.perf_counter() - start
+    """Train the network of chapter 3.5 for time_budget seconds; return its best checkpoint
+    on validation."""
+    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, seed=seed,
+                                   **options.get("model", {}))
+    schedule = neural_lm.TrainConfig(steps=None, time_budget=time_budget, seed=seed,
+                                     **options.get("train", {}))
+    K = config.context
+    train_xy = corpora.windows(data.train, data.vocab, K)
+    valid_xy = corpora.windows(data.valid, data.vocab, K)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "best.ckpt.npz"
+        result = neural_lm.train(neural_lm.MLPLanguageModel(config), data.vocab, train_xy,
+                                 valid_xy, schedule, out=path)
+        model = neural_lm.load_checkpoint(path).model    # the best on validation
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
-    return Fitted("neural", model, settings, model.num_parameters(), seconds)
+    settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
+    settings.update(steps=result.steps, best_step=result.best_step)
+    return Fitted("neural", model, settings, model.num_parameters(), result.seconds)
 # ~/~ end
 
 
@@ -379,8 +395,9 @@ def draw_samples(data, fitted, weight, seed, temperature, length) -> dict:
                "neural": lambda h: neural_distribution(nn, vocab, h),
                "mixture": lambda h: weight * neural_distribution(nn, vocab, h)
                                     + (1 - weight) * kn.distribution(h)}
-    return {key: sample(f, vocab, np.random.default_rng(seed), temperature, length, data.lines)
-            for key, f in sources.items()}
+    return {key: sample(f, vocab, np.random.default_rng([seed, i]), temperature, length,
+                        data.lines)
+            for i, (key, f) in enumerate(sources.items())}
 
 
 def jsonable(x):
@@ -410,7 +427,9 @@ def settings_text(key: str, entry: dict) -> str:
     if key == "mixture":
         return f"λ = {entry['weight']:.3f}"
     if key == "neural":
-        return ", ".join(f"{k} {v}" for k, v in entry.items() if k in NEURAL_SETTINGS)
+        hidden = "×".join(str(h) for h in entry["hidden"])
+        return (f"K {entry['context']}, D {entry['embedding']}, hidden {hidden} "
+                f"{entry['activation']}, {entry['steps']:,} steps")
     return ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
                      for k, v in entry.items() if k in ("order", "k", "discount"))
 
@@ -499,11 +518,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--temperature", type=float, default=0.8, help="for the samples")
     parser.add_argument("--plot", default=None, help="write the embedding map to this PNG")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--context", type=int, default=8, help="network: characters of context")
-    parser.add_argument("--embedding", type=int, default=24, help="network: embedding size D")
-    parser.add_argument("--hidden", type=int, nargs="+", default=[256],
-                        help="network: hidden layer widths")
-    parser.add_argument("--activation", choices=("tanh", "relu"), default="tanh")
+    net = parser.add_argument_group("the network (defaults chosen for this comparison)")
+    net.add_argument("--context", type=int, default=8, help="K characters of context (%(default)s)")
+    net.add_argument("--embedding", type=int, default=24, help="D (%(default)s)")
+    net.add_argument("--hidden", type=int, nargs="+", default=[256], metavar="H",
+                     help="hidden layer widths (%(default)s)")
+    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default="tanh")
+    net.add_argument("--lr", type=float, default=0.1, help="learning rate (%(default)s)")
+    net.add_argument("--batch-size", type=int, default=128, help="(%(default)s)")
+    net.add_argument("--weight-decay", type=float, default=0.0, help="(%(default)s)")
+    net.add_argument("--decay", choices=neural_lm.DECAYS, default="cosine",
+                     help="learning-rate schedule (%(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -514,9 +539,12 @@ def run(args: argparse.Namespace) -> int:
         figures, extras = compare(data, args.time_budget, args.seed,
                                   range(1, args.max_order + 1), neural_options(args),
                                   args.temperature)
-    except (CompareError, corpora.CorpusError) as error:
+    except (CompareError, corpora.CorpusError, neural_lm.UsageError) as error:
         print(f"compare: error: {error}", file=sys.stderr)
         return 2
+    except neural_lm.NeuralLMError as error:
+        print(f"compare: error: {error}", file=sys.stderr)
+        return 1
     if args.plot:
         import matplotlib
         matplotlib.use("Agg")
