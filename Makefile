@@ -61,6 +61,10 @@ site: $(STAMP)  ## build the site into site/ (strict)
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
+.PHONY: demo
+demo: $(STAMP)  ## compare the network with tuned n-gram models on the names corpus (~2 min)
+	$(BIN)/python code/stage-03/neural_lm.py compare --data names --time-budget 45
+
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .hypothesis .entangled
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
