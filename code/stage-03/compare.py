@@ -60,29 +60,10 @@ def prepare(source: str, lines: bool | None = None, seed: int = 0,
             max_chars: int | None = None) -> Data:
     """Load a corpus (optionally only its first max_chars characters), split it, build the
     vocabulary from the training part."""
-    corpus = corpora.load_corpus(source, lines=lines)
-    sequences = corpus.sequences
-    if max_chars is not None:
-        if max_chars < 1000:
-            raise CompareError(f"--max-chars {max_chars} is too small; use at least 1000")
-        sequences = first_characters(sequences, max_chars, corpus.lines)
-    corpus = dataclasses.replace(corpus, sequences=sequences)
+    corpus = corpora.load_corpus(source, lines=lines, max_chars=max_chars)
     splits = corpora.split_corpus(corpus, seed=seed)
     vocab = corpora.Vocabulary.from_sequences(splits.train)
     return Data(corpus.name, corpus.lines, splits.train, splits.valid, splits.test, vocab)
-
-
-def first_characters(sequences: list[str], max_chars: int, lines: bool) -> list[str]:
-    """The first max_chars characters: whole items in lines mode, a prefix of the text else."""
-    kept, total = [], 0
-    for s in sequences:
-        if total + len(s) > max_chars:
-            if not lines:
-                kept.append(s[: max_chars - total])
-            break
-        kept.append(s)
-        total += len(s)
-    return kept
 # ~/~ end
 
 
@@ -105,10 +86,11 @@ def fit_ngram(kind: str, data: Data, orders) -> tuple[Fitted, object]:
     model, table = ngram.tune(kind, data.train, data.valid, data.vocab, orders=orders)
     seconds = time.perf_counter() - start
     settings = {"order": int(model.order)}
-    for name in ("k", "discount"):
-        value = getattr(model, name, None)
-        if value is not None:
-            settings[name] = jsonable(value)
+    if kind == "add-k":
+        settings["k"] = float(model.k)
+    else:
+        settings["discount"] = ("estimated (modified Kneser–Ney)" if model.discount is None
+                                else float(model.discount))
     counts = stored_counts(corpus_stats.encode_all(data.train, data.vocab), model.order,
                            data.vocab.size)
     return Fitted(kind, model, settings, counts, seconds), table
@@ -430,8 +412,9 @@ def settings_text(key: str, entry: dict) -> str:
         hidden = "×".join(str(h) for h in entry["hidden"])
         return (f"K {entry['context']}, D {entry['embedding']}, hidden {hidden} "
                 f"{entry['activation']}, {entry['steps']:,} steps")
-    return ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
-                     for k, v in entry.items() if k in ("order", "k", "discount"))
+    if key == "best_add_k":
+        return f"order {entry['order']}, k = {entry['k']:.3g}"
+    return f"order {entry['order']}, discounts {entry['discount']}"
 
 
 def models_table(figures: dict) -> str:
