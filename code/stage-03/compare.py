@@ -306,6 +306,9 @@ def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
     # ---- test: used once, after every choice above was made on validation ----
     progress("scoring on the test text")
     test = {key: log_probs(f, data.test, data.vocab) for key, f in fitted.items()}
+    if len({len(lp) for lp in test.values()}) != 1:
+        raise CompareError("the models scored different numbers of test positions: "
+                           f"{ {key: len(lp) for key, lp in test.items()} }")
     test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
     context_length = fitted["best_kneser_ney"].settings["order"] - 1
     seen = seen_split(data, context_length)
@@ -424,7 +427,7 @@ def models_table(figures: dict) -> str:
         e = figures[key]
         lines.append(f"| {LABELS[key]} | {settings_text(key, e)} | {e['valid_bpc']:.3f} | "
                      f"**{e['test_bpc']:.3f}** | {e['test_perplexity']:.2f} | "
-                     f"{e['parameters']:,} | {e['train_seconds']:.0f} s |")
+                     f"{e['parameters']:,} | {e['train_seconds']:.1f} s |")
     return "\n".join(lines)
 
 
