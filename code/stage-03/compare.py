@@ -141,8 +141,6 @@ def train_neural(data: Data, time_budget: float, seed: int, options: dict) -> Fi
 
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural>>[init]
-
-
 def neural_distribution(model, vocab, context: str) -> np.ndarray:
     """p(next | context) from the network: the last K symbols, padded with the boundary."""
     K = model.config.context
@@ -246,8 +244,8 @@ def seen_split(data: Data, context_length: int) -> np.ndarray:
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-samples>>[init]
 def sample(next_probs, vocab, rng: np.random.Generator, temperature: float, length: int,
            lines: bool) -> str:
-    """Draw `length` characters (lines mode: whole items, at most `length` characters in
-    all) from next_probs(context) -> p (V,)."""
+    """Draw `length` characters from next_probs(context) -> p (V,); in lines mode the
+    context starts afresh after every boundary, so the text is a list of items."""
     text, context = [], ""
     for _ in range(length):
         p = np.array(next_probs(context), dtype=np.float64)
@@ -507,7 +505,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     net = parser.add_argument_group("the network (defaults chosen for this comparison)")
     net.add_argument("--context", type=int, default=8, help="K characters of context (%(default)s)")
     net.add_argument("--embedding", type=int, default=24, help="D (%(default)s)")
-    net.add_argument("--hidden", type=int, nargs="+", default=[256], metavar="H",
+    net.add_argument("--hidden", type=int, nargs="+", default=[256, 256], metavar="H",
                      help="hidden layer widths (%(default)s)")
     net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default="tanh")
     net.add_argument("--lr", type=float, default=0.1, help="learning rate (%(default)s)")

@@ -138,6 +138,14 @@ def test_compare_json_end_to_end(tmp_path, capsys):
     assert figures["mixture"]["test_bpc"] <= figures["best_kneser_ney"]["test_bpc"] + 0.05
 
 
+def test_compare_is_a_subcommand_of_the_model_command_line():
+    import neural_lm
+
+    args = neural_lm.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
+    assert args.command == "compare" and args.data == "x.txt" and args.json
+    assert args.time_budget > 0 and args.hidden
+
+
 def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
     assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 2
     assert compare.main(["--data", "names", "--time-budget", "0"]) == 2
