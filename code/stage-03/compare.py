@@ -118,7 +118,8 @@ def neural_options(args: argparse.Namespace) -> dict:
                       "weight_decay": args.weight_decay, "decay": args.decay}}
 
 
-def train_neural(data: Data, time_budget: float, seed: int, options: dict) -> Fitted:
+def train_neural(data: Data, time_budget: float, seed: int, options: dict,
+                 show_progress: bool = False) -> Fitted:
     """Train the network of chapter 3.5 for time_budget seconds; return its best checkpoint
     on validation."""
     config = neural_lm.ModelConfig(vocab_size=data.vocab.size, seed=seed,
@@ -131,7 +132,8 @@ def train_neural(data: Data, time_budget: float, seed: int, options: dict) -> Fi
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "best.ckpt.npz"
         result = neural_lm.train(neural_lm.MLPLanguageModel(config), data.vocab, train_xy,
-                                 valid_xy, schedule, out=path)
+                                 valid_xy, schedule, out=path,
+                                 progress=neural_lm.Progress() if show_progress else None)
         model = neural_lm.load_checkpoint(path).model    # the best on validation
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
     settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
@@ -286,7 +288,7 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
 def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
             config: dict | None = None, temperature: float = 0.8,
-            sample_length: int = 300) -> tuple[dict, dict]:
+            sample_length: int = 300, show_progress: bool = False) -> tuple[dict, dict]:
     """Tune, train and score every model on one split; return (figures, objects for plots)."""
     if time_budget <= 0:
         raise CompareError(f"--time-budget must be positive, got {time_budget}")
@@ -297,7 +299,7 @@ def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
         progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
         fitted[key], tables[key] = fit_ngram(kind, data, orders)
     progress(f"training the network for {time_budget:g} s")
-    fitted["neural"] = train_neural(data, time_budget, seed, config or {})
+    fitted["neural"] = train_neural(data, time_budget, seed, config or {}, show_progress)
     valid = {key: log_probs(f, data.valid, data.vocab) for key, f in fitted.items()}
     weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
     valid["mixture"] = mix_log_probs(valid["neural"], valid["best_kneser_ney"], weight)
@@ -505,9 +507,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     net = parser.add_argument_group("the network (defaults chosen for this comparison)")
     net.add_argument("--context", type=int, default=8, help="K characters of context (%(default)s)")
     net.add_argument("--embedding", type=int, default=24, help="D (%(default)s)")
-    net.add_argument("--hidden", type=int, nargs="+", default=[256, 256], metavar="H",
+    net.add_argument("--hidden", type=int, nargs="+", default=[512, 512], metavar="H",
                      help="hidden layer widths (%(default)s)")
-    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default="tanh")
+    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default="relu")
     net.add_argument("--lr", type=float, default=0.1, help="learning rate (%(default)s)")
     net.add_argument("--batch-size", type=int, default=128, help="(%(default)s)")
     net.add_argument("--weight-decay", type=float, default=0.0, help="(%(default)s)")
@@ -522,7 +524,7 @@ def run(args: argparse.Namespace) -> int:
         data = prepare(args.data, args.lines, args.seed, args.max_chars)
         figures, extras = compare(data, args.time_budget, args.seed,
                                   range(1, args.max_order + 1), neural_options(args),
-                                  args.temperature)
+                                  args.temperature, show_progress=True)
     except (CompareError, corpora.CorpusError, neural_lm.UsageError) as error:
         print(f"compare: error: {error}", file=sys.stderr)
         return 2
