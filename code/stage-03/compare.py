@@ -107,6 +107,8 @@ def stored_counts(train_ids: list[np.ndarray], order: int, base: int) -> int:
 # ---- the neural model ------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
+DEFAULTS = {"model": {"context": 8, "embedding": 24, "hidden": (512, 512), "activation": "relu"},
+            "train": {"lr": 0.1, "batch_size": 128, "weight_decay": 0.0, "decay": "cosine"}}
 NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
 TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
 
@@ -299,7 +301,7 @@ def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
         progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
         fitted[key], tables[key] = fit_ngram(kind, data, orders)
     progress(f"training the network for {time_budget:g} s")
-    fitted["neural"] = train_neural(data, time_budget, seed, config or {}, show_progress)
+    fitted["neural"] = train_neural(data, time_budget, seed, config or DEFAULTS, show_progress)
     valid = {key: log_probs(f, data.valid, data.vocab) for key, f in fitted.items()}
     weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
     valid["mixture"] = mix_log_probs(valid["neural"], valid["best_kneser_ney"], weight)
@@ -505,15 +507,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", default=None, help="write the embedding map to this PNG")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     net = parser.add_argument_group("the network (defaults chosen for this comparison)")
-    net.add_argument("--context", type=int, default=8, help="K characters of context (%(default)s)")
-    net.add_argument("--embedding", type=int, default=24, help="D (%(default)s)")
-    net.add_argument("--hidden", type=int, nargs="+", default=[512, 512], metavar="H",
+    m, t = DEFAULTS["model"], DEFAULTS["train"]
+    net.add_argument("--context", type=int, default=m["context"], help="K (%(default)s)")
+    net.add_argument("--embedding", type=int, default=m["embedding"], help="D (%(default)s)")
+    net.add_argument("--hidden", type=int, nargs="+", default=list(m["hidden"]), metavar="H",
                      help="hidden layer widths (%(default)s)")
-    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default="relu")
-    net.add_argument("--lr", type=float, default=0.1, help="learning rate (%(default)s)")
-    net.add_argument("--batch-size", type=int, default=128, help="(%(default)s)")
-    net.add_argument("--weight-decay", type=float, default=0.0, help="(%(default)s)")
-    net.add_argument("--decay", choices=neural_lm.DECAYS, default="cosine",
+    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default=m["activation"])
+    net.add_argument("--lr", type=float, default=t["lr"], help="learning rate (%(default)s)")
+    net.add_argument("--batch-size", type=int, default=t["batch_size"], help="(%(default)s)")
+    net.add_argument("--weight-decay", type=float, default=t["weight_decay"],
+                     help="(%(default)s)")
+    net.add_argument("--decay", choices=neural_lm.DECAYS, default=t["decay"],
                      help="learning-rate schedule (%(default)s)")
 
 
