@@ -95,12 +95,24 @@ def check_code_range(V: int, order: int) -> None:
 
 
 # ~/~ begin <<docs/foundations/counting.md#ngram-lookup>>[init]
-def lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """values[j] where keys[j] == query (keys sorted and unique), 0 where a query is absent."""
+def find(keys: np.ndarray, queries: np.ndarray, order: np.ndarray | None = None):
+    """(where, found): keys[where[i]] == queries[i] where found[i] (keys sorted, unique, not empty).
+
+    order = np.argsort(queries), or of anything that sorts the same way, if already known.
+    """
+    order = np.argsort(queries) if order is None else order
+    where = np.empty(len(queries), dtype=np.int64)
+    where[order] = np.searchsorted(keys, queries[order])
+    where = np.minimum(where, len(keys) - 1)
+    return where, keys[where] == queries
+
+
+def lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray, order=None) -> np.ndarray:
+    """values[j] where keys[j] == query, 0 where a query is absent."""
     if len(keys) == 0:
         return np.zeros(len(queries), dtype=values.dtype)
-    where = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
-    return np.where(keys[where] == queries, values[where], 0)
+    where, found = find(keys, queries, order)
+    return np.where(found, values[where], 0)
 # ~/~ end
 
 
@@ -275,7 +287,9 @@ class AddK(NgramModel):
     def lookup_counts(self, codes):
         """c(hw) and c(h) for queries given by their m-gram codes."""
         q = codes[self.order - 1]
-        return lookup(self.grams, self.counts, q), lookup(self.contexts, self.totals, q // self.V)
+        order = np.argsort(q)
+        return (lookup(self.grams, self.counts, q, order),
+                lookup(self.contexts, self.totals, q // self.V, order))
 
     def smooth(self, c, total):
         return (c + self.k) / (total + self.k * self.V)
@@ -352,32 +366,45 @@ class KneserNey(NgramModel):
 
     # ~/~ begin <<docs/foundations/counting.md#ngram-kn-prepare>>[init]
     def _prepare(self, counts: NgramCounts):
-        self.levels = []
-        for m in range(1, self.order + 1):
-            grams, c, contexts, totals, n1, n2, n3 = counts.level(m, m < self.order)
-            if self.discount is None:
-                D = modified_discounts(c)
-            else:
-                D = np.array([0.0] + [self.discount] * 3)
-            gamma = D[1] * n1 + D[2] * n2 + D[3] * n3
-            self.levels.append((grams, c, D, contexts, totals, gamma))
+        self.levels = [counts.level(m, m < self.order) for m in range(1, self.order + 1)]
+        if self.discount is None:
+            self.D = [modified_discounts(level[1]) for level in self.levels]
+        else:
+            self.D = [np.array([0.0] + [self.discount] * 3)] * self.order
 
     def discounts(self) -> np.ndarray:
         """(order, 3) array: D1, D2, D3+ of each level, unigrams first."""
         self._check_fitted()
-        return np.array([level[2][1:] for level in self.levels])
+        return np.array([D[1:] for D in self.D])
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#ngram-kn-probs>>[init]
-    def _probs(self, codes):
-        p = np.full(len(codes[0]), 1.0 / self.V)           # P_0: uniform over the vocabulary
-        for (grams, c, D, contexts, totals, gamma), q in zip(self.levels, codes):
-            count = lookup(grams, c, q)
-            h = q // self.V
-            total, g = lookup(contexts, totals, h), lookup(contexts, gamma, h)
+    def level_lookups(self, codes, cache: dict | None = None) -> list:
+        """Per level: (c(hw), c(h), N1(h.), N2(h.), N3+(h.)) of every query (0 where unseen).
+
+        They do not depend on the discounts, and a continuation level is the same for every
+        model order above it: `cache`, a dict, shares them between models scored on one text.
+        """
+        cache = {} if cache is None else cache
+        for m, ((grams, c, contexts, *per_context), q) in enumerate(zip(self.levels, codes), 1):
+            if (m, m < self.order) not in cache:
+                order = np.argsort(q)                      # sorts the contexts q // V as well
+                count = lookup(grams, c, q, order)
+                where, found = find(contexts, q // self.V, order)
+                cache[m, m < self.order] = [count] + [np.where(found, x[where], 0) for x in per_context]
+        return [cache[m, m < self.order] for m in range(1, self.order + 1)]
+
+    def interpolate(self, looked_up: list) -> np.ndarray:
+        """The recursion from P_0 = 1/V up to the top order, for all queries at once."""
+        p = np.full(len(looked_up[0][0]), 1.0 / self.V)    # P_0: uniform over the vocabulary
+        for D, (count, total, n1, n2, n3) in zip(self.D, looked_up):
+            gamma = D[1] * n1 + D[2] * n2 + D[3] * n3
             discounted = count - D[np.minimum(count, 3)]
-            p = np.where(total > 0, (discounted + g * p) / np.maximum(total, 1), p)
+            p = np.where(total > 0, (discounted + gamma * p) / np.maximum(total, 1), p)
         return p
+
+    def _probs(self, codes):
+        return self.interpolate(self.level_lookups(codes))
 
     def __repr__(self):
         d = "modified" if self.discount is None else f"{self.discount:g}"
@@ -419,14 +446,15 @@ def tune(kind: str, train: list[str], valid: list[str], vocab: Vocabulary,
         counts = NgramCounts(train, vocab, max(orders))         # one count serves every model
     ids, targets = padded_ids(valid, vocab, max(orders) - 1)
     codes = list(gram_codes(ids, targets, vocab.size, max(orders)))
-    table, best, best_bpc = [], None, math.inf
+    table, best, best_bpc, cache = [], None, math.inf, {}
     for order in orders:
         models = [make_model(kind, order, param).use_counts(counts) for param in params]
         if isinstance(models[0], AddK):       # c(hw), c(h) do not depend on k: look up once
             c, total = models[0].lookup_counts(codes)
             scores = [bits_per_char(log(m.smooth(c, total))) for m in models]
-        else:
-            scores = [bits_per_char(m.log_probs_of_codes(codes)) for m in models]
+        else:                                 # nor do KN's lookups depend on the discounts
+            looked_up = models[0].level_lookups(codes, cache)
+            scores = [bits_per_char(log(m.interpolate(looked_up))) for m in models]
         for param, model, bpc in zip(params, models, scores):
             table.append({"kind": kind, "order": order, "param": param, "valid_bpc": bpc})
             if bpc < best_bpc:

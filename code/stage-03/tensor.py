@@ -42,10 +42,12 @@ def unbroadcast(grad, shape):
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)  # leading axes that broadcasting added
-    stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    stretched = tuple(  # axes where the input had size 1 and the gradient has more
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
     grad = grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True)
     grad = grad.reshape(grad.shape[extra:])
-    assert grad.shape == shape, f"gradient of shape {grad.shape} cannot flow back into shape {shape}"
+    assert grad.shape == shape, f"a gradient of shape {grad.shape} cannot flow back into {shape}"
     return grad
 # ~/~ end
 
@@ -84,7 +86,9 @@ def _topological_order(root):
         elif id(node) not in visited:
             visited.add(id(node))
             stack.append((node, True))  # comes back here once the parents are done
-            stack.extend((p, False) for p in node._parents if p.requires_grad and id(p) not in visited)
+            for p in node._parents:
+                if p.requires_grad and id(p) not in visited:
+                    stack.append((p, False))
     return order
 # ~/~ end
 
@@ -112,7 +116,8 @@ class Tensor:
         return self.data.shape
 
     def __repr__(self):
-        return f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, requires_grad={self.requires_grad})"
+        d = self.data
+        return f"Tensor(shape={d.shape}, dtype={d.dtype}, requires_grad={self.requires_grad})"
 
     def item(self):
         return self.data.item()
@@ -131,10 +136,14 @@ class Tensor:
             )
         if grad is None:
             if self.data.size != 1:
-                raise RuntimeError(f"backward() needs a scalar output (shape {self.shape}); pass grad=")
+                raise RuntimeError(f"backward() of a non-scalar (shape {self.shape}) needs grad=")
             grad = np.ones_like(self.data)
+        order = _topological_order(self)
+        for node in order:  # intermediate gradients are recomputed; only the leaves accumulate
+            if node._backward is not None:
+                node.grad = None
         _accumulate(self, grad)
-        for node in reversed(_topological_order(self)):
+        for node in reversed(order):
             if node._backward is not None:
                 node._backward(node.grad)
     # ~/~ end
@@ -204,7 +213,7 @@ class Tensor:
     def __matmul__(self, other):
         a, b = self, _as_tensor(other, self.data.dtype)
         if a.data.ndim < 2 or b.data.ndim < 2:
-            raise ValueError(f"@ needs matrices (2 or more axes), got shapes {a.shape} and {b.shape}")
+            raise ValueError(f"@ needs two matrices (2 or more axes), got {a.shape} @ {b.shape}")
 
         def backward(g):
             if a.requires_grad:
@@ -303,7 +312,7 @@ def concat(tensors, axis=0):
 
 # ~/~ begin <<docs/stage-03/embeddings.md#tensor-scatter-rows>>[init]
 def scatter_rows(rows, idx, V):
-    """out[v] = sum of rows[n] over every n with idx[n] == v, for a (V, D) out (np.add.at, fast)."""
+    """out[v] = the sum of rows[n] over every n with idx[n] == v: np.add.at, done faster."""
     out = np.zeros((V, rows.shape[1]), dtype=rows.dtype)
     if idx.size == 0:
         return out
@@ -321,8 +330,9 @@ def embedding(weight, idx):
     idx = np.asarray(idx)
     V = weight.data.shape[0]
     if idx.dtype.kind not in "iu" or (idx.size and (idx.min() < 0 or idx.max() >= V)):
+        low, high = (idx.min(), idx.max()) if idx.size else ("-", "-")
         raise IndexError(f"embedding ids must be integers in [0, {V}); got {idx.dtype} ids "
-                         f"from {idx.min() if idx.size else '-'} to {idx.max() if idx.size else '-'}")
+                         f"from {low} to {high}")
 
     def backward(g):  # g: (..., D), one gradient row per id
         _accumulate(weight, scatter_rows(g.reshape(-1, g.shape[-1]), idx.ravel(), V))
@@ -335,11 +345,13 @@ def embedding(weight, idx):
 def cross_entropy(logits, targets):
     """Mean over the batch of -log softmax(logits)[target]; logits (B, V), targets (B,) ints.
 
-    Fused and stable: log-sum-exp after subtracting each row's maximum; gradient (softmax - onehot) / B.
+    Fused and stable: log-sum-exp after subtracting each row's maximum;
+    the gradient is (softmax - onehot) / B.
     """
     targets = np.asarray(targets)
     if logits.data.ndim != 2 or targets.shape != logits.data.shape[:1]:
-        raise ValueError(f"cross_entropy needs logits (B, V) and targets (B,), got {logits.shape} and {targets.shape}")
+        raise ValueError(f"cross_entropy needs logits (B, V) and targets (B,), "
+                         f"got {logits.shape} and {targets.shape}")
     B = targets.shape[0]
     rows = np.arange(B)
     shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), each row's max is 0
@@ -383,7 +395,8 @@ class Linear:
     def __init__(self, n_in, n_out, rng, bias=True, gain=1.0, dtype=np.float32):
         rng = np.random.default_rng(rng)
         std = gain / np.sqrt(n_in)
-        self.weight = Tensor(rng.standard_normal((n_in, n_out)) * std, requires_grad=True, dtype=dtype)
+        weight = rng.standard_normal((n_in, n_out)) * std
+        self.weight = Tensor(weight, requires_grad=True, dtype=dtype)
         self.bias = Tensor(np.zeros(n_out), requires_grad=True, dtype=dtype) if bias else None
 
     def __call__(self, x):

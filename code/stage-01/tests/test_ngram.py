@@ -154,6 +154,21 @@ def test_kneser_ney_equals_a_slow_reference(order, discount):
         np.testing.assert_allclose(model.distribution(context), expected, rtol=1e-12)
 
 
+@given(st.lists(st.text(alphabet="abc\n", min_size=1, max_size=15), min_size=1, max_size=5),
+       st.integers(1, 4), st.text(alphabet="abcd\n", max_size=5))
+@settings(deadline=None, max_examples=40)
+def test_kneser_ney_equals_the_reference_on_random_corpora(train, order, context):
+    vocab = Vocabulary.from_sequences(train, min_count=2)          # often with UNK in training
+    if sum(map(len, train)) < order:
+        return
+    model = KneserNey(order).fit(train, vocab)
+    p = reference_kneser_ney(train, vocab, order)
+    h = tuple(vocab.encode(("\n" * order + context)[-(order - 1):]).tolist()) if order > 1 else ()
+    got = model.distribution(context)
+    np.testing.assert_allclose(got, [p(w, h) for w in range(vocab.size)], rtol=1e-12)
+    assert abs(got.sum() - 1) < 1e-12
+
+
 def test_mle_equals_count_ratios():
     grams = grams_of(TRAIN, VOCAB, 3)
     model = MLE(3).fit(TRAIN, VOCAB)

@@ -129,6 +129,16 @@ def test_broadcasting_gradients(shapes, op, seed):
     check_gradients(f, a, b, seed=seed)
 
 
+@settings(deadline=None, max_examples=20)
+@given(n=st.integers(1, 4), k=st.integers(1, 4), m=st.integers(1, 4),
+       batch=st.sampled_from([(), (2,), (3, 2)]), seed=st.integers(0, 2**16))
+def test_matmul_and_sums_for_drawn_shapes(n, k, m, batch, seed):
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal(batch + (n, k)), rng.standard_normal((k, m))
+    check_gradients(lambda x, y: x @ y, a, b, seed=seed)
+    check_gradients(lambda x: x.sum(axis=-1) + x.mean(axis=0, keepdims=True).sum(), a, seed=seed)
+
+
 def test_unbroadcast_sums_stretched_axes_and_checks_the_shape():
     g = np.arange(6.0).reshape(2, 3)
     np.testing.assert_array_equal(unbroadcast(g, (3,)), [3.0, 5.0, 7.0])
@@ -150,6 +160,15 @@ def test_no_grad_builds_no_graph_and_restores_the_mode():
     with pytest.raises(ZeroDivisionError), no_grad():
         1 / 0
     assert (w * 2.0).requires_grad  # the mode came back after the exception
+
+
+def test_a_second_backward_adds_the_same_gradient_to_the_leaves():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, dtype=np.float64)
+    y = ((x * x).tanh() * 3.0).sum()
+    y.backward()
+    first = x.grad.copy()
+    y.backward()
+    np.testing.assert_allclose(x.grad, 2 * first, rtol=1e-15)
 
 
 def test_a_long_chain_needs_no_recursion():
@@ -304,10 +323,29 @@ def test_cross_entropy_is_finite_for_huge_logits():
     loss.backward()
     assert np.isfinite(loss.item()) and np.all(np.isfinite(logits.grad))
     assert loss.item() == pytest.approx((1e4 + np.log(2)) / 2, rel=1e-6)  # row 1: 1e4; row 2: ln 2
+    np.testing.assert_allclose(logits.grad, [[0.5, -0.5, 0.0], [0.0, 0.25, -0.25]], atol=1e-7)
 
 
 def test_cross_entropy_of_uniform_logits_is_ln_V():
     loss = cross_entropy(Tensor(np.zeros((3, 7))), np.array([0, 3, 6]))
     assert loss.item() == pytest.approx(np.log(7), rel=1e-6)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/cross-entropy.md#tensor-test-bigram-mle>>[init]
+def test_minimising_cross_entropy_recovers_the_count_ratios():
+    rng = np.random.default_rng(0)
+    X, Y = rng.integers(0, 3, 300), rng.integers(0, 3, 300)
+    counts = np.zeros((3, 3))
+    np.add.at(counts, (X, Y), 1)
+    assert counts.min() > 0  # every pair seen: the minimum is finite
+    W = Tensor(np.zeros((3, 3)), requires_grad=True, dtype=np.float64)
+    for _ in range(500):
+        loss = cross_entropy(embedding(W, X), Y)
+        W.zero_grad()
+        loss.backward()
+        W.data -= 5.0 * W.grad
+    probs = np.exp(W.data) / np.exp(W.data).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(probs, counts / counts.sum(axis=1, keepdims=True), atol=1e-6)
 # ~/~ end
 # ~/~ end
