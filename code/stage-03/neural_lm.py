@@ -30,7 +30,9 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402  (after the thread setting, which numpy reads when imported)
 
-from corpora import BOUNDARY, CorpusError, Vocabulary, load_corpus, split_corpus, windows  # noqa: E402
+from corpora import (  # noqa: E402
+    BOUNDARY, UNK, UNK_DISPLAY, CorpusError, Vocabulary, load_corpus, split_corpus, windows,
+)
 from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad  # noqa: E402
 
 ACTIVATIONS = ("tanh", "relu")
@@ -121,7 +123,7 @@ class ModelConfig:
     context: int = 8  # K
     embedding: int = 24  # D
     hidden: tuple[int, ...] = (256, 256)  # H_1, ..., H_L
-    activation: str = "tanh"  # tanh | relu
+    activation: str = "relu"  # relu | tanh
     seed: int = 0  # of the initial weights
 
     def __post_init__(self):
@@ -146,7 +148,7 @@ def parameter_count(config: ModelConfig) -> int:
 
 
 class MLPLanguageModel:
-    """P(c | c_1..c_K) = softmax(h_L W_out + b_out), h_l = act(h_(l-1) W_l + b_l), h_0 = [C_c1; ..; C_cK]."""
+    """P(. | c_1..c_K) = softmax(h_L W_out + b_out); h_l = act(h_(l-1) W_l + b_l); h_0 = [C_c1..C_cK]."""
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-init>>[init]
     def __init__(self, config: ModelConfig):
@@ -156,10 +158,7 @@ class MLPLanguageModel:
         self.embedding = Embedding(V, D, rng)
         sizes = [K * D, *config.hidden]
         self.hidden = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self.output = Linear(sizes[-1], V, rng)
-        weight, bias = self.output.parameters()
-        weight.data *= 0.1  # small logits at the start: every symbol about equally likely,
-        bias.data[...] = 0.0  # so the first loss is close to ln V
+        self.output = Linear(sizes[-1], V, rng, gain=0.1)  # small, nearly equal first logits
     # ~/~ end
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-parameters>>[init]
@@ -211,7 +210,7 @@ class MLPLanguageModel:
     def token_log_probs(self, sequences: list[str], vocab: Vocabulary) -> np.ndarray:
         """ln P of every predicted character of sequences, in the order of corpora.windows."""
         if vocab.size != self.config.vocab_size:
-            raise UsageError(f"the vocabulary has {vocab.size} symbols, the model {self.config.vocab_size}")
+            raise UsageError(f"a vocabulary of {vocab.size} symbols for a model of {self.config.vocab_size}")
         return self.window_log_probs(*windows(sequences, vocab, self.config.context))
     # ~/~ end
 
@@ -257,8 +256,8 @@ class TrainConfig:
 
     steps: int | None = 5000  # stop after this many updates ...
     time_budget: float | None = None  # ... or after this many seconds (exactly one of the two)
-    batch_size: int = 128
-    lr: float = 0.1
+    batch_size: int = 256
+    lr: float = 0.3
     momentum: float = 0.9
     weight_decay: float = 0.0
     decay: str = "cosine"  # cosine | step | none
@@ -530,6 +529,8 @@ def save_checkpoint(path: str | Path, model: MLPLanguageModel, vocab: Vocabulary
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-checkpoint-meta>>[init]
 def model_from_meta(path: Path, meta: dict) -> tuple[MLPLanguageModel, Vocabulary]:
     """A freshly initialised model and the vocabulary that the metadata describe."""
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{path}: its {META} array does not hold a JSON object")
     if meta.get("format") != CHECKPOINT_FORMAT or meta.get("version") != CHECKPOINT_VERSION:
         raise CheckpointError(f"{path} has format {meta.get('format')!r} version "
                               f"{meta.get('version')!r}; this program reads "
@@ -573,7 +574,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     problems = [f"{name} is missing" for name in expected if name not in arrays]
     problems += [f"{name} is not part of this model" for name in arrays if name not in expected]
     problems += [f"{name} has shape {arrays[name].shape}, the configuration needs {p.data.shape}"
-                 for name, p in expected.items() if name in arrays and arrays[name].shape != p.data.shape]
+                 for name, p in expected.items()
+                 if name in arrays and arrays[name].shape != p.data.shape]
     if problems:
         raise CheckpointError(f"{path} does not match its configuration {model.config}: "
                               + "; ".join(problems))
@@ -609,11 +611,11 @@ class Parser(argparse.ArgumentParser):
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-cli-data>>[init]
 def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
-    p.add_argument("--data", required=required, default=None,
+    p.add_argument("--data", required=required, default=None, metavar="SOURCE",
                    help="a bundled corpus (names, shakespeare) or the path of a UTF-8 text file")
     p.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
                    help="one item per line (default: yes for names, no for the others)")
-    p.add_argument("--split-seed", type=int, default=None,
+    p.add_argument("--split-seed", type=int, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
 # ~/~ end
 
@@ -626,21 +628,24 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
     m.add_argument("--embedding", type=int, default=d.embedding, help="D (%(default)s)")
     m.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), metavar="H",
                    help="hidden layer sizes (%(default)s)")
-    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation)
+    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation, help="(%(default)s)")
     o, t = p.add_argument_group("optimiser"), TrainConfig()
     o.add_argument("--lr", type=float, default=t.lr, help="learning rate (%(default)s)")
-    o.add_argument("--momentum", type=float, default=t.momentum, help="(%(default)s)")
-    o.add_argument("--weight-decay", type=float, default=t.weight_decay, help="(%(default)s)")
-    o.add_argument("--batch-size", type=int, default=t.batch_size, help="(%(default)s)")
+    o.add_argument("--momentum", type=float, default=t.momentum, help="mu (%(default)s)")
+    o.add_argument("--weight-decay", type=float, default=t.weight_decay,
+                   help="lambda, pulls weights to 0 (%(default)s)")
+    o.add_argument("--batch-size", type=int, default=t.batch_size, help="B (%(default)s)")
     o.add_argument("--decay", choices=DECAYS, default=t.decay,
                    help="learning-rate schedule: cosine to 0, step (/10 after 75%%) or none")
     r = p.add_argument_group("run").add_mutually_exclusive_group()
     r.add_argument("--steps", type=int, default=None, help=f"updates to make ({t.steps})")
     r.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
                    help="train for this many seconds instead")
-    p.add_argument("--eval-every", type=int, default=t.eval_every, help="(%(default)s)")
+    p.add_argument("--eval-every", type=int, default=t.eval_every, metavar="STEPS",
+                   help="steps between two validations (%(default)s)")
     p.add_argument("--seed", type=int, default=0, help="of the initial weights and the batches")
-    p.add_argument("--out", default=None, help="checkpoint path (runs/<data>.ckpt.npz)")
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help="checkpoint to write (default runs/<data>.ckpt.npz)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 # ~/~ end
 
@@ -653,6 +658,9 @@ def run_train(args) -> int:
                          decay=args.decay, eval_every=args.eval_every, seed=args.seed)
     model_config = ModelConfig(2, args.context, args.embedding, tuple(args.hidden),
                                args.activation, args.seed)  # checked now; V is set below
+    if args.out and Path(args.out).is_dir():
+        example = Path(args.out) / "model.ckpt.npz"
+        raise UsageError(f"--out {args.out} is a folder; give a file path, e.g. {example}")
     data = load_data(args.data, args.lines, args.split_seed or 0)
     model_config = dataclasses.replace(model_config, vocab_size=data.vocab.size)
     train_xy, valid_xy = training_windows(data, model_config.context)
@@ -687,7 +695,7 @@ def run_generate(args) -> int:
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
     text = generate(ckpt.model, ckpt.vocab, args.prompt, args.length, args.temperature,
                     args.top_k, args.seed, restart_at_boundary=lines)
-    print(args.prompt + text)
+    print((args.prompt + text).replace(UNK, UNK_DISPLAY))  # the unknown symbol, made visible
     return 0
 # ~/~ end
 
@@ -712,7 +720,8 @@ def run_evaluate(args) -> int:
     s = evaluate(ckpt.model, ckpt.vocab, data.test)
     result = {"test_loss_nats": s["loss_nats"], "test_bpc": s["bpc"],
               "test_perplexity": s["perplexity"], "test_characters": s["characters"],
-              "data": source, "lines": data.lines, "split_seed": seed, "step": ckpt.meta.get("step")}
+              "data": source, "lines": data.lines, "split_seed": seed,
+              "step": ckpt.meta.get("step")}
     print(json.dumps(result) if args.json else
           f"test split of {source} ({s['characters']:,} characters): {s['loss_nats']:.4f} nats, "
           f"{s['bpc']:.4f} bits/char, perplexity {s['perplexity']:.3f}")
@@ -777,6 +786,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"{where} {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # whoever read our output has gone (`generate ... | head`): fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (NeuralLMError, CorpusError, OSError) as error:
         print(f"{where} {error}", file=sys.stderr)
         return 1

@@ -10,8 +10,10 @@ import io
 import json
 import math
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -92,6 +94,11 @@ def test_training_lowers_the_validation_loss(data):
     assert result.valid[-1][1] < result.valid[0][1] - 0.5 and result.stopped == "steps"
 
 
+def test_a_time_budget_stops_the_run(data):
+    _, result = run(data, steps=None, time_budget=0.3)
+    assert result.stopped == "time" and 0.3 <= result.seconds < 5 and result.steps > 0
+
+
 def test_training_is_deterministic(data):
     a, b, c = run(data)[1], run(data)[1], run(data, seed=1)[1]
     assert a.losses == b.losses and a.valid == b.valid
@@ -123,6 +130,19 @@ def test_an_interrupt_saves_and_returns(data, tmp_path):
     _, result = run(data, out=out, progress=InterruptAt(20))
     assert result.stopped == "interrupted" and result.steps == 20
     assert result.valid[-1][0] == 20 and nlm.load_checkpoint(out).meta["step"] == result.best_step
+
+
+def test_the_status_line():
+    assert [nlm.format_seconds(s) for s in (0, 75, 3723, math.nan)] == \
+        ["00:00", "01:15", "1:02:03", "--:--"]
+    stream = io.StringIO()
+    progress = nlm.Progress(stream, interval=60.0)
+    progress.update(10, 0.25, 2.5, 2.75, 1000.0, 30.0)
+    progress.update(20, 0.5, 2.0, 2.25, 1000.0, 60.0)  # within the interval: not written
+    progress.update(30, 0.75, 1.5, 1.75, 1000.0, 90.0, force=True)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("step      10 | train 2.5000 | valid 2.7500")
+    assert lines[0].endswith("1,000 ex/s | 01:30 left") and lines[1].endswith("00:30 left")
 
 
 def test_bad_training_options_are_refused():
@@ -180,9 +200,21 @@ def test_sampling_follows_the_seed_and_the_vocabulary(data):
     assert a != nlm.generate(model, data.vocab, length=50, seed=4)
 
 
+def test_temperature_and_top_k_reshape_the_distribution():
+    p = np.array([0.5, 0.3, 0.15, 0.05])
+    rng = np.random.default_rng(0)
+    top2 = np.array([nlm.sample_next(np.log(p), 1.0, 2, rng) for _ in range(4000)])
+    assert set(top2.tolist()) == {0, 1} and abs((top2 == 0).mean() - 0.5 / 0.8) < 0.03
+    cold = np.array([nlm.sample_next(np.log(p), 0.5, None, rng) for _ in range(4000)])
+    assert np.allclose(np.bincount(cold, minlength=4) / 4000, p**2 / (p**2).sum(), atol=0.03)
+
+
 def test_unknown_prompt_characters_are_named(data):
     with pytest.raises(nlm.PromptError, match=r"'Z', 'é'"):
         nlm.generate(small_model(data), data.vocab, prompt="anna Zé")
+    for bad in ({"temperature": -1}, {"temperature": math.nan}, {"top_k": 0}, {"length": -1}):
+        with pytest.raises(nlm.UsageError):
+            nlm.generate(small_model(data), data.vocab, **bad)
 # ~/~ end
 
 
@@ -211,9 +243,13 @@ def test_bad_checkpoints_are_reported(data, tmp_path):
     mismatched = tmp_path / "mismatched.npz"
     np.savez(mismatched, **arrays)
     wrong_shape = re.escape(f"hidden1.weight has shape {arrays['hidden1.weight'].shape}")
+    meta = json.loads(arrays[nlm.META].tobytes())
+    future = tmp_path / "future.npz"
+    np.savez(future, **{**arrays, nlm.META: np.frombuffer(
+        json.dumps({**meta, "version": 99}).encode(), dtype=np.uint8)})
     for path, message in ((tmp_path / "missing.npz", "no checkpoint"),
                           (truncated, "truncated or corrupt"), (foreign, "not a checkpoint"),
-                          (mismatched, wrong_shape)):
+                          (mismatched, wrong_shape), (future, "version 99")):
         with pytest.raises(nlm.CheckpointError, match=message):
             nlm.load_checkpoint(path)
 
@@ -258,6 +294,29 @@ def test_train_generate_evaluate(words_file, tmp_path):
     scores = json.loads(cli("evaluate", "--checkpoint", out, "--json").stdout)
     assert math.isclose(scores["test_bpc"], scores["test_loss_nats"] / math.log(2))
     assert math.isclose(scores["test_perplexity"], math.exp(scores["test_loss_nats"]))
+    ckpt = nlm.load_checkpoint(out)  # the test split of the same data, split the same way
+    test = nlm.load_data(str(words_file), lines=True, vocab=ckpt.vocab).test
+    by_hand = nlm.evaluate(ckpt.model, ckpt.vocab, test)["loss_nats"]
+    assert math.isclose(scores["test_loss_nats"], by_hand, rel_tol=1e-12)
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
+    out = tmp_path / "m.ckpt.npz"
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
+                             "--lines", "--time-budget", "60", "--hidden", "16", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:  # the header, then a first status line after step 1
+            if line.startswith("step"):
+                break
+        time.sleep(0.3)  # well into the training loop
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert stdout.startswith("interrupted") and nlm.load_checkpoint(out).meta["step"] > 0
 
 
 @pytest.mark.slow
@@ -266,6 +325,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
     latin1.write_bytes(b"caf\xe9\n" * 50)
     empty.write_text("", encoding="utf-8")
     junk.write_bytes(b"not a zip file")
+    short = tmp_path / "short.txt"
+    short.write_text("to be", encoding="utf-8")  # 5 characters, fewer than a context of 8 + 1
     out = tmp_path / "m.ckpt.npz"
     assert cli("train", "--data", words_file, "--lines", "--steps", 5, "--hidden", 8,
                "--out", out, "--quiet").returncode == 0
@@ -274,8 +335,10 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         (2, ["train", "--data", words_file, "--lr", 0]),
         (2, ["train", "--data", words_file, "--steps", 0]),
         (2, ["generate", "--checkpoint", out, "--prompt", "Zé"]),
+        (2, ["train", "--data", words_file, "--out", tmp_path]),
         (1, ["train", "--data", tmp_path / "missing.txt"]), (1, ["train", "--data", latin1]),
-        (1, ["train", "--data", empty]), (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
+        (1, ["train", "--data", empty]), (1, ["train", "--data", short]),
+        (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
         (1, ["evaluate", "--checkpoint", junk]),
     ]
     for status, args in cases:
