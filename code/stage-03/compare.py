@@ -525,9 +525,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.max_order < 1 or args.temperature <= 0 or args.time_budget <= 0:
             raise CompareError("--max-order must be >= 1, --temperature and --time-budget > 0")
+        options = neural_options(args)        # checked now, not after the n-gram tuning:
+        neural_lm.ModelConfig(vocab_size=2, **options["model"])
+        neural_lm.TrainConfig(steps=None, time_budget=args.time_budget, **options["train"])
         data = prepare(args.data, args.lines, args.seed, args.max_chars)
         figures, extras = compare(data, args.time_budget, args.seed,
-                                  range(1, args.max_order + 1), neural_options(args),
+                                  range(1, args.max_order + 1), options,
                                   args.temperature, show_progress=True)
     except (CompareError, corpora.CorpusError, neural_lm.UsageError) as error:
         print(f"compare: error: {error}", file=sys.stderr)

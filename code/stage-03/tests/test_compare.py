@@ -149,6 +149,8 @@ def test_compare_is_a_subcommand_of_the_model_command_line():
 def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
     assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 2
     assert compare.main(["--data", "names", "--time-budget", "0"]) == 2
+    assert compare.main(["--data", "names", "--hidden", "0"]) == 2
     err = capsys.readouterr().err
-    assert err.count("compare: error:") == 2 and "Traceback" not in err
+    assert err.count("compare: error:") == 3 and "Traceback" not in err
+    assert "[compare]" not in err            # refused before any work was done
 # ~/~ end
