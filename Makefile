@@ -10,11 +10,9 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
-# One BLAS thread everywhere (site build, tests): on a busy machine, BLAS threads that wait for
-# each other made a training step of the executed pages about 20 times slower.
-export OPENBLAS_NUM_THREADS := 1
-export OMP_NUM_THREADS := 1
-export MKL_NUM_THREADS := 1
+# One BLAS thread (as neural_lm.py sets for itself): our matrices are small, and on a busy
+# 2-core machine two threads made the executed pages several times slower. Override if you like.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
 .PHONY: help install tangle stitch check-sync test test-browser browser site serve clean
@@ -69,6 +67,10 @@ serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-
 .PHONY: demo
 demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of Shakespeare (~2 min)
 	$(BIN)/python code/stage-03/neural_lm.py compare --data shakespeare --max-chars 1000000 --time-budget 45
+
+.PHONY: bench
+bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value (BENCH_JSON=out.json)
+	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
 .PHONY: bench-ngram
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora
