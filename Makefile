@@ -64,6 +64,10 @@ site: $(STAMP)  ## build the site into site/ (strict)
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
+.PHONY: demo
+demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of Shakespeare (~2 min)
+	$(BIN)/python code/stage-03/neural_lm.py compare --data shakespeare --max-chars 1000000 --time-budget 45
+
 .PHONY: bench
 bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value (BENCH_JSON=out.json)
 	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")

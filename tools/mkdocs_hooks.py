@@ -37,6 +37,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+# One BLAS thread for the executed pages (numpy is imported before the chapters' code can ask
+# for it): the matrices are small, and two threads waiting for each other on a busy 2-core
+# machine made training steps many times slower. Set OPENBLAS_NUM_THREADS to override.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "run-blocks"
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)```+ *\{(?P<props>[^}]*)\}\s*$")

@@ -748,6 +748,21 @@ COMMANDS: dict[str, Command] = {
 # ~/~ end
 
 # ---- comparison (chapter 3.7): its block goes on this line and sets COMMANDS["compare"] ----
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-register>>[init]
+def _compare_arguments(parser):
+    import compare
+    compare.add_arguments(parser)
+
+
+def _compare_run(args):
+    import compare
+    return compare.run(args)
+
+
+COMMANDS["compare"] = Command("train the network and the n-gram baselines on one split and "
+                              "compare them on the test text (chapter 3.7)",
+                              _compare_arguments, _compare_run)
+# ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-main>>[init]

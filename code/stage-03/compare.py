@@ -1,0 +1,562 @@
+# ~/~ begin <<docs/stage-03/evaluation.md#code/stage-03/compare.py>>[init]
+"""Compare the neural language model with the counting baselines on one split (chapter 3.7).
+
+Tunes add-k and Kneser-Ney n-gram models on validation, trains the network of chapter 3.5
+within a time budget, mixes the two, and scores everything once on the test text: bits per
+character, perplexity, size, training time, block-bootstrap intervals of the differences, the
+same split by seen and unseen contexts, samples, and a map of the learned embeddings.
+Run as `python code/stage-03/neural_lm.py compare ...` or `python code/stage-03/compare.py ...`.
+
+Generated from docs/stage-03/evaluation.md by entangled: edit the chapter (or edit this file
+and run `make stitch`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+from pathlib import Path
+import tempfile
+
+import neural_lm  # first: it limits numpy to one BLAS thread before numpy is loaded
+
+import numpy as np
+
+import corpora
+import corpus_stats
+import ngram
+from tensor import no_grad
+
+# ---- the protocol: one split, one vocabulary -------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-prepare>>[init]
+class CompareError(ValueError):
+    """A comparison that cannot run as asked (the message says how to fix the request)."""
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr, so that stdout holds only the table (or the JSON)."""
+    print(f"[compare] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Data:
+    """One split and one vocabulary, shared by every model of the comparison."""
+    name: str
+    lines: bool
+    train: list[str]
+    valid: list[str]
+    test: list[str]
+    vocab: corpora.Vocabulary
+
+
+def prepare(source: str, lines: bool | None = None, seed: int = 0,
+            max_chars: int | None = None) -> Data:
+    """Load a corpus (optionally only its first max_chars characters), split it, build the
+    vocabulary from the training part."""
+    corpus = corpora.load_corpus(source, lines=lines, max_chars=max_chars)
+    splits = corpora.split_corpus(corpus, seed=seed)
+    vocab = corpora.Vocabulary.from_sequences(splits.train)
+    return Data(corpus.name, corpus.lines, splits.train, splits.valid, splits.test, vocab)
+# ~/~ end
+
+
+# ---- the counting baselines ------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-ngrams>>[init]
+@dataclass
+class Fitted:
+    """A model chosen on validation, with what the report needs about it."""
+    label: str
+    model: object
+    settings: dict            # the chosen hyperparameters
+    parameters: int           # stored counts, or the network's weights
+    seconds: float            # wall time to fit (for n-grams: the whole tuning run)
+
+
+def fit_ngram(kind: str, data: Data, orders) -> tuple[Fitted, object]:
+    """Tune one kind of n-gram model ("add-k" or "kneser-ney") on validation."""
+    start = time.perf_counter()
+    model, table = ngram.tune(kind, data.train, data.valid, data.vocab, orders=orders)
+    seconds = time.perf_counter() - start
+    settings = {"order": int(model.order)}
+    if kind == "add-k":
+        settings["k"] = float(model.k)
+    else:
+        settings["discount"] = ("estimated (modified Kneser–Ney)" if model.discount is None
+                                else float(model.discount))
+    counts = stored_counts(corpus_stats.encode_all(data.train, data.vocab), model.order,
+                           data.vocab.size)
+    return Fitted(kind, model, settings, counts, seconds), table
+
+
+def stored_counts(train_ids: list[np.ndarray], order: int, base: int) -> int:
+    """Distinct n-grams of orders 1..order in the training text: the counts a table keeps."""
+    padded, targets = corpus_stats.pad_sequences(train_ids, order - 1)
+    return sum(len(corpus_stats.distinct(corpus_stats.ngram_codes(padded, targets, n, base)))
+               for n in range(1, order + 1))
+# ~/~ end
+
+
+# ---- the neural model ------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
+DEFAULTS = {"model": {"context": 8, "embedding": 24, "hidden": (512, 512), "activation": "relu"},
+            "train": {"lr": 0.1, "batch_size": 128, "weight_decay": 0.0, "decay": "cosine"}}
+NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
+TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
+
+
+def neural_options(args: argparse.Namespace) -> dict:
+    return {"model": {"context": args.context, "embedding": args.embedding,
+                      "hidden": tuple(args.hidden), "activation": args.activation},
+            "train": {"lr": args.lr, "batch_size": args.batch_size,
+                      "weight_decay": args.weight_decay, "decay": args.decay}}
+
+
+def train_neural(data: Data, time_budget: float, seed: int, options: dict,
+                 show_progress: bool = False) -> Fitted:
+    """Train the network of chapter 3.5 for time_budget seconds; return its best checkpoint
+    on validation."""
+    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, seed=seed,
+                                   **options.get("model", {}))
+    schedule = neural_lm.TrainConfig(steps=None, time_budget=time_budget, seed=seed,
+                                     **options.get("train", {}))
+    K = config.context
+    train_xy = corpora.windows(data.train, data.vocab, K)
+    valid_xy = corpora.windows(data.valid, data.vocab, K)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "best.ckpt.npz"
+        result = neural_lm.train(neural_lm.MLPLanguageModel(config), data.vocab, train_xy,
+                                 valid_xy, schedule, out=path,
+                                 progress=neural_lm.Progress() if show_progress else None)
+        model = neural_lm.load_checkpoint(path).model    # the best on validation
+    settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
+    settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
+    settings.update(steps=result.steps, best_step=result.best_step)
+    return Fitted("neural", model, settings, model.num_parameters(), result.seconds)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-neural>>[init]
+def neural_distribution(model, vocab, context: str) -> np.ndarray:
+    """p(next | context) from the network: the last K symbols, padded with the boundary."""
+    K = model.config.context
+    ids = vocab.encode(context)[-K:] if K else np.zeros(0, dtype=np.int64)
+    x = np.concatenate([np.zeros(K - len(ids), dtype=np.int64), ids])[None, :]   # (1, K)
+    with no_grad():
+        logits = model.forward(x).data[0].astype(np.float64)                         # (V,)
+    p = np.exp(logits - logits.max())
+    return p / p.sum()
+# ~/~ end
+
+
+# ---- the mixture -----------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-mixture>>[init]
+def mix_log_probs(lp_nn: np.ndarray, lp_kn: np.ndarray, weight: float) -> np.ndarray:
+    """log(weight * p_nn + (1 - weight) * p_kn), position by position."""
+    if weight == 1.0:
+        return np.array(lp_nn, dtype=np.float64)
+    if weight == 0.0:
+        return np.array(lp_kn, dtype=np.float64)
+    return np.logaddexp(math.log(weight) + lp_nn, math.log1p(-weight) + lp_kn)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-tune-weight>>[init]
+def mixture_slope(lp_nn: np.ndarray, lp_kn: np.ndarray, weight: float) -> float:
+    """dL/dλ of the mean log-likelihood of the mixture at λ = weight."""
+    m = mix_log_probs(lp_nn, lp_kn, weight)
+    return float(np.mean(np.exp(lp_nn - m) - np.exp(lp_kn - m)))
+
+
+def tune_weight(lp_nn: np.ndarray, lp_kn: np.ndarray, tol: float = 1e-7) -> float:
+    """The λ in [0, 1] that maximises the mean log-likelihood of the mixture (bisection)."""
+    if mixture_slope(lp_nn, lp_kn, 0.0) <= 0:
+        return 0.0
+    if mixture_slope(lp_nn, lp_kn, 1.0) >= 0:
+        return 1.0
+    lo, hi = 0.0, 1.0
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if mixture_slope(lp_nn, lp_kn, mid) > 0 else (lo, mid)
+    return 0.5 * (lo + hi)
+# ~/~ end
+
+
+# ---- block bootstrap -------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-bootstrap>>[init]
+@dataclass
+class Interval:
+    """A mean with its bootstrap interval."""
+    mean: float
+    lo: float
+    hi: float
+
+    def excludes_zero(self) -> bool:
+        return self.lo > 0 or self.hi < 0
+
+    def to_json(self) -> dict:
+        return {"mean": self.mean, "ci95": [self.lo, self.hi]}
+
+
+def bits_difference(lp_a: np.ndarray, lp_b: np.ndarray) -> np.ndarray:
+    """bits_A - bits_B at each position (negative where A gives the higher probability)."""
+    return (np.asarray(lp_b, dtype=np.float64) - np.asarray(lp_a, dtype=np.float64)) / math.log(2)
+
+
+def block_bootstrap(values: np.ndarray, mask: np.ndarray | None = None, block: int = 1000,
+                    resamples: int = 2000, seed: int = 0, level: float = 0.95) -> Interval:
+    """Mean of values[mask] with a percentile interval from resampling contiguous blocks."""
+    values = np.asarray(values, dtype=np.float64)
+    mask = np.ones(len(values), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    if not mask.any():
+        raise CompareError("no positions to average over (the mask selects none)")
+    starts = np.arange(0, len(values), block)
+    sums = np.add.reduceat(np.where(mask, values, 0.0), starts)       # (blocks,)
+    counts = np.add.reduceat(mask.astype(np.int64), starts)           # (blocks,)
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(starts), size=(resamples, len(starts)))  # (R, blocks)
+    total, count = sums[pick].sum(axis=1), counts[pick].sum(axis=1)
+    means = total[count > 0] / count[count > 0]
+    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return Interval(float(sums.sum() / counts.sum()), float(lo), float(hi))
+# ~/~ end
+
+
+# ---- seen and unseen contexts ----------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-seen>>[init]
+def seen_split(data: Data, context_length: int) -> np.ndarray:
+    """For each test position: was its context of context_length characters seen in training?"""
+    train = corpus_stats.encode_all(data.train, data.vocab)
+    test = corpus_stats.encode_all(data.test, data.vocab)
+    return corpus_stats.seen_context_mask(train, test, context_length, data.vocab.size)
+# ~/~ end
+
+
+# ---- samples and the embedding map -----------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-samples>>[init]
+def sample(next_probs, vocab, rng: np.random.Generator, temperature: float, length: int,
+           lines: bool) -> str:
+    """Draw `length` characters from next_probs(context) -> p (V,); in lines mode the
+    context starts afresh after every boundary, so the text is a list of items."""
+    text, context = [], ""
+    for _ in range(length):
+        p = np.array(next_probs(context), dtype=np.float64)
+        p[vocab.index[corpora.UNK]] = 0.0
+        p = p ** (1.0 / temperature)
+        c = vocab.symbols[rng.choice(len(p), p=p / p.sum())]
+        text.append(c)
+        context = "" if lines and c == corpora.BOUNDARY else context + c
+    return "".join(text)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-embedding-map>>[init]
+def embedding_map(weight: np.ndarray) -> np.ndarray:
+    """(V, 2): the rows of the embedding table on its first two principal components."""
+    centred = weight - weight.mean(axis=0)                    # (V, D)
+    U, S, _ = np.linalg.svd(centred, full_matrices=False)     # U (V, r), S (r,)
+    coords = U[:, :2] * S[:2]                                  # (V, 2)
+    flip = np.sign(coords[np.abs(coords).argmax(axis=0), [0, 1]])
+    return coords * np.where(flip == 0, 1.0, flip)
+
+
+def show_symbol(c: str) -> str:
+    return {"\n": "⏎", " ": "␣", corpora.UNK: "⟨unk⟩"}.get(c, c)
+
+
+def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
+    ax.scatter(coords[:, 0], coords[:, 1], s=8, alpha=0.3)
+    for (x, y), c in zip(coords, symbols):
+        ax.annotate(show_symbol(c), (x, y), ha="center", va="center", fontsize=9)
+    ax.set_xlabel("first principal component")
+    ax.set_ylabel("second principal component")
+# ~/~ end
+
+
+# ---- the whole comparison --------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
+def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
+            config: dict | None = None, temperature: float = 0.8,
+            sample_length: int = 300, show_progress: bool = False) -> tuple[dict, dict]:
+    """Tune, train and score every model on one split; return (figures, objects for plots)."""
+    if time_budget <= 0:
+        raise CompareError(f"--time-budget must be positive, got {time_budget}")
+    progress(f"{data.name}: {sum(map(len, data.train)):,} training characters, "
+             f"V = {data.vocab.size}")
+    fitted, tables = {}, {}
+    for key, kind in (("best_add_k", "add-k"), ("best_kneser_ney", "kneser-ney")):
+        progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
+        fitted[key], tables[key] = fit_ngram(kind, data, orders)
+    progress(f"training the network for {time_budget:g} s")
+    fitted["neural"] = train_neural(data, time_budget, seed, config or DEFAULTS, show_progress)
+    valid = {key: log_probs(f, data.valid, data.vocab) for key, f in fitted.items()}
+    weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
+    valid["mixture"] = mix_log_probs(valid["neural"], valid["best_kneser_ney"], weight)
+    # ---- test: used once, after every choice above was made on validation ----
+    progress("scoring on the test text")
+    test = {key: log_probs(f, data.test, data.vocab) for key, f in fitted.items()}
+    if len({len(lp) for lp in test.values()}) != 1:
+        raise CompareError("the models scored different numbers of test positions: "
+                           f"{ {key: len(lp) for key, lp in test.items()} }")
+    test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
+    context_length = fitted["best_kneser_ney"].settings["order"] - 1
+    seen = seen_split(data, context_length)
+    figures = report_figures(data, fitted, tables, valid, test, weight, seen, context_length,
+                             seed)
+    progress("sampling")
+    figures["samples"] = draw_samples(data, fitted, weight, seed, temperature, sample_length)
+    figures["samples_temperature"] = temperature
+    extras = {"embedding": fitted["neural"].model.embedding.weight.data.astype(np.float64),
+              "symbols": list(data.vocab.symbols)}
+    return figures, extras
+
+
+def log_probs(fitted: Fitted, sequences: list[str], vocab) -> np.ndarray:
+    if fitted.label == "neural":
+        return fitted.model.token_log_probs(sequences, vocab)
+    return fitted.model.token_log_probs(sequences)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-figures>>[init]
+DIFFERENCES = {"neural_vs_add_k": ("neural", "best_add_k"),
+               "neural_vs_kneser_ney": ("neural", "best_kneser_ney"),
+               "mixture_vs_kneser_ney": ("mixture", "best_kneser_ney")}
+MODELS = ("best_add_k", "best_kneser_ney", "neural", "mixture")
+
+
+def bpc(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
+    lp = lp if mask is None else lp[mask]
+    return float(-lp.mean() / math.log(2))
+
+
+def report_figures(data, fitted, tables, valid, test, weight, seen, context_length, seed):
+    figures = {"corpus": {"name": data.name, "lines": data.lines, "seed": seed,
+                          "vocabulary": data.vocab.size,
+                          **{f"{part}_chars": sum(map(len, getattr(data, part)))
+                             for part in ("train", "valid", "test")}},
+               "validation_tables": {key: jsonable(t) for key, t in tables.items()}}
+    for key in MODELS:
+        parts = [fitted[key]] if key != "mixture" else [fitted["neural"], fitted["best_kneser_ney"]]
+        figures[key] = {
+            **(fitted[key].settings if key != "mixture" else {"weight": weight}),
+            "valid_bpc": bpc(valid[key]), "test_bpc": bpc(test[key]),
+            "test_perplexity": 2 ** bpc(test[key]),
+            "parameters": sum(p.parameters for p in parts) + (key == "mixture"),
+            "train_seconds": sum(p.seconds for p in parts)}
+    figures["differences_bpc"] = {
+        name: block_bootstrap(bits_difference(test[a], test[b]), seed=seed).to_json()
+        for name, (a, b) in DIFFERENCES.items()}
+    figures["by_context"] = {"context_length": context_length,
+                             "seen_share": float(seen.mean())}
+    for part, mask in (("seen", seen), ("unseen", ~seen)):
+        if not mask.any():
+            figures["by_context"][part] = None
+            continue
+        figures["by_context"][part] = {
+            "positions": int(mask.sum()),
+            "test_bpc": {key: bpc(test[key], mask) for key in MODELS},
+            "differences_bpc": {
+                name: block_bootstrap(bits_difference(test[a], test[b]), mask, seed=seed).to_json()
+                for name, (a, b) in DIFFERENCES.items()}}
+    return figures
+
+
+def draw_samples(data, fitted, weight, seed, temperature, length) -> dict:
+    kn, nn, vocab = fitted["best_kneser_ney"].model, fitted["neural"].model, data.vocab
+    sources = {"best_add_k": fitted["best_add_k"].model.distribution,
+               "best_kneser_ney": kn.distribution,
+               "neural": lambda h: neural_distribution(nn, vocab, h),
+               "mixture": lambda h: weight * neural_distribution(nn, vocab, h)
+                                    + (1 - weight) * kn.distribution(h)}
+    return {key: sample(f, vocab, np.random.default_rng([seed, i]), temperature, length,
+                        data.lines)
+            for i, (key, f) in enumerate(sources.items())}
+
+
+def jsonable(x):
+    """x with numpy scalars and arrays turned into plain Python (for json.dumps)."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return jsonable(x.tolist())
+    if isinstance(x, np.generic):
+        return x.item()
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return jsonable(dataclasses.asdict(x))
+    return x if isinstance(x, (str, int, float, bool)) or x is None else str(x)
+# ~/~ end
+
+
+# ---- reporting -------------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-report>>[init]
+LABELS = {"best_add_k": "add-k", "best_kneser_ney": "Kneser–Ney", "neural": "neural network",
+          "mixture": "mixture (network + Kneser–Ney)"}
+
+
+def settings_text(key: str, entry: dict) -> str:
+    if key == "mixture":
+        return f"λ = {entry['weight']:.3f}"
+    if key == "neural":
+        hidden = "×".join(str(h) for h in entry["hidden"])
+        return (f"K {entry['context']}, D {entry['embedding']}, hidden {hidden} "
+                f"{entry['activation']}, {entry['steps']:,} steps")
+    if key == "best_add_k":
+        return f"order {entry['order']}, k = {entry['k']:.3g}"
+    return f"order {entry['order']}, discounts {entry['discount']}"
+
+
+def models_table(figures: dict) -> str:
+    lines = ["| model | chosen on validation | valid bpc | **test bpc** | test perplexity "
+             "| parameters | training time |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for key in MODELS:
+        e = figures[key]
+        lines.append(f"| {LABELS[key]} | {settings_text(key, e)} | {e['valid_bpc']:.3f} | "
+                     f"**{e['test_bpc']:.3f}** | {e['test_perplexity']:.2f} | "
+                     f"{e['parameters']:,} | {e['train_seconds']:.1f} s |")
+    return "\n".join(lines)
+
+
+def verdict(a: str, b: str, d: dict) -> str:
+    """One sentence on the difference a - b (bits per character) and its interval."""
+    lo, hi = d["ci95"]
+    better = "better" if d["mean"] < 0 else "worse"
+    zero = "excludes" if lo > 0 or hi < 0 else "includes"
+    return (f"The {LABELS[a]} is {abs(d['mean']):.3f} bpc {better} than {LABELS[b]} "
+            f"(95% interval of the difference [{lo:+.3f}, {hi:+.3f}], which {zero} zero).")
+
+
+def differences_text(figures: dict) -> str:
+    return "\n".join(f"- {verdict(a, b, figures['differences_bpc'][name])}"
+                     for name, (a, b) in DIFFERENCES.items())
+
+
+def by_context_table(figures: dict) -> str:
+    ctx = figures["by_context"]
+    lines = [f"| test positions (context of {ctx['context_length']} characters) | share | "
+             + " | ".join(LABELS[k] for k in MODELS) + " | network − Kneser–Ney (95% interval) |",
+             "| --- | ---: |" + " ---: |" * (len(MODELS) + 1)]
+    for part, share in (("seen", ctx["seen_share"]), ("unseen", 1 - ctx["seen_share"])):
+        e = ctx[part]
+        if e is None:
+            continue
+        d = e["differences_bpc"]["neural_vs_kneser_ney"]
+        lines.append(f"| context {part} in training | {share:.1%} | "
+                     + " | ".join(f"{e['test_bpc'][k]:.3f}" for k in MODELS)
+                     + f" | {d['mean']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}] |")
+    return "\n".join(lines)
+
+
+def context_sentence(figures: dict) -> str:
+    """Where the network wins and where counting holds, in words."""
+    ctx, parts = figures["by_context"], []
+    for part in ("seen", "unseen"):
+        if ctx[part] is not None:
+            d = ctx[part]["differences_bpc"]["neural_vs_kneser_ney"]
+            lo, hi = d["ci95"]
+            side = "better" if d["mean"] < 0 else "worse"
+            sure = "excludes" if lo > 0 or hi < 0 else "includes"
+            parts.append(f"on test positions whose context was {part} in training, the network "
+                         f"is {abs(d['mean']):.3f} bpc {side} than Kneser–Ney (interval "
+                         f"[{lo:+.3f}, {hi:+.3f}], which {sure} zero)")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "." if parts else ""
+
+
+def report(figures: dict) -> str:
+    samples = "\n\n".join(f"**{LABELS[k]}**\n\n```text\n{figures['samples'][k].strip()}\n```"
+                          for k in MODELS)
+    return "\n\n".join([
+        models_table(figures), differences_text(figures), by_context_table(figures),
+        context_sentence(figures),
+        f"Samples at temperature {figures['samples_temperature']}:", samples])
+# ~/~ end
+
+
+# ---- command line ----------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-cli>>[init]
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default="names",
+                        help='"names", "shakespeare" or a path to a UTF-8 text file')
+    parser.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
+                        help="one item per line (default: the corpus default)")
+    parser.add_argument("--max-chars", type=int, default=None,
+                        help="use only the first N characters of the corpus")
+    parser.add_argument("--time-budget", type=float, default=60.0,
+                        help="seconds of network training (default 60)")
+    parser.add_argument("--seed", type=int, default=0, help="the split, the network, the samples")
+    parser.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
+    parser.add_argument("--temperature", type=float, default=0.8, help="for the samples")
+    parser.add_argument("--plot", default=None, help="write the embedding map to this PNG")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    net = parser.add_argument_group("the network (defaults chosen for this comparison)")
+    m, t = DEFAULTS["model"], DEFAULTS["train"]
+    net.add_argument("--context", type=int, default=m["context"], help="K (%(default)s)")
+    net.add_argument("--embedding", type=int, default=m["embedding"], help="D (%(default)s)")
+    net.add_argument("--hidden", type=int, nargs="+", default=list(m["hidden"]), metavar="H",
+                     help="hidden layer widths (%(default)s)")
+    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default=m["activation"])
+    net.add_argument("--lr", type=float, default=t["lr"], help="learning rate (%(default)s)")
+    net.add_argument("--batch-size", type=int, default=t["batch_size"], help="(%(default)s)")
+    net.add_argument("--weight-decay", type=float, default=t["weight_decay"],
+                     help="(%(default)s)")
+    net.add_argument("--decay", choices=neural_lm.DECAYS, default=t["decay"],
+                     help="learning-rate schedule (%(default)s)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.max_order < 1 or args.temperature <= 0 or args.time_budget <= 0:
+            raise CompareError("--max-order must be >= 1, --temperature and --time-budget > 0")
+        options = neural_options(args)        # checked now, not after the n-gram tuning:
+        neural_lm.ModelConfig(vocab_size=2, **options["model"])
+        neural_lm.TrainConfig(steps=None, time_budget=args.time_budget, **options["train"])
+        data = prepare(args.data, args.lines, args.seed, args.max_chars)
+        figures, extras = compare(data, args.time_budget, args.seed,
+                                  range(1, args.max_order + 1), options,
+                                  args.temperature, show_progress=True)
+    except (CompareError, corpora.CorpusError, neural_lm.UsageError) as error:
+        print(f"compare: error: {error}", file=sys.stderr)
+        return 2
+    except neural_lm.NeuralLMError as error:
+        print(f"compare: error: {error}", file=sys.stderr)
+        return 1
+    if args.plot:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(6, 6))
+        plot_embedding_map(embedding_map(extras["embedding"]), extras["symbols"], ax)
+        fig.savefig(args.plot, dpi=110, bbox_inches="tight")
+        progress(f"embedding map written to {args.plot}")
+    print(json.dumps(figures, indent=2) if args.json else report(figures))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="compare", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+# ~/~ end
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+# ~/~ end

@@ -1,0 +1,174 @@
+# ~/~ begin <<docs/stage-03/why-neural.md#code/stage-03/corpus_stats.py>>[init]
+"""Corpus statistics for chapter 3.1 (Why neural?): how sparse n-gram counts are.
+
+Counts n-grams of integer-coded sequences with numpy (one sort per order), measures the share of
+held-out n-grams and contexts never seen in training, and says, position by position, whether a
+held-out context was seen (chapter 3.7 splits its results by it).
+
+Generated from docs/stage-03/why-neural.md by entangled: edit the chapter (or edit this file
+and run `make stitch`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+# ---- integer codes for n-grams ---------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-pad-sequences>>[init]
+def pad_sequences(sequences: list[np.ndarray], K: int, pad: int = 0):
+    """One array holding every sequence preceded by K pad symbols; and the index of every
+    predicted token in it, in the order of the sequences and their positions."""
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    total = int(lengths.sum())
+    padded = np.full(total + K * len(sequences), pad, dtype=np.int64)
+    owner = np.repeat(np.arange(len(sequences)), lengths)    # which sequence each token is in
+    targets = np.arange(total, dtype=np.int64) + K * (owner + 1)
+    if total:
+        padded[targets] = np.concatenate(sequences)
+    return padded, targets
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-ngram-codes>>[init]
+class CorpusStatsError(ValueError):
+    """A request the counting functions cannot serve (the message says how to fix it)."""
+
+
+def ngram_codes(padded: np.ndarray, targets: np.ndarray, n: int, base: int) -> np.ndarray:
+    """Code sum_j x[t-j] * base**j (j = 0..n-1) of the n-gram ending at every target t."""
+    if n < 1 or base < 2:
+        raise CorpusStatsError(f"need an order n >= 1 and a base >= 2, got n={n}, base={base}")
+    if base**n >= 2**62:
+        raise CorpusStatsError(
+            f"{n}-grams over {base} symbols do not fit into 64-bit codes; use a smaller order"
+        )
+    code = np.zeros(len(targets), dtype=np.int64)
+    for j in range(n):
+        code += padded[targets - j] * base**j
+    return code
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-sets>>[init]
+def distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of codes, sorted."""
+    s = np.sort(codes)
+    keep = np.ones(len(s), dtype=bool)
+    keep[1:] = s[1:] != s[:-1]
+    return s[keep]
+
+
+def member(queries: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """For each query, whether it occurs in sorted_keys (binary search)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(queries), dtype=bool)
+    i = np.searchsorted(sorted_keys, queries)
+    i[i == len(sorted_keys)] = 0
+    return sorted_keys[i] == queries
+# ~/~ end
+
+
+# ---- the measurements ------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-sparsity-table>>[init]
+@dataclass
+class SparsityRow:
+    order: int                 # n: n-1 symbols of context and the predicted one
+    possible_contexts: int     # V ** (n-1)
+    train_contexts: int        # distinct contexts followed by a symbol in training
+    train_ngrams: int          # distinct n-grams in training
+    unseen_ngrams: float       # share of held-out positions whose n-gram never occurred in training
+    unseen_contexts: float     # share of held-out positions whose context never occurred
+
+
+def sparsity_table(train, held_out, base: int, orders=range(1, 9)) -> list[SparsityRow]:
+    """Seen and unseen n-grams of held_out (lists of id arrays) against train, for each order."""
+    K = max(orders) - 1
+    train_pad, train_t = pad_sequences(train, K)
+    held_pad, held_t = pad_sequences(held_out, K)
+    rows = []
+    for n in orders:
+        seen_ngrams = distinct(ngram_codes(train_pad, train_t, n, base))
+        seen_contexts = distinct(seen_ngrams // base)
+        held = ngram_codes(held_pad, held_t, n, base)
+        rows.append(SparsityRow(
+            n, base ** (n - 1), len(seen_contexts), len(seen_ngrams),
+            1.0 - float(member(held, seen_ngrams).mean()),
+            1.0 - float(member(held // base, seen_contexts).mean()),
+        ))
+    return rows
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-seen-context>>[init]
+def seen_context_mask(train, held_out, context_length: int, base: int) -> np.ndarray:
+    """For every held-out position (in the order of windows and token_log_probs): did its
+    context of context_length symbols (padded with the boundary) occur in training?"""
+    if context_length == 0:
+        return np.ones(sum(len(s) for s in held_out), dtype=bool)   # the empty context
+    n = context_length + 1
+    train_pad, train_t = pad_sequences(train, context_length)
+    held_pad, held_t = pad_sequences(held_out, context_length)
+    seen_contexts = distinct(ngram_codes(train_pad, train_t, n, base) // base)
+    return member(ngram_codes(held_pad, held_t, n, base) // base, seen_contexts)
+# ~/~ end
+
+
+# ---- words -----------------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-words>>[init]
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[^\sa-z]")   # a word (with inner apostrophes) or one mark
+
+
+def word_sequences(train: list[str], held_out: list[str]):
+    """Both splits as arrays of word ids, and the size of the id space: 0 is the boundary,
+    1 an unknown word, and every word of the training text has an id of its own."""
+    train_words = [WORD.findall(s.lower()) for s in train]
+    held_words = [WORD.findall(s.lower()) for s in held_out]
+    index = {w: i + 2 for i, w in enumerate(sorted({w for ws in train_words for w in ws}))}
+
+    def as_ids(words: list[str]) -> np.ndarray:
+        return np.array([index.get(w, 1) for w in words], dtype=np.int64)
+
+    return [as_ids(ws) for ws in train_words], [as_ids(ws) for ws in held_words], len(index) + 2
+# ~/~ end
+
+
+# ---- formatting ------------------------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/why-neural.md#stats-format>>[init]
+def encode_all(sequences: list[str], vocab) -> list[np.ndarray]:
+    """Each sequence as an array of symbol ids of the (character) vocabulary."""
+    return [vocab.encode(s) for s in sequences]
+
+
+def big(x: int) -> str:
+    return f"{x:,}" if x < 10**9 else f"{float(x):.1e}"
+
+
+def markdown_table(rows: list[SparsityRow], unit: str) -> str:
+    """The sparsity table as Markdown, one line per order."""
+    lines = [f"| order n | possible contexts V^(n-1) | contexts seen in training | "
+             f"held-out {unit}: n-gram unseen | held-out {unit}: context unseen |",
+             "| ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        lines.append(f"| {r.order} | {big(r.possible_contexts)} | {r.train_contexts:,} | "
+                     f"{r.unseen_ngrams:.2%} | {r.unseen_contexts:.2%} |")
+    return "\n".join(lines)
+
+
+def sparsity_sentence(label: str, rows: list[SparsityRow], threshold: float) -> str:
+    """One sentence: from which order on more than `threshold` of held-out n-grams are new."""
+    over = [r for r in rows if r.unseen_ngrams > threshold]
+    if not over:
+        return (f"{label}: even at order {rows[-1].order} no more than {threshold:.0%} of the "
+                f"held-out n-grams are new ({rows[-1].unseen_ngrams:.1%}).")
+    r = over[0]
+    return (f"{label}: from order {r.order} on, more than {threshold:.0%} of the held-out "
+            f"n-grams never occurred in training ({r.unseen_ngrams:.1%} at order {r.order}).")
+# ~/~ end
+# ~/~ end

@@ -1,0 +1,156 @@
+# ~/~ begin <<docs/stage-03/evaluation.md#code/stage-03/tests/test_compare.py>>[init]
+"""Tests of compare (chapter 3.7): bootstrap, mixture, weight tuning, seen/unseen split, CLI."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+import compare
+import corpora
+import corpus_stats
+
+
+def correlated(rng, n, mean, block=50):
+    """Synthetic per-position values: a slowly varying level plus noise, with a known mean."""
+    levels = np.repeat(rng.standard_normal(n // block + 1), block)[:n]
+    return mean + levels + rng.standard_normal(n)
+
+
+def test_block_bootstrap_covers_the_true_mean_about_95_percent_of_the_time():
+    rng = np.random.default_rng(0)
+    hits = 0
+    for trial in range(60):
+        interval = compare.block_bootstrap(correlated(rng, 20_000, 0.3), block=500,
+                                           resamples=500, seed=trial)
+        hits += interval.lo <= 0.3 <= interval.hi
+    assert 0.85 <= hits / 60 <= 1.0
+
+
+def test_block_bootstrap_excludes_zero_for_a_clear_difference_and_not_for_none():
+    rng = np.random.default_rng(1)
+    clear = compare.block_bootstrap(correlated(rng, 20_000, 0.5), block=500)
+    assert clear.excludes_zero() and clear.lo > 0
+    none = compare.block_bootstrap(rng.standard_normal(20_000), block=500)
+    assert not none.excludes_zero()
+
+
+def test_block_bootstrap_mean_is_the_masked_mean_and_is_seeded():
+    values = np.arange(10.0)
+    mask = values % 2 == 0
+    a = compare.block_bootstrap(values, mask, block=3, seed=4)
+    assert a.mean == pytest.approx(4.0) and a.lo <= a.mean <= a.hi
+    assert compare.block_bootstrap(values, mask, block=3, seed=4) == a
+    with pytest.raises(compare.CompareError, match="mask selects none"):
+        compare.block_bootstrap(values, np.zeros(10, dtype=bool))
+
+
+def test_bits_difference_is_negative_where_the_first_model_is_better():
+    d = compare.bits_difference(np.log([0.5, 0.25]), np.log([0.25, 0.25]))
+    assert d == pytest.approx([-1.0, 0.0], abs=1e-12)
+
+
+def test_mixture_at_the_ends_is_the_components():
+    rng = np.random.default_rng(2)
+    a, b = np.log(rng.uniform(0.01, 1, 100)), np.log(rng.uniform(0.01, 1, 100))
+    assert np.array_equal(compare.mix_log_probs(a, b, 1.0), a)
+    assert np.array_equal(compare.mix_log_probs(a, b, 0.0), b)
+    mid = compare.mix_log_probs(a, b, 0.3)
+    assert mid == pytest.approx(np.log(0.3 * np.exp(a) + 0.7 * np.exp(b)), abs=1e-12)
+
+
+def test_mixture_of_distributions_is_a_distribution():
+    p, q = np.array([0.2, 0.3, 0.5]), np.array([0.6, 0.1, 0.3])
+    mixed = np.exp(compare.mix_log_probs(np.log(p), np.log(q), 0.37))
+    assert mixed.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_tune_weight_finds_the_validation_optimum():
+    rng = np.random.default_rng(3)
+    a, b = np.log(rng.uniform(0.01, 1, 2000)), np.log(rng.uniform(0.01, 1, 2000))
+    weight = compare.tune_weight(a, b)
+    grid = np.linspace(0, 1, 2001)
+    scores = [compare.mix_log_probs(a, b, w).mean() for w in grid]
+    assert 0 < weight < 1
+    assert abs(weight - grid[int(np.argmax(scores))]) <= 1e-3
+    assert compare.mix_log_probs(a, b, weight).mean() >= max(scores) - 1e-12
+
+
+def test_tune_weight_picks_an_end_when_one_model_dominates():
+    a = np.log(np.full(50, 0.5))
+    assert compare.tune_weight(a, a - 1.0) == 1.0     # the first model is better everywhere
+    assert compare.tune_weight(a - 1.0, a) == 0.0
+
+
+def test_seen_and_unseen_partition_the_positions():
+    data = compare.Data("t", True, ["abab\n", "bba\n"], [], ["abba\n", "cab\n"],
+                        corpora.Vocabulary.from_sequences(["abab\n", "bba\n"], min_count=1))
+    seen = compare.seen_split(data, 2)
+    n = sum(len(s) for s in data.test)
+    assert seen.shape == (n,) and seen.dtype == bool
+    contexts = set()
+    for s in data.train:
+        padded = "\n\n" + s
+        contexts |= {padded[t : t + 2] for t in range(len(s))}
+    expected = [("\n\n" + s)[t : t + 2].replace("c", corpora.UNK) in contexts
+                for s in data.test for t in range(len(s))]
+    assert seen.tolist() == expected
+    lp = np.log(np.linspace(0.1, 0.9, n))
+    both = (seen.sum() * compare.bpc(lp, seen) + (~seen).sum() * compare.bpc(lp, ~seen)) / n
+    assert both == pytest.approx(compare.bpc(lp), abs=1e-12)
+
+
+def test_embedding_map_is_the_top_two_principal_components():
+    # a table with known principal axes: E = mean + Q diag(s) W^T, Q centred and orthonormal
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((30, 4))
+    Q, _ = np.linalg.qr(A - A.mean(axis=0))
+    W, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    s = np.array([5.0, 2.0, 1.0, 0.5])
+    E = 7.0 + (Q * s) @ W.T
+    coords = compare.embedding_map(E)
+    expected = Q[:, :2] * s[:2]
+    signs = np.sign(np.sum(coords * expected, axis=0))     # each axis is known up to its sign
+    assert np.allclose(coords, expected * signs, atol=1e-10)
+    assert (coords[np.abs(coords).argmax(axis=0), [0, 1]] > 0).all()
+
+
+@pytest.mark.slow
+def test_compare_json_end_to_end(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    words = ["anna", "bob", "carla", "dora", "emil", "frida", "gustav", "hanna"]
+    text = "\n".join(" ".join(rng.choice(words, 6)) for _ in range(400)) + "\n"
+    path = tmp_path / "tiny.txt"
+    path.write_text(text, encoding="utf-8")
+    status = compare.main(["--data", str(path), "--lines", "--time-budget", "1",
+                           "--max-order", "3", "--hidden", "32", "--json"])
+    assert status == 0
+    figures = json.loads(capsys.readouterr().out)
+    for key in ("neural", "best_add_k", "best_kneser_ney", "mixture"):
+        assert math.isfinite(figures[key]["test_bpc"])
+    assert 1 <= figures["best_add_k"]["order"] <= 3
+    assert 1 <= figures["best_kneser_ney"]["order"] <= 3
+    assert 0.0 <= figures["mixture"]["weight"] <= 1.0
+    for name in ("neural_vs_add_k", "neural_vs_kneser_ney", "mixture_vs_kneser_ney"):
+        d = figures["differences_bpc"][name]
+        assert d["ci95"][0] <= d["mean"] <= d["ci95"][1]
+    assert figures["mixture"]["test_bpc"] <= figures["best_kneser_ney"]["test_bpc"] + 0.05
+
+
+def test_compare_is_a_subcommand_of_the_model_command_line():
+    import neural_lm
+
+    args = neural_lm.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
+    assert args.command == "compare" and args.data == "x.txt" and args.json
+    assert args.time_budget > 0 and args.hidden
+
+
+def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
+    assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 2
+    assert compare.main(["--data", "names", "--time-budget", "0"]) == 2
+    assert compare.main(["--data", "names", "--hidden", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("compare: error:") == 3 and "Traceback" not in err
+    assert "[compare]" not in err            # refused before any work was done
+# ~/~ end
