@@ -326,7 +326,9 @@ def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndar
 def windows(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
     """(X, Y): X[i] the K ids before the i-th character (BOUNDARY-padded), Y[i] its id."""
     ids, targets = padded_ids(sequences, vocab, K)
-    X = ids[targets[:, None] - K + np.arange(K)]                          # (N, K)
-    return X, ids[targets]
+    X = np.empty((len(targets), K), dtype=np.int32)                      # (N, K)
+    for j in range(K):  # column by column: no (N, K) int64 index array in memory
+        X[:, j] = ids[targets - K + j]
+    return X, ids[targets].astype(np.int32)
 # ~/~ end
 # ~/~ end

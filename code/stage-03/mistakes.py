@@ -232,10 +232,10 @@ register(Mistake(
     title="The target leaking into its own context window",
     file="code/stage-01/corpora.py",
     original="""
-        X = ids[targets[:, None] - K + np.arange(K)]                          # (N, K)
+            X[:, j] = ids[targets - K + j]
     """,
     broken="""
-        X = ids[targets[:, None] - K + 1 + np.arange(K)]                      # (N, K)
+            X[:, j] = ids[targets - K + 1 + j]
     """,
     tests=("code/stage-01/tests/test_corpora.py::test_windows_match_a_slow_loop",
            "code/stage-01/tests/test_corpora.py::test_windows_by_hand"),

@@ -224,7 +224,7 @@ def test_windows_match_a_slow_loop(sequences, K):
     vocab = Vocabulary.from_sequences(["aab\n"], min_count=1)       # "c" is unknown
     X, Y = corpora.windows(sequences, vocab, K)
     X_slow, Y_slow = slow_windows(sequences, vocab, K)
-    assert X.dtype == Y.dtype == np.int64
+    assert X.dtype == Y.dtype == np.int32
     assert X.shape == (len(Y_slow), K)
     np.testing.assert_array_equal(X, X_slow)
     np.testing.assert_array_equal(Y, Y_slow)
