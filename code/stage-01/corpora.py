@@ -247,17 +247,15 @@ class Vocabulary:
         self.symbols = list(symbols)
         self.min_count = min_count
         self.index = {s: i for i, s in enumerate(self.symbols)}
-        points = code_points("".join(self.symbols))
-        self._sorted_points = np.sort(points)
-        self._ids_of_sorted = np.argsort(points).astype(np.int64)
+        self._points = code_points("".join(self.symbols))                    # id -> code point
 
     @classmethod
     def from_sequences(cls, sequences: list[str], min_count: int = 2) -> Vocabulary:
         """Count characters in the training sequences; keep those seen >= min_count times."""
         if min_count < 1:
             raise ValueError(f"min_count must be at least 1, not {min_count}")
-        points, counts = np.unique(code_points("".join(sequences)), return_counts=True)
-        kept = {chr(p) for p, c in zip(points.tolist(), counts.tolist()) if c >= min_count}
+        counts = np.bincount(code_points("".join(sequences)))                 # code point -> count
+        kept = {chr(p) for p in np.flatnonzero(counts >= min_count).tolist()}
         return cls([BOUNDARY, UNK] + sorted(kept - {BOUNDARY, UNK}), min_count)
     # ~/~ end
 
@@ -265,10 +263,10 @@ class Vocabulary:
     def encode(self, text: str) -> np.ndarray:
         """Symbol ids (int64) of the characters of text; a character not in the vocabulary -> UNK."""
         points = code_points(text)
-        where = np.searchsorted(self._sorted_points, points)
-        where = np.minimum(where, len(self._sorted_points) - 1)
-        known = self._sorted_points[where] == points
-        return np.where(known, self._ids_of_sorted[where], self.index[UNK]).astype(np.int64)
+        size = max(int(points.max(initial=0)), int(self._points.max())) + 1
+        table = np.full(size, self.index[UNK], dtype=np.int64)                # code point -> id
+        table[self._points] = np.arange(len(self._points))
+        return table[points]
 
     def decode(self, ids, show_unk: bool = False) -> str:
         """The text of a sequence of ids; UNK comes back as UNK, or as "⟨unk⟩" with show_unk."""
