@@ -329,13 +329,13 @@ def peak_memory_mb(cfg: BenchConfig, B: int, data: str) -> dict:
 
 
 def memory_probe(cfg: BenchConfig, B: int, data: str) -> dict:
-    """Train cfg.memory_steps steps of batch B on `data` ("engine", "int64" or "int16")."""
+    """Train cfg.memory_steps steps of batch B on `data` ("engine", "int32" or "int16")."""
     report = {"after_imports": peak_rss_mb()}
     X, Y = make_batch(cfg, B)
     if data != "engine":
         train = corpora.split_corpus(corpora.load_corpus("shakespeare")).train
         vocab = corpora.Vocabulary.from_sequences(train)
-        X, Y = corpora.windows(train, vocab, cfg.K) if data == "int64" else compact_windows(train, vocab, cfg.K)
+        X, Y = corpora.windows(train, vocab, cfg.K) if data == "int32" else compact_windows(train, vocab, cfg.K)
     report["after_data"] = peak_rss_mb()
     step = tensor_step(init_params(cfg), X[:B], Y[:B], cfg.lr)
     rng = np.random.default_rng(cfg.seed)
@@ -568,7 +568,7 @@ def ratios(results: dict, cfg: BenchConfig) -> dict:
 
 def memory_data(cfg: BenchConfig) -> list[str]:
     """The memory probes of a run: the engine alone, and real windows when the corpus is there."""
-    return ["engine", "int64", "int16"] if cfg.real_data and corpora is not None else ["engine"]
+    return ["engine", "int32", "int16"] if cfg.real_data and corpora is not None else ["engine"]
 
 
 def reference_batch(cfg: BenchConfig) -> int:
