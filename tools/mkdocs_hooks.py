@@ -9,7 +9,8 @@ Executed blocks. A chapter may contain
 Such a block is not tangled (it has neither `#name` nor `file=`); it runs when the site is
 built, and what it prints appears under it. With `output=markdown` the printed text is read as
 Markdown (a table, a sentence holding a measured number); figures that the block leaves open in
-matplotlib are embedded as PNG images, with `caption="..."` as their caption and alt text. The
+matplotlib are embedded as PNG images, with `caption="..."` as their caption and alt text (a
+figure without a caption fails the build). The
 blocks of one page share one namespace and run in order, in the repository root, with the stage
 folders importable. A block that raises fails the build, naming the page and the block.
 
@@ -90,17 +91,20 @@ def code_tree_digest() -> str:
     return digest.hexdigest()
 
 
-def figures_as_markdown(caption: str) -> str:
+def figures_as_markdown(caption: str, where: str) -> str:
     import matplotlib.pyplot as plt
 
+    if plt.get_fignums() and not caption:
+        plt.close("all")
+        raise PluginError(f'{where} draws a figure but has no caption="..." (its alt text too)')
     parts = []
     for number in plt.get_fignums():
         fig = plt.figure(number)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
         data = base64.b64encode(buffer.getvalue()).decode()
-        alt = html.escape(caption or "figure computed when the site was built", quote=True)
-        figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+        alt = html.escape(caption, quote=True)
+        figcaption = f"<figcaption>{html.escape(caption)}</figcaption>"
         parts.append(
             f'<figure class="run-figure"><img alt="{alt}" src="data:image/png;base64,{data}">'
             f"{figcaption}</figure>"
@@ -134,7 +138,7 @@ def run_page_blocks(sources: list[str], attrs: list[dict[str, str]], page: str) 
                     parts.append(printed.strip())
                 else:
                     parts.append("``` {.text .run-output}\n" + printed.rstrip() + "\n```")
-            figures = figures_as_markdown(attr.get("caption", ""))
+            figures = figures_as_markdown(attr.get("caption", ""), f"{page}: executed block {number}")
             if figures:
                 parts.append(figures)
             outputs.append("\n\n".join(parts))
