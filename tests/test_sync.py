@@ -49,3 +49,23 @@ def test_check_catches_a_missing_reference(copy_of_book, capsys):
     chapter.write_text("``` {.python file=code/stage-02/broken.py}\n<<no-such-block>>\n```\n")
     assert tangle.check(copy_of_book) == 1
     assert "entangled:" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_stitch_carries_a_hand_edit_back_on_a_fresh_clone(tmp_path):
+    """A reader clones, edits a tangled file, runs `make stitch`: the edit lands in the chapter."""
+    import subprocess
+    import sys
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    target = clone / "code" / "stage-02" / "value.py"
+    line = '    """A Value stays itself; a plain number becomes a leaf Value."""\n'
+    assert line in target.read_text(), "the line this test edits has changed; pick another"
+    target.write_text(target.read_text().replace(line, line.replace("Value.", "Value (edited).")))
+    stitch = subprocess.run([sys.executable, "tools/tangle.py", "stitch"], cwd=clone,
+                            capture_output=True, text=True)
+    assert stitch.returncode == 0, stitch.stdout + stitch.stderr
+    chapter = (clone / "docs" / "foundations" / "autograd.md").read_text()
+    assert "leaf Value (edited)." in chapter
+    assert tangle.check(clone) == 0

@@ -110,9 +110,22 @@ def check(root: Path = ROOT) -> int:
     return 0
 
 
+def code_edited_since_commit(root: Path = ROOT) -> bool:
+    """True when a file under code/ differs from git's HEAD (or git cannot tell)."""
+    proc = subprocess.run(["git", "status", "--porcelain", "--", CODE], cwd=root,
+                          capture_output=True, text=True)
+    return proc.returncode != 0 or bool(proc.stdout.strip())
+
+
 def tangle() -> int:
     log = run_entangled(["tangle"], cwd=ROOT)
     problems = problems_in(log)
+    if problems and not code_edited_since_commit():
+        # entangled's record (.entangled/, never committed) is missing or stale after a clone, a
+        # pull or a merge; no file under code/ was edited by hand, so overwriting loses nothing.
+        log = run_entangled(["tangle", "--force"], cwd=ROOT)
+        problems = [p for p in problems_in(log) if "continuing anyway" not in p
+                    and "not managed by" not in p]
     for line in problems:
         print(f"entangled: {line}")
     if problems:
@@ -129,13 +142,36 @@ def tangle() -> int:
 
 
 def stitch() -> int:
+    """Carry hand edits of tangled files back into the chapters, whatever state .entangled/ is in.
+
+    entangled stitches only files its record (.entangled/filedb.json) knows, and that record is
+    not committed. So: put the chapters' own version of each edited file in place, let entangled
+    record it, put the edits back, and stitch.
+    """
+    edited = {rel: (ROOT / rel).read_bytes() for rel in code_files(ROOT)}
+    with tempfile.TemporaryDirectory() as tmp:
+        targets, problems = tangle_from_scratch(ROOT, Path(tmp))
+    for line in problems:
+        print(f"entangled: {line}")
+    if problems:
+        return 1
+    changed = [t for t in targets if t in edited and edited[t] != targets[t]]
+    if not changed:
+        print("stitch: no file under code/ differs from its chapter; nothing to carry back")
+        return 0
+    for rel in changed:
+        (ROOT / rel).write_bytes(targets[rel])
+    shutil.rmtree(ROOT / ".entangled", ignore_errors=True)
+    run_entangled(["tangle", "--force"], cwd=ROOT)
+    for rel in changed:
+        (ROOT / rel).write_bytes(edited[rel])
     log = run_entangled(["stitch"], cwd=ROOT)
     problems = problems_in(log)
     for line in problems:
         print(f"entangled: {line}")
     if problems:
         return 1
-    print(log.strip() or "stitch: nothing to be done")
+    print(f"stitched back into the chapters: {', '.join(changed)}")
     return tangle()
 
 
