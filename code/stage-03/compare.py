@@ -220,6 +220,7 @@ def block_bootstrap(values: np.ndarray, mask: np.ndarray | None = None, block: i
     mask = np.ones(len(values), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     if not mask.any():
         raise CompareError("no positions to average over (the mask selects none)")
+    block = max(1, min(block, len(values) // 20))  # at least 20 blocks, even on a short test text
     starts = np.arange(0, len(values), block)
     sums = np.add.reduceat(np.where(mask, values, 0.0), starts)       # (blocks,)
     counts = np.add.reduceat(mask.astype(np.int64), starts)           # (blocks,)
