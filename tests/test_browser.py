@@ -97,11 +97,10 @@ def leaves_localhost(url: str) -> bool:
 def load(driver, url: str) -> None:
     driver.get(url)
     wait_for(driver, "return document.readyState === 'complete'")
-    # MathJax typesets asynchronously; wait for it when the page has formulas.
+    # MathJax typesets asynchronously; wait until every formula has a container and the fonts.
     wait_for(driver, """
-        if (!document.querySelector('.arithmatex')) return true;
-        return window.MathJax && MathJax.startup && MathJax.startup.promise &&
-               (MathJax.startup.promise.then(() => { window.__typeset = true; }), window.__typeset);
+        const all = [...document.querySelectorAll('.arithmatex')];
+        return all.every(e => e.querySelector('mjx-container')) && document.fonts.status === 'loaded';
     """)
 
 
@@ -119,7 +118,9 @@ def test_every_page_reads_as_it_should(site, server, browser):
                 problems.append(f"{page or 'home'}: request leaves 127.0.0.1: {request}")
         untypeset = browser.execute_script(
             "return [...document.querySelectorAll('.arithmatex')]"
-            ".filter(e => !e.querySelector('mjx-container') || e.querySelector('mjx-merror')).length"
+            ".filter(e => { const m = e.querySelector('mjx-container');"
+            "  return !m || e.querySelector('mjx-merror') || m.getBoundingClientRect().width < 4; })"
+            ".length"
         )
         if untypeset:
             problems.append(f"{page or 'home'}: {untypeset} formulas not typeset")
@@ -193,7 +194,8 @@ def test_screenshots(server, browser, scheme):
         browser.execute_script(
             "document.body.setAttribute('data-md-color-scheme', arguments[0]);", scheme
         )
-        time.sleep(0.3)
+        wait_for(browser, "return document.fonts.status === 'loaded'")  # MathJax's fonts too
+        time.sleep(1.0)
         path = SHOTS / f"{name}-{'light' if scheme == 'default' else 'dark'}.png"
         assert browser.save_screenshot(str(path)), f"could not save {path}"
         assert path.stat().st_size > 10_000, f"{path} looks empty"

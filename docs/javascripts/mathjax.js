@@ -1,6 +1,8 @@
 // MathJax 3, served from the site itself (assets/mathjax, copied at build from a registry
-// package). It typesets the spans and divs that pymdownx.arithmatex marks, and re-typesets
-// after Material's instant navigation swaps a page in.
+// package). It typesets the spans and divs that pymdownx.arithmatex marks when a page loads,
+// and again if Material's instant navigation swaps a new page in. (Not with
+// `output.clearCache()`, as often suggested: after it, CHTML no longer writes the CSS of the
+// glyphs, and every formula is drawn with zero width. tests/test_browser.py checks widths.)
 window.MathJax = {
   tex: {
     inlineMath: [["\\(", "\\)"]],
@@ -16,12 +18,16 @@ window.MathJax = {
 };
 
 if (typeof document$ !== "undefined") {
+  let firstPage = true; // MathJax typesets the first page by itself once it has loaded
   document$.subscribe(() => {
-    if (window.MathJax && MathJax.typesetPromise) {
-      MathJax.startup.output.clearCache();
+    if (firstPage) {
+      firstPage = false;
+      return;
+    }
+    MathJax.startup.promise.then(() => {
       MathJax.typesetClear();
       MathJax.texReset();
-      MathJax.typesetPromise();
-    }
+      return MathJax.typesetPromise();
+    });
   });
 }
