@@ -533,10 +533,10 @@ def run(args: argparse.Namespace) -> int:
         figures, extras = compare(data, args.time_budget, args.seed,
                                   range(1, args.max_order + 1), options,
                                   args.temperature, show_progress=True)
-    except (CompareError, corpora.CorpusError, neural_lm.UsageError) as error:
+    except (CompareError, neural_lm.UsageError) as error:     # the request itself: exit 2
         print(f"compare: error: {error}", file=sys.stderr)
         return 2
-    except neural_lm.NeuralLMError as error:
+    except (corpora.CorpusError, neural_lm.NeuralLMError) as error:  # the data: exit 1, as train
         print(f"compare: error: {error}", file=sys.stderr)
         return 1
     if args.plot:

@@ -147,7 +147,7 @@ def test_compare_is_a_subcommand_of_the_model_command_line():
 
 
 def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
-    assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 2
+    assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 1  # bad data, as train
     assert compare.main(["--data", "names", "--time-budget", "0"]) == 2
     assert compare.main(["--data", "names", "--hidden", "0"]) == 2
     err = capsys.readouterr().err
