@@ -1,9 +1,10 @@
 """The site as readers get it, in a real browser: headless Chromium against the built site.
 
 Run by `make test-browser` (which installs Debian's chromium and chromium-driver when missing);
-plain `pytest` skips it (marker `browser`). For every page: no console errors, no request
-leaving 127.0.0.1, every formula typeset, copy buttons on code blocks, a file title on every
-tangled block, lab figures present. Search finds 3.2 for "embedding". Screenshots of Home, 3.5
+plain `pytest` skips it (marker `browser`). For every page, in a 1280 px window: no console
+errors, no request leaving 127.0.0.1, every formula typeset, copy buttons on code blocks, no
+code line wider than its block, figures at least 600 px wide with legible text, a file title on
+every tangled block, lab figures present. Search finds 3.2 for "embedding". Screenshots of Home, 3.5
 and 3.7 in light and dark go to artefacts/screenshots/.
 """
 
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artefacts" / "screenshots"
 SCREENSHOT_PAGES = {"home": "", "3.5": "stage-03/building-the-model/", "3.7": "stage-03/evaluation/"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
+MIN_FIGURE_WIDTH = 600  # px at a 1280 px window: a figure narrower than that is hard to read
+MIN_TEXT_PX = 9  # the smallest text in a figure, as displayed (the hook records it at full size)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -130,6 +133,23 @@ def test_every_page_reads_as_it_should(site, server, browser):
         )
         if without_copy:
             problems.append(f"{page or 'home'}: {without_copy} code blocks without a copy button")
+        clipped = browser.execute_script(
+            "return [...document.querySelectorAll('.md-content pre > code')]"
+            ".filter(c => c.scrollWidth > c.clientWidth + 1)"
+            ".map(c => c.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"
+        )
+        for line in clipped:
+            problems.append(f"{page or 'home'}: a code line is wider than its block: {line[:80]!r}")
+        for width, natural, text_px in browser.execute_script(
+            "return [...document.querySelectorAll('.md-content img')]"
+            ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0)"
+            ".map(i => [i.clientWidth, i.naturalWidth, parseFloat(i.dataset.minTextPx || 'NaN')])"
+        ):
+            if width < MIN_FIGURE_WIDTH:
+                problems.append(f"{page or 'home'}: a figure {width} px wide (< {MIN_FIGURE_WIDTH})")
+            if text_px == text_px and text_px * width / natural < MIN_TEXT_PX:  # NaN: unknown
+                problems.append(f"{page or 'home'}: figure text {text_px * width / natural:.1f} px "
+                                f"high at this width (< {MIN_TEXT_PX})")
         if page.startswith("labs/"):
             figures = browser.execute_script(
                 "return [...document.querySelectorAll('img')]"
