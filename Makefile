@@ -31,11 +31,11 @@ $(STAMP): requirements.txt tools/install_paths.py
 	$(BIN)/python tools/install_paths.py
 	@touch $@
 
-tangle: $(STAMP)  ## write code/ from the chapters in docs/
-	$(BIN)/python tools/tangle.py tangle
+tangle: $(STAMP)  ## write code/ from the chapters in docs/ (V=1 shows entangled's log)
+	@$(BIN)/python tools/tangle.py tangle $(if $(filter 1,$(V)),--verbose)
 
-stitch: $(STAMP)  ## carry edits of tangled files in code/ back into the chapters
-	$(BIN)/python tools/tangle.py stitch
+stitch: $(STAMP)  ## carry edits of tangled files in code/ into the chapters, then tangle (V=1)
+	@$(BIN)/python tools/tangle.py stitch $(if $(filter 1,$(V)),--verbose)
 
 check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 	$(BIN)/python tools/tangle.py check

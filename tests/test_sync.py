@@ -59,6 +59,8 @@ def test_stitch_carries_a_hand_edit_back_on_a_fresh_clone(tmp_path):
 
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    for tool in (ROOT / "tools").glob("*.py"):  # the tools of this checkout, committed or not
+        shutil.copy(tool, clone / "tools" / tool.name)
     target = clone / "code" / "stage-02" / "value.py"
     line = '    """A Value stays itself; a plain number becomes a leaf Value."""\n'
     assert line in target.read_text(), "the line this test edits has changed; pick another"
