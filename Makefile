@@ -87,5 +87,5 @@ debug: $(STAMP)  ## inject Common Mistake N into a copy of code/, show its sympt
 	@$(BIN)/python code/stage-03/mistakes.py $(N) $(if $(KEEP),--keep)
 
 clean:  ## remove the built site and caches (keeps .venv)
-	rm -rf site .cache .pytest_cache .hypothesis .entangled
+	rm -rf site .cache .run-cache .pytest_cache .hypothesis .entangled
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -11,7 +11,6 @@ and 3.7 in light and dark go to artefacts/screenshots/.
 import functools
 import http.server
 import json
-import re
 import shutil
 import threading
 import time
@@ -19,6 +18,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+import fences
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -166,8 +166,7 @@ def tangled_blocks_in_source(page: str) -> int:
         source = ROOT / "docs" / page / "index.md"
     if not source.exists():
         return 0
-    fences = re.findall(r"^\s*```+\s*\{([^}]*)\}", source.read_text(encoding="utf-8"), re.M)
-    return sum(1 for f in fences if "file=" in f or re.search(r"(^|\s)#[\w-]+", f))
+    return sum(1 for f in fences.parse(source.read_text(encoding="utf-8")) if f.kind == "tangled")
 
 
 def test_tangled_blocks_show_their_target(site, server, browser):

@@ -1,6 +1,6 @@
 """Every fenced code block in docs/ is tangled, executed at build, or display-only on purpose.
 
-The rule (README.md, "Contributing"):
+The rule (README.md, "Contributing"; tools/fences.py reads the fences, here and for the site):
 - ``` {.python file=code/...}   tangled into that file;
 - ``` {.python #name}           a named block, which must be included by some <<name>>;
 - ``` {.python .run}            executed when the site is built, its output shown below it;
@@ -12,63 +12,51 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import fences
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-FENCE = re.compile(r"^\s*```+\s*(\{[^}]*\}|[\w+-]*)\s*$")
 REFERENCE = re.compile(r"^\s*<<([^>\s]+)>>\s*$")
-
-
-def fenced_blocks(path: Path):
-    """Yield (line number, info string, body lines) for every fenced block of a chapter."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    i = 0
-    while i < len(lines):
-        m = FENCE.match(lines[i])
-        if m and lines[i].strip().startswith("```"):
-            j = i + 1
-            while j < len(lines) and not re.match(r"^\s*```+\s*$", lines[j]):
-                j += 1
-            yield i + 1, m.group(1), lines[i + 1 : j]
-            i = j + 1
-        else:
-            i += 1
 
 
 def chapters():
     return sorted(DOCS.rglob("*.md"))
 
 
-def kind_of_block(info: str) -> str:
-    """'tangled', 'executed', 'display' or 'error', by the rule in this module's docstring."""
-    if not info.startswith("{"):
-        return "display"
-    props = info[1:-1]
-    if not re.search(r"(^|\s)\.python\b", props):
-        return "error"
-    if "file=" in props or re.search(r"(^|\s)#[\w.-]+", props):
-        return "tangled"
-    if re.search(r"(^|\s)\.run\b", props):
-        return "executed"
-    return "error"
+def blocks_of(chapter: Path) -> list[fences.Fence]:
+    return fences.parse(chapter.read_text(encoding="utf-8"))
 
 
 def test_every_braced_block_is_tangled_or_executed():
     bad = [
-        f"{chapter.relative_to(ROOT)}:{line}: {info}"
+        f"{chapter.relative_to(ROOT)}:{fence.start + 1}: {fence.info}"
         for chapter in chapters()
-        for line, info, _ in fenced_blocks(chapter)
-        if kind_of_block(info) == "error"
+        for fence in blocks_of(chapter)
+        if fence.kind == "error"
     ]
     assert not bad, "blocks that look tangled but are not:\n" + "\n".join(bad)
+
+
+def test_every_fence_closes_and_none_hides_a_braced_fence():
+    """An unclosed fence swallows the page; a braced fence shown inside another is text on the
+    page but a real block to entangled, which sees only ``` fences."""
+    bad = []
+    for chapter in chapters():
+        for fence in blocks_of(chapter):
+            where = f"{chapter.relative_to(ROOT)}:{fence.start + 1}"
+            if not fence.closed:
+                bad.append(f"{where}: never closed (at its own indentation)")
+            bad += [f"{where}: a braced fence inside it, line {n + 1}" for n in fence.nested]
+    assert not bad, "\n".join(bad)
 
 
 def named_blocks():
     defined, used = defaultdict(set), set()
     for chapter in chapters():
-        for _, info, body in fenced_blocks(chapter):
-            for name in re.findall(r"(?:^|\s)#([\w.-]+)", info[1:-1] if info.startswith("{") else ""):
+        for fence in blocks_of(chapter):
+            for name in fence.ids:
                 defined[name].add(chapter.relative_to(ROOT).as_posix())
-            for text in body:
+            for text in fence.body:
                 m = REFERENCE.match(text)
                 if m:
                     used.add(m.group(1))
@@ -88,11 +76,8 @@ def test_every_named_block_is_used_and_lives_in_one_chapter():
 def test_the_rule_itself(tmp_path):
     chapter = tmp_path / "x.md"
     chapter.write_text("text\n\n``` {.python}\nprint(1)\n```\n\n```bash\nmake test\n```\n")
-    (_, first, body), (_, second, _) = fenced_blocks(chapter)
-    assert body == ["print(1)"]
-    assert kind_of_block(first) == "error"
-    assert kind_of_block(second) == "display"
-    assert kind_of_block("{.python #model-config}") == "tangled"
-    assert kind_of_block("{.python file=code/stage-03/neural_lm.py}") == "tangled"
-    assert kind_of_block('{.python .run output=markdown}') == "executed"
-    assert kind_of_block("{.py #x}") == "error"
+    first, second = blocks_of(chapter)
+    assert first.body == ["print(1)"]
+    assert first.kind == "error"
+    assert second.kind == "display"
+    # the kinds themselves are tested with the reader, in test_fences.py

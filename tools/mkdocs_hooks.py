@@ -10,12 +10,31 @@ Such a block is not tangled (it has neither `#name` nor `file=`); it runs when t
 built, and what it prints appears under it. With `output=markdown` the printed text is read as
 Markdown (a table, a sentence holding a measured number); figures that the block leaves open in
 matplotlib are embedded as PNG images, with `caption="..."` as their caption and alt text (a
-figure without a caption fails the build). The
-blocks of one page share one namespace and run in order, in the repository root, with the stage
-folders importable. A block that raises fails the build, naming the page and the block.
+figure without a caption fails the build). The blocks of one page share one namespace and run in
+order, in the repository root, with the stage folders importable. A block that raises fails the
+build, naming the page, the block and its line, with the end of the traceback. tools/fences.py
+reads the fences, as it does for the tests.
 
-Outputs are cached in .cache/run-blocks under a hash of the page's blocks and of every file
-under code/, so `mkdocs serve` re-runs a page only when its blocks or the code change.
+Each page's blocks run in a fresh Python process (tools/run_blocks.py), so they import the code
+under code/ as it is now: `mkdocs serve` is one long-lived process, and blocks run inside it
+would import the modules it had imported at an earlier build. The process starts in 0.07 s;
+what it costs is the imports each page makes again (numpy, matplotlib's pyplot, the book's
+modules): 0.1 to 3 s a page, about 15 s over the site's 12 executed pages (2 busy cores,
+2026-11-29), paid only for pages not in the cache. `mkdocs build -v` logs each page's time.
+
+These are MkDocs hooks, not a Markdown extension (the shape zensical would keep): an error must
+name the page, and the cache may be pruned only after a build that rendered every page, and only
+MkDocs knows either. The work itself, with_run_blocks_executed(markdown, page), takes the
+page's Markdown and its name, so that an extension could call it.
+
+Outputs are cached in .run-cache/ (not in .cache/, which zensical deletes) under a hash of the
+page's blocks, of every file under code/ and of the runner, so `mkdocs serve` re-runs a page only
+when its blocks or the code change. After a build that rendered every page, entries that no page
+used are deleted; a `--dirty` rebuild renders only some pages, and deletes nothing.
+
+`mkdocs serve` re-tangles the chapters before each build. When tangling fails the build fails
+with tangle's message, before any block runs against code/ as it was; the server then holds
+page requests until a build succeeds.
 
 MathJax. The site must load nothing from the network, so the MathJax 3 files come from the
 registry package django-static-mathjax (installed by `make install`) and are copied into
@@ -24,155 +43,164 @@ site/assets/mathjax after each build.
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import hashlib
-import html
-import io
 import json
+import logging
 import os
 import re
 import shutil
-import traceback
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-# One BLAS thread for the executed pages (numpy is imported before the chapters' code can ask
-# for it): the matrices are small, and two threads waiting for each other on a busy 2-core
-# machine made training steps many times slower. Set OPENBLAS_NUM_THREADS to override.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+import fences  # tools/ is on sys.path while MkDocs imports its hooks
+import tangle
+
+# One BLAS thread for the executed pages (their process inherits these; numpy reads them when it
+# is first imported): the matrices are small, and two threads waiting for each other on a busy
+# 2-core machine made training steps many times slower. Set OPENBLAS_NUM_THREADS to override.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+for _variable in BLAS_THREADS:
     os.environ.setdefault(_variable, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache" / "run-blocks"
-FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)```+ *\{(?P<props>[^}]*)\}\s*$")
-FENCE_CLOSE = re.compile(r"^[ \t]*```+\s*$")
-ATTRIBUTE = re.compile(r'(\w+)\s*=\s*"([^"]*)"|(\w+)\s*=\s*([^\s"]+)')
+CACHE = ROOT / ".run-cache"
+RUNNER = Path(__file__).resolve().parent / "run_blocks.py"
+TANGLE = [sys.executable, str(ROOT / "tools" / "tangle.py"), "tangle"]
+SHOWN_TITLE = "run when the site is built"
+log = logging.getLogger("mkdocs.hooks.run_blocks")
 
 
 # --------------------------------------------------------------------------------------------
 # executed blocks
 
 
-def parse_props(props: str) -> tuple[set[str], dict[str, str]]:
-    classes = set(re.findall(r"(?:^|\s)\.([\w-]+)", props))
-    attrs = {}
-    for m in ATTRIBUTE.finditer(props):
-        key = m.group(1) or m.group(3)
-        attrs[key] = m.group(2) if m.group(1) else m.group(4)
-    return classes, attrs
+class Build:
+    """What one build did: the pages whose Markdown it read, and the cache entries they used."""
+
+    def __init__(self) -> None:
+        self.pages: set[str] = set()  # every Markdown page of the site (from on_files)
+        self.rendered: set[str] = set()
+        self.keys: set[str] = set()
+
+    def rendered_every_page(self) -> bool:
+        return bool(self.pages) and self.pages <= self.rendered
 
 
-def find_run_blocks(lines: list[str]) -> list[tuple[int, int, dict[str, str]]]:
-    """(first line, closing line, attributes) of every ```{.python .run} block."""
-    blocks, i = [], 0
-    while i < len(lines):
-        m = FENCE_OPEN.match(lines[i])
-        if m:
-            classes, attrs = parse_props(m["props"])
-            j = i + 1
-            while j < len(lines) and not FENCE_CLOSE.match(lines[j]):
-                j += 1
-            if "run" in classes and "python" in classes:
-                blocks.append((i, j, attrs))
-            i = j + 1
-        else:
-            i += 1
-    return blocks
+BUILD = Build()
 
 
 def code_tree_digest() -> str:
+    """A hash of every file under code/ (caches excluded), names and bytes."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "code").rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            digest.update(path.relative_to(ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
+    for rel in sorted(tangle.code_files(ROOT)):
+        digest.update(rel.encode() + b"\0")
+        digest.update((ROOT / rel).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def figures_as_markdown(caption: str, where: str) -> str:
-    import matplotlib.pyplot as plt
-
-    if plt.get_fignums() and not caption:
-        plt.close("all")
-        raise PluginError(f'{where} draws a figure but has no caption="..." (its alt text too)')
-    parts = []
-    for number in plt.get_fignums():
-        fig = plt.figure(number)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-        data = base64.b64encode(buffer.getvalue()).decode()
-        alt = html.escape(caption, quote=True)
-        figcaption = f"<figcaption>{html.escape(caption)}</figcaption>"
-        parts.append(
-            f'<figure class="run-figure"><img alt="{alt}" src="data:image/png;base64,{data}">'
-            f"{figcaption}</figure>"
-        )
-    plt.close("all")
-    return "\n\n".join(parts)
+def page_key(sources: list[str], attrs: list[dict[str, str]]) -> str:
+    """The cache key of a page's output: its blocks, the code they import, the runner."""
+    return hashlib.sha256(
+        json.dumps([sources, attrs, code_tree_digest(), RUNNER.read_bytes().decode()]).encode()
+    ).hexdigest()
 
 
-def run_page_blocks(sources: list[str], attrs: list[dict[str, str]], page: str) -> list[str]:
-    """Execute the blocks of one page in one namespace; return each block's Markdown output."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    namespace: dict = {"__name__": f"__page__{page}"}
-    outputs = []
-    cwd = os.getcwd()
-    os.chdir(ROOT)
+def cached_outputs(key: str) -> list[str] | None:
     try:
-        for number, (source, attr) in enumerate(zip(sources, attrs), start=1):
-            stdout = io.StringIO()
-            try:
-                with contextlib.redirect_stdout(stdout):
-                    exec(compile(source, f"<{page}: run block {number}>", "exec"), namespace)
-            except Exception as error:
-                detail = "".join(traceback.format_exception(error)[-6:])
-                raise PluginError(f"{page}: executed block {number} failed:\n{detail}") from error
-            printed = stdout.getvalue()
-            parts = []
-            if printed.strip():
-                if attr.get("output") == "markdown":
-                    parts.append(printed.strip())
-                else:
-                    parts.append("``` {.text .run-output}\n" + printed.rstrip() + "\n```")
-            figures = figures_as_markdown(attr.get("caption", ""), f"{page}: executed block {number}")
-            if figures:
-                parts.append(figures)
-            outputs.append("\n\n".join(parts))
-    finally:
-        os.chdir(cwd)
-    return outputs
+        return json.loads((CACHE / f"{key}.json").read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store_outputs(key: str, page: str, outputs: list[str]) -> None:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = CACHE / f"{key}.json.{os.getpid()}.tmp"
+    partial.write_text(json.dumps({"page": page, "outputs": outputs}), encoding="utf-8")
+    os.replace(partial, CACHE / f"{key}.json")  # never a half-written entry
+
+
+def run_page_blocks(page: str, blocks: list[dict]) -> list[str]:
+    """Run one page's blocks in a fresh process (tools/run_blocks.py); their Markdown outputs."""
+    env = dict(os.environ)
+    for variable in BLAS_THREADS:
+        env.setdefault(variable, "1")
+    request = json.dumps({"page": page, "root": str(ROOT), "blocks": blocks})
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(RUNNER)], input=request.encode(), cwd=ROOT,
+                          env=env, stdout=subprocess.PIPE)  # stderr: the build's own
+    log.debug(f"{page}: {len(blocks)} executed blocks in {time.perf_counter() - started:.2f} s")
+    try:
+        result = json.loads(proc.stdout.decode("utf-8"))
+    except ValueError:
+        raise PluginError(
+            f"{page}: the process running its executed blocks ended (exit status "
+            f"{proc.returncode}) without a result; its messages, if any, are above"
+        ) from None
+    if "error" in result:
+        error = result["error"]
+        raise PluginError(
+            f"{page}: executed block {error['block']} (line {error['line']}) failed:\n"
+            f"{error['message']}"
+        )
+    return result["outputs"]
+
+
+def indented(text: str, indent: str) -> str:
+    return "\n".join(indent + line if line else line for line in text.split("\n"))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    BUILD.rendered.add(page.file.src_uri)
+    return with_run_blocks_executed(markdown, page.file.src_uri)
+
+
+def with_run_blocks_executed(markdown: str, src: str) -> str:
+    """The page's Markdown with each executed block's output after it (or instead of it)."""
     lines = markdown.split("\n")
-    blocks = find_run_blocks(lines)
+    blocks = [f for f in fences.parse(lines) if f.kind == "executed"]
     if not blocks:
         return markdown
-    sources = ["\n".join(lines[i + 1 : j]) for i, j, _ in blocks]
-    attrs = [a for _, _, a in blocks]
-    key = hashlib.sha256(
-        json.dumps([sources, attrs, code_tree_digest()]).encode()
-    ).hexdigest()
-    cached = CACHE / f"{key}.json"
-    if cached.exists():
-        outputs = json.loads(cached.read_text(encoding="utf-8"))
-    else:
-        outputs = run_page_blocks(sources, attrs, page.file.src_uri)
-        CACHE.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(outputs), encoding="utf-8")
-    for (i, j, attr), output in reversed(list(zip(blocks, outputs))):
-        indent = FENCE_OPEN.match(lines[i])["indent"]
-        lines[i] = f'{indent}``` {{.python title="run when the site is built"}}'
-        if attr.get("echo") == "false":
-            del lines[i : j + 1]
-            lines[i:i] = ["", output, ""]
+    unclosed = [f.start + 1 for f in blocks if not f.closed]
+    if unclosed:
+        raise PluginError(f"{src}: the executed block at line {unclosed[0]} is never closed")
+    sources, attrs = [f.source for f in blocks], [f.attrs for f in blocks]
+    key = page_key(sources, attrs)
+    BUILD.keys.add(key)
+    outputs = cached_outputs(key)
+    if outputs is None:
+        requests = [{"source": s, "attrs": a, "line": f.start + 1}
+                    for s, a, f in zip(sources, attrs, blocks)]
+        outputs = run_page_blocks(src, requests)
+        if page_key(sources, attrs) == key:  # code/ did not change while the blocks ran
+            store_outputs(key, src, outputs)
+    for fence, output in reversed(list(zip(blocks, outputs))):
+        shown = indented(output, fence.indent)
+        if fence.attrs.get("echo") == "false":
+            lines[fence.start : fence.end + 1] = ["", shown, ""]
         else:
-            lines[j + 1 : j + 1] = ["", output, ""]
+            lines[fence.start] = f'{fence.indent}{fence.marker} {{.python title="{SHOWN_TITLE}"}}'
+            lines[fence.end + 1 : fence.end + 1] = ["", shown, ""]
     return "\n".join(lines)
+
+
+def on_files(files, config):
+    BUILD.pages = {f.src_uri for f in files.documentation_pages() if f.src_uri.endswith(".md")}
+    return files
+
+
+def prune_cache() -> list[Path]:
+    """After a build that rendered every page, delete the entries that no page used."""
+    if not BUILD.rendered_every_page() or not CACHE.is_dir():
+        return []
+    stale = [p for p in CACHE.iterdir()
+             if p.is_file() and not (p.suffix == ".json" and p.stem in BUILD.keys)]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,6 +217,7 @@ def mathjax_source() -> Path:
 
 
 def on_post_build(config) -> None:
+    prune_cache()
     write_lab_notebooks(Path(config["docs_dir"]), Path(config["site_dir"]))
     source = mathjax_source()
     target = Path(config["site_dir"]) / "assets" / "mathjax"
@@ -213,11 +242,17 @@ def on_startup(command, dirty) -> None:
 
 
 def on_pre_build(config) -> None:
-    if SERVING:
-        import subprocess
-        import sys
-
-        subprocess.run([sys.executable, str(ROOT / "tools" / "tangle.py"), "tangle"], cwd=ROOT)
+    global BUILD
+    BUILD = Build()
+    if not SERVING:
+        return
+    proc = subprocess.run(TANGLE, cwd=ROOT, capture_output=True, text=True)
+    message = (proc.stdout + proc.stderr).strip()
+    if proc.returncode != 0:
+        # `mkdocs serve` holds every request until a build succeeds: no stale page is served.
+        raise PluginError(f"tangling the chapters failed; nothing was built:\n{message}")
+    for line in message.splitlines():
+        log.info(f"tangle: {line}")
 
 
 # --------------------------------------------------------------------------------------------
