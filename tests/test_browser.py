@@ -143,11 +143,11 @@ def test_every_page_reads_as_it_should(site, server, browser):
         for width, natural, text_px in browser.execute_script(
             "return [...document.querySelectorAll('.md-content img')]"
             ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0)"
-            ".map(i => [i.clientWidth, i.naturalWidth, parseFloat(i.dataset.minTextPx || 'NaN')])"
+            ".map(i => [i.clientWidth, i.naturalWidth, parseFloat(i.dataset.minTextPx) || null])"
         ):
             if width < MIN_FIGURE_WIDTH:
                 problems.append(f"{page or 'home'}: a figure {width} px wide (< {MIN_FIGURE_WIDTH})")
-            if text_px == text_px and text_px * width / natural < MIN_TEXT_PX:  # NaN: unknown
+            if text_px is not None and text_px * width / natural < MIN_TEXT_PX:  # None: unknown
                 problems.append(f"{page or 'home'}: figure text {text_px * width / natural:.1f} px "
                                 f"high at this width (< {MIN_TEXT_PX})")
         if page.startswith("labs/"):

@@ -224,6 +224,15 @@ def test_a_figure_needs_a_caption(book):
     assert '<img alt="A line, rising" src="data:image/png;base64,' in md
 
 
+def test_figures_use_the_book_s_style_and_say_how_small_their_text_is(book):
+    """The browser test reads data-min-text-px: the smallest font, in pixels of the PNG."""
+    draw = ("import matplotlib.pyplot as plt\nprint(plt.rcParams['font.size'])\n"
+            "plt.plot([0, 1])\nplt.title('big', fontsize=20)\nplt.xlabel('small', fontsize=6)")
+    (md,) = book.build(book.page(f'``` {{.python .run caption="Sizes"}}\n{draw}\n```'))
+    assert "11.0" in md  # font.size of tools/book.mplstyle, not matplotlib's default 10
+    assert f'data-min-text-px="{6 * 110 / 72:.1f}"' in md
+
+
 def test_blocks_run_in_the_root_with_one_blas_thread_and_a_clean_stdout(book, monkeypatch):
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     block = (

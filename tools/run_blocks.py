@@ -34,10 +34,24 @@ import linecache
 import os
 import sys
 import traceback
+from pathlib import Path
 
 
 class BlockError(Exception):
     """A block broke a rule of executed blocks (not an exception of its own code)."""
+
+
+DPI = 110  # pixels per inch of the PNG images (the book's style, tools/book.mplstyle)
+STYLE = Path(__file__).with_name("book.mplstyle")
+
+
+def smallest_text_px(fig) -> float:
+    """The height in pixels, in the saved image, of the smallest visible text of a figure
+    (font size in points * DPI / 72); the browser test checks it as displayed."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes, default=float("nan")) * DPI / 72
 
 
 def figures_as_markdown(caption: str) -> str:
@@ -53,13 +67,13 @@ def figures_as_markdown(caption: str) -> str:
     for number in plt.get_fignums():
         fig = plt.figure(number)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
         data = base64.b64encode(buffer.getvalue()).decode()
         alt = html.escape(caption, quote=True)
         figcaption = f"<figcaption>{html.escape(caption)}</figcaption>"
         parts.append(
-            f'<figure class="run-figure"><img alt="{alt}" src="data:image/png;base64,{data}">'
-            f"{figcaption}</figure>"
+            f'<figure class="run-figure"><img alt="{alt}" src="data:image/png;base64,{data}"'
+            f' data-min-text-px="{smallest_text_px(fig):.1f}">{figcaption}</figure>'
         )
     plt.close("all")
     return "\n\n".join(parts)
@@ -106,6 +120,7 @@ def main() -> int:
     os.chdir(request["root"])
     sys.path[0] = request["root"]  # as for `python -m mkdocs` there; not tools/
     os.environ["MPLBACKEND"] = "Agg"  # no window, whatever the caller's setting
+    os.environ["MATPLOTLIBRC"] = str(STYLE)  # the book's style, read when matplotlib is imported
     with result:
         json.dump(run_page(request["page"], request["blocks"]), result)
     return 0

@@ -5,13 +5,17 @@
 // glyphs, and every formula is drawn with zero width. tests/test_browser.py checks widths.)
 window.MathJax = {
   tex: {
-    inlineMath: [["\\(", "\\)"]],
-    displayMath: [["\\[", "\\]"]],
+    // arithmatex writes \( \) and \[ \]; a lab's Markdown cells write $ $ and $$ $$.
+    inlineMath: [["\\(", "\\)"], ["$", "$"]],
+    displayMath: [["\\[", "\\]"], ["$$", "$$"]],
     processEscapes: true,
     processEnvironments: true,
   },
   options: {
-    ignoreHtmlClass: ".*|",
+    // Nothing of the page is scanned for delimiters (a "$" in prose stays a dollar) except the
+    // spans arithmatex marked and a lab's Markdown cells, whose text sits in child paragraphs:
+    // an ignored class would hide those children too, so only the page's frame is ignored.
+    ignoreHtmlClass: "md-header|md-container|md-dialog",
     processHtmlClass: "arithmatex|jp-RenderedMarkdown|jp-MarkdownOutput",
   },
   loader: { paths: { mathjax: new URL("../assets/mathjax", document.currentScript.src).href } },
