@@ -9,9 +9,8 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
-# One BLAS thread (as neural_lm.py sets for itself): our matrices are small, and on a busy
-# 2-core machine two threads made the executed pages several times slower. Override if you like.
-export OPENBLAS_NUM_THREADS ?= 1
+# No BLAS thread setting here: every program that trains (the command line, the benchmark, the
+# test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
 .PHONY: help install tangle stitch check-sync test test-kernels test-browser browser site serve clean

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
-import ctypes
 import json
 import linecache
 import os
@@ -32,6 +31,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_info
+
+import runtime
 from tensor import Tensor, cross_entropy, embedding
 from value import Value
 
@@ -367,28 +369,21 @@ def peak_rss_mb() -> float:
 
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-machine>>[init]
-def openblas():
-    """numpy's OpenBLAS, loaded by name from this process's memory map (Linux), or None."""
-    maps = Path("/proc/self/maps")
-    loaded = maps.read_text().splitlines() if maps.exists() else []
-    paths = sorted({line.split()[-1] for line in loaded if "openblas" in line.lower()})
-    return ctypes.CDLL(paths[0]) if paths else None
+def blas_threads() -> int | None:
+    """How many threads numpy's BLAS library uses now (None: no BLAS library found)."""
+    counts = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return counts[0] if counts else None
 
 
-def blas_threads(n: int | None = None) -> int | None:
-    """Set numpy's OpenBLAS to n threads (if n is given); return how many it uses (None: unknown)."""
-    lib = openblas()
-    for name in ("scipy_openblas_{}_num_threads64_", "openblas_{}_num_threads"):  # numpy's, a system one
-        if lib is not None and hasattr(lib, name.format("get")):
-            if n is not None:
-                getattr(lib, name.format("set"))(n)
-            return int(getattr(lib, name.format("get"))())
-    return None
+def blas_kernel() -> str:
+    """The kernel OpenBLAS chose for this processor (e.g. Haswell), or '' if unknown."""
+    return next((lib.get("architecture") or "" for lib in threadpool_info()
+                 if lib["user_api"] == "blas"), "")
 
 
 def set_threads(n: int) -> None:
     """n threads for numpy's matrix products and for PyTorch (by default each takes one per core)."""
-    blas_threads(n)
+    runtime.limit_blas_threads(n)
     if torch_available():
         import torch
 
@@ -403,7 +398,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "numpy": np.__version__,
-        "blas": f"{blas.get('name')} {blas.get('version')}",
+        "blas": f"{blas.get('name')} {blas.get('version')}, {blas_kernel() or 'unknown'} kernel",
         "blas_threads": blas_threads(),
         "torch": None,
         "torch_threads": None,
@@ -445,11 +440,10 @@ def describe(file: str, line: int, name: str) -> str:
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-page-faults>>[init]
 FAULTS_PROBE = """
-import ctypes, json, sys
-if sys.argv[2] == "default":  # tensor.py then finds no glibc to tune
-    CDLL = ctypes.CDLL
-    ctypes.CDLL = lambda name, *args, **kw: CDLL("no-glibc" if name == "libc.so.6" else name, *args, **kw)
-import bench
+import json, sys
+import bench, runtime
+if sys.argv[2] == "runtime.py":
+    runtime.keep_freed_memory()
 print(json.dumps(bench.page_faults_per_step(int(sys.argv[1]))))
 """
 
@@ -470,7 +464,7 @@ def page_faults_per_step(B: int, steps: int = 20) -> dict:
 
 
 def fresh_process_faults(B: int, malloc: str) -> dict:
-    """page_faults_per_step in a new process, with tensor.py's malloc settings or glibc's default."""
+    """page_faults_per_step in a new process, with runtime.py's malloc settings or glibc's default."""
     args = [sys.executable, "-c", FAULTS_PROBE, str(B), malloc]
     return json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
 # ~/~ end
@@ -642,6 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
     parser.add_argument("--memory-probe", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    runtime.configure(threads=args.threads)  # an entry point: one explicit setup of the process
     if args.memory_probe:
         cfg = BenchConfig(**{k: tuple(v) if isinstance(v, list) else v
                              for k, v in json.loads(args.memory_probe[0]).items()})

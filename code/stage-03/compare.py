@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 import tempfile
 
-import neural_lm  # first: it limits numpy to one BLAS thread before numpy is loaded
-
 import numpy as np
 
 import corpora
+import neural_lm
 import corpus_stats
 import ngram
 from tensor import no_grad

@@ -92,10 +92,12 @@ def inject(root: Path, mistake: Mistake) -> None:
 
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-copy>>[init]
 def copy_code(dest: Path) -> Path:
-    """A copy of the repository's code/ (and pyproject.toml, pytest's settings) in dest."""
+    """A copy of the repository's code/, with pytest's settings (pyproject.toml) and its root
+    conftest.py (which sets the process up as every test session does), in dest."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
     shutil.copytree(ROOT / "code", dest / "code", ignore=ignore)
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    for name in ("pyproject.toml", "conftest.py"):
+        shutil.copy(ROOT / name, dest / name)
     return dest
 
 

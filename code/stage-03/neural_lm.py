@@ -23,17 +23,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# One BLAS thread: our matrices are small, and on a busy machine threads that wait for each
-# other make a step many times slower. Set OPENBLAS_NUM_THREADS yourself to override.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+import numpy as np
 
-import numpy as np  # noqa: E402  (after the thread setting, which numpy reads when imported)
-
-from corpora import (  # noqa: E402
+import runtime
+from corpora import (
     BOUNDARY, UNK, UNK_DISPLAY, CorpusError, Vocabulary, load_corpus, split_corpus, windows,
 )
-from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad  # noqa: E402
+from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad
 
 ACTIVATIONS = ("tanh", "relu")
 DECAYS = ("cosine", "step", "none")
@@ -780,6 +776,7 @@ def build_parser() -> Parser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; an error becomes one line on stderr and an exit status, no traceback."""
     args = build_parser().parse_args(argv)
+    runtime.configure()  # an entry point: one BLAS thread, a malloc that keeps freed memory
     where = f"neural_lm.py {args.command}: error:"
     try:
         return args.run(args)
