@@ -91,6 +91,14 @@ def check_code_range(V: int, order: int) -> None:
     if V ** order > np.iinfo(np.int64).max:
         raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code; "
                          "use a lower order, or a larger min_count for a smaller vocabulary")
+
+
+def codes_of_order(ids: np.ndarray, targets: np.ndarray, V: int, order: int) -> np.ndarray:
+    """The codes of the order-grams ending at the targets (the last array gram_codes yields);
+    an NgramError if they would not fit in 64 bits."""
+    check_code_range(V, check_order(order))
+    *_, codes = gram_codes(ids, targets, V, order)
+    return codes
 # ~/~ end
 
 

@@ -27,9 +27,10 @@ import tempfile
 import numpy as np
 
 import corpora
-import neural_lm
 import corpus_stats
+import neural_lm
 import ngram
+from corpora import Data
 from tensor import no_grad
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
@@ -42,27 +43,6 @@ class CompareError(ValueError):
 def progress(message: str) -> None:
     """Progress goes to stderr, so that stdout holds only the table (or the JSON)."""
     print(f"[compare] {message}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Data:
-    """One split and one vocabulary, shared by every model of the comparison."""
-    name: str
-    lines: bool
-    train: list[str]
-    valid: list[str]
-    test: list[str]
-    vocab: corpora.Vocabulary
-
-
-def prepare(source: str, lines: bool | None = None, seed: int = 0,
-            max_chars: int | None = None) -> Data:
-    """Load a corpus (optionally only its first max_chars characters), split it, build the
-    vocabulary from the training part."""
-    corpus = corpora.load_corpus(source, lines=lines, max_chars=max_chars)
-    splits = corpora.split_corpus(corpus, seed=seed)
-    vocab = corpora.Vocabulary.from_sequences(splits.train)
-    return Data(corpus.name, corpus.lines, splits.train, splits.valid, splits.test, vocab)
 # ~/~ end
 
 
@@ -79,27 +59,21 @@ class Fitted:
     seconds: float            # wall time to fit (for n-grams: the whole tuning run)
 
 
-def fit_ngram(kind: str, data: Data, orders) -> tuple[Fitted, object]:
+def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
+              count_seconds: float) -> tuple[Fitted, list]:
     """Tune one kind of n-gram model ("add-k" or "kneser-ney") on validation."""
     start = time.perf_counter()
-    model, table = ngram.tune(kind, data.train, data.valid, data.vocab, orders=orders)
-    seconds = time.perf_counter() - start
+    model, table = ngram.tune(kind, data.train, data.valid, data.vocab, orders=orders,
+                              counts=counts)
+    seconds = count_seconds + time.perf_counter() - start
     settings = {"order": int(model.order)}
     if kind == "add-k":
         settings["k"] = float(model.k)
     else:
         settings["discount"] = ("estimated (modified Kneser–Ney)" if model.discount is None
                                 else float(model.discount))
-    counts = stored_counts(corpus_stats.encode_all(data.train, data.vocab), model.order,
-                           data.vocab.size)
-    return Fitted(kind, model, settings, counts, seconds), table
-
-
-def stored_counts(train_ids: list[np.ndarray], order: int, base: int) -> int:
-    """Distinct n-grams of orders 1..order in the training text: the counts a table keeps."""
-    padded, targets = corpus_stats.pad_sequences(train_ids, order - 1)
-    return sum(len(corpus_stats.distinct(corpus_stats.ngram_codes(padded, targets, n, base)))
-               for n in range(1, order + 1))
+    stored = sum(len(counts.raw[m][0]) for m in range(1, model.order + 1))  # distinct m-grams
+    return Fitted(kind, model, settings, stored, seconds), table
 # ~/~ end
 
 
@@ -294,12 +268,15 @@ def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
     """Tune, train and score every model on one split; return (figures, objects for plots)."""
     if time_budget <= 0:
         raise CompareError(f"--time-budget must be positive, got {time_budget}")
-    progress(f"{data.name}: {sum(map(len, data.train)):,} training characters, "
+    progress(f"{data.name}: {data.num_tokens('train'):,} training characters, "
              f"V = {data.vocab.size}")
+    start = time.perf_counter()
+    counts = ngram.NgramCounts(data.train, data.vocab, max(orders))  # one count serves both kinds
+    count_seconds = time.perf_counter() - start
     fitted, tables = {}, {}
     for key, kind in (("best_add_k", "add-k"), ("best_kneser_ney", "kneser-ney")):
         progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
-        fitted[key], tables[key] = fit_ngram(kind, data, orders)
+        fitted[key], tables[key] = fit_ngram(kind, data, counts, orders, count_seconds)
     progress(f"training the network for {time_budget:g} s")
     fitted["neural"] = train_neural(data, time_budget, seed, config or DEFAULTS, show_progress)
     valid = {key: log_probs(f, data.valid, data.vocab) for key, f in fitted.items()}
@@ -346,7 +323,7 @@ def bpc(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
 def report_figures(data, fitted, tables, valid, test, weight, seen, context_length, seed):
     figures = {"corpus": {"name": data.name, "lines": data.lines, "seed": seed,
                           "vocabulary": data.vocab.size,
-                          **{f"{part}_chars": sum(map(len, getattr(data, part)))
+                          **{f"{part}_chars": data.num_tokens(part)
                              for part in ("train", "valid", "test")}},
                "validation_tables": {key: jsonable(t) for key, t in tables.items()}}
     for key in MODELS:
@@ -528,7 +505,7 @@ def run(args: argparse.Namespace) -> int:
         options = neural_options(args)        # checked now, not after the n-gram tuning:
         neural_lm.ModelConfig(vocab_size=2, **options["model"])
         neural_lm.TrainConfig(steps=None, time_budget=args.time_budget, **options["train"])
-        data = prepare(args.data, args.lines, args.seed, args.max_chars)
+        data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars)
         figures, extras = compare(data, args.time_budget, args.seed,
                                   range(1, args.max_order + 1), options,
                                   args.temperature, show_progress=True)

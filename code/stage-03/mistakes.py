@@ -220,7 +220,8 @@ def failures(pytest_output: str) -> list[str]:
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[init]
 TRAINING_DEMO = """
     import neural_lm as nlm
-    data = nlm.load_data("names")
+    from corpora import load_data
+    data = load_data("names")
     config = nlm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=8, hidden=(64,))
     model = nlm.MLPLanguageModel(config)
     settings = nlm.TrainConfig(steps=400, batch_size=64, eval_every=100, valid_windows=2000)
@@ -234,10 +235,10 @@ register(Mistake(
     title="The target leaking into its own context window",
     file="code/stage-01/corpora.py",
     original="""
-            X[:, j] = ids[targets - K + j]
+            X[:, j] = self.ids[t - self.K + j]
     """,
     broken="""
-            X[:, j] = ids[targets - K + 1 + j]
+            X[:, j] = self.ids[t - self.K + 1 + j]
     """,
     tests=("code/stage-01/tests/test_corpora.py::test_windows_match_a_slow_loop",
            "code/stage-01/tests/test_corpora.py::test_windows_by_hand"),
@@ -268,7 +269,7 @@ register(Mistake(
         import numpy as np
         import corpora
         import neural_lm as nlm
-        data = nlm.load_data("names")
+        data = corpora.load_data("names")
         _, (Xv, Yv) = nlm.training_windows(data, 3)
         print("train() keeps the checkpoint with the lowest loss on the windows it is given;")
         for name in ("valid", "test"):

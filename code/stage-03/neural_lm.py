@@ -26,9 +26,7 @@ from pathlib import Path
 import numpy as np
 
 import runtime
-from corpora import (
-    BOUNDARY, UNK, UNK_DISPLAY, CorpusError, Vocabulary, load_corpus, split_corpus, windows,
-)
+from corpora import BOUNDARY, UNK, UNK_DISPLAY, CorpusError, Data, Vocabulary, load_data, windows
 from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad
 
 ACTIVATIONS = ("tanh", "relu")
@@ -63,47 +61,19 @@ class TrainingDiverged(NeuralLMError):
 
 # ---- data ---------------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-data>>[init]
-@dataclass
-class Data:
-    """One corpus, split with a seed, its training vocabulary, and the source to find it again."""
-
-    source: str
-    lines: bool
-    split_seed: int
-    vocab: Vocabulary
-    train: list[str]
-    valid: list[str]
-    test: list[str]
-
-    def info(self) -> dict:
-        return {"source": self.source, "lines": self.lines, "split_seed": self.split_seed}
-
-
-def load_data(source: str, lines: bool | None = None, split_seed: int = 0,
-              vocab: Vocabulary | None = None) -> Data:
-    """Load and split a corpus; the vocabulary comes from the training split unless given."""
-    corpus = load_corpus(source, lines=lines)
-    splits = split_corpus(corpus, seed=split_seed)
-    if vocab is None:
-        vocab = Vocabulary.from_sequences(splits.train)
-    return Data(source, corpus.lines, split_seed, vocab, splits.train, splits.valid, splits.test)
-# ~/~ end
-
-
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-training-windows>>[init]
 def training_windows(data: Data, context: int) -> tuple[tuple, tuple]:
     """(X, Y) of the training and validation splits; a clear error if either is empty."""
-    sizes = {name: sum(map(len, getattr(data, name))) for name in ("train", "valid", "test")}
+    sizes = {name: data.num_tokens(name) for name in ("train", "valid", "test")}
     if sum(sizes.values()) < context + 1:
         raise DataError(
-            f"{data.source} has {sum(sizes.values())} characters; a context of {context} "
+            f"{data.source} has {sum(sizes.values())} tokens; a context of {context} "
             f"needs at least {context + 1} (use more text or a smaller --context)")
     for name in ("train", "valid"):
         if sizes[name] == 0:
             raise DataError(
                 f"{data.source} is too small to split: its {name} split is empty "
-                f"(split sizes in characters: {sizes}); use more text"
+                f"(split sizes in tokens: {sizes}); use more text"
                 + ("" if data.lines else ", or --lines if it holds one item per line"))
     return windows(data.train, data.vocab, context), windows(data.valid, data.vocab, context)
 # ~/~ end

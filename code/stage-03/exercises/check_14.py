@@ -3,7 +3,7 @@
 
 import numpy as np
 import neural_lm as nlm
-from corpora import windows
+from corpora import load_data, windows
 
 TITLE = "Extending the model with direct connections"
 
@@ -52,7 +52,7 @@ def check_direct_gradient(ex):
 
 def check_trains(ex):
     """neural_lm.train lowers its validation loss and moves the direct weight"""
-    data = nlm.load_data("names")
+    data = load_data("names")
     model = ex.DirectMLP(nlm.ModelConfig(vocab_size=data.vocab.size, context=3,
                                          embedding=8, hidden=(32,)))
     settings = nlm.TrainConfig(steps=200, batch_size=64, eval_every=100, valid_windows=2000)

@@ -84,8 +84,9 @@ def test_tune_weight_picks_an_end_when_one_model_dominates():
 
 
 def test_seen_and_unseen_partition_the_positions():
-    data = compare.Data("t", True, ["abab\n", "bba\n"], [], ["abba\n", "cab\n"],
-                        corpora.Vocabulary.from_sequences(["abab\n", "bba\n"], min_count=1))
+    data = corpora.Data("t", True, 0,
+                        corpora.Vocabulary.from_sequences(["abab\n", "bba\n"], min_count=1),
+                        ["abab\n", "bba\n"], [], ["abba\n", "cab\n"])
     seen = compare.seen_split(data, 2)
     n = sum(len(s) for s in data.test)
     assert seen.shape == (n,) and seen.dtype == bool

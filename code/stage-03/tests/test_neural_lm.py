@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import neural_lm as nlm
-from corpora import CorpusError, windows
+from corpora import CorpusError, load_data, windows
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-test-fixtures>>[init]
 WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida", "jon")
@@ -38,7 +38,7 @@ def words_file(tmp_path):
 
 @pytest.fixture
 def data(words_file):
-    return nlm.load_data(str(words_file), lines=True)
+    return load_data(str(words_file), lines=True)
 
 
 def small_model(data, **changes):
@@ -182,11 +182,11 @@ def test_bad_corpora_end_in_one_clear_error(tmp_path):
     latin1.write_bytes("café\n".encode("latin-1") * 50)
     for path in (empty, latin1, tmp_path / "missing.txt"):
         with pytest.raises(CorpusError):
-            nlm.load_data(str(path))
+            load_data(str(path))
     short = tmp_path / "short.txt"
     short.write_text("abc", encoding="utf-8")
     with pytest.raises(nlm.DataError, match="needs at least 9"):
-        nlm.training_windows(nlm.load_data(str(short)), context=8)
+        nlm.training_windows(load_data(str(short)), context=8)
 # ~/~ end
 
 
@@ -305,7 +305,7 @@ def test_train_generate_evaluate(words_file, tmp_path):
     assert math.isclose(scores["test_bpc"], scores["test_loss_nats"] / math.log(2))
     assert math.isclose(scores["test_perplexity"], math.exp(scores["test_loss_nats"]))
     ckpt = nlm.load_checkpoint(out)  # the test split of the same data, split the same way
-    test = nlm.load_data(str(words_file), lines=True, vocab=ckpt.vocab).test
+    test = load_data(str(words_file), lines=True, vocab=ckpt.vocab).test
     by_hand = nlm.evaluate(ckpt.model, ckpt.vocab, test)["loss_nats"]
     assert math.isclose(scores["test_loss_nats"], by_hand, rel_tol=1e-12)
 
