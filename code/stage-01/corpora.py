@@ -18,6 +18,7 @@ import numpy as np
 BOUNDARY = "\n"       # pads the context at the start of a sequence; ends an item in lines mode
 UNK = "\x00"          # the unknown symbol: a character the vocabulary does not hold
 UNK_DISPLAY = "⟨unk⟩"
+BOUNDARY_ID, UNK_ID = 0, 1  # their ids in every vocabulary of the book
 CHUNK_CHARS = 2_000   # continuous text is split in chunks of whole lines of about this size
 
 
@@ -273,8 +274,8 @@ class Vocabulary:
         text = "".join(self.symbols[i] for i in np.asarray(ids, dtype=np.int64).tolist())
         return text.replace(UNK, UNK_DISPLAY) if show_unk else text
 
-    def unknown_chars(self, text: str) -> list[str]:
-        """The distinct characters of text that this vocabulary maps to UNK, sorted."""
+    def unknown_tokens(self, text: str) -> list[str]:
+        """The distinct tokens (here: characters) of text that this vocabulary maps to UNK, sorted."""
         return sorted(set(text) - set(self.symbols))
     # ~/~ end
 
@@ -353,7 +354,7 @@ def pad_ids(id_sequences: list[np.ndarray], K: int) -> tuple[np.ndarray, np.ndar
     lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
     sequence_of = np.repeat(np.arange(len(id_sequences)), lengths)       # (N,)
     targets = np.arange(len(sequence_of), dtype=np.int64) + K * (sequence_of + 1)
-    ids = np.zeros(int(lengths.sum()) + K * len(id_sequences), dtype=np.int64)
+    ids = np.full(int(lengths.sum()) + K * len(id_sequences), BOUNDARY_ID, dtype=np.int64)
     if len(targets):
         ids[targets] = np.concatenate(id_sequences)
     return ids, targets
@@ -369,7 +370,7 @@ def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndar
 def pad_history(history, K: int) -> np.ndarray:
     """The last K ids of history, padded on the left with the BOUNDARY id 0: shape (K,)."""
     recent = np.asarray(history, dtype=np.int64)[max(len(history) - K, 0):]
-    return np.concatenate([np.zeros(K - len(recent), dtype=np.int64), recent])
+    return np.concatenate([np.full(K - len(recent), BOUNDARY_ID, dtype=np.int64), recent])
 # ~/~ end
 
 

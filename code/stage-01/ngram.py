@@ -1,6 +1,9 @@
 # ~/~ begin <<docs/foundations/counting.md#code/stage-01/ngram.py>>[init]
 """Character n-gram language models by counting: MLE, add-k and interpolated Kneser–Ney.
 
+Each answers the model contract of lm.py (token_log_probs, next_log_probs), so the book's one
+evaluation and one sampler serve them as they serve the network.
+
 Tangled from docs/foundations/counting.md (Foundation A: the counting baseline). This file is
 generated: edit the chapter and run `make tangle`, or edit here and run `make stitch`.
 References: Kneser and Ney (1995); modified discounts after Chen and Goodman (1999).
@@ -12,7 +15,9 @@ import math
 
 import numpy as np
 
-from corpora import BOUNDARY, UNK, Vocabulary, padded_ids
+import lm
+from corpora import BOUNDARY, Vocabulary, pad_history, padded_ids
+from lm import bits_per_char
 
 # ~/~ begin <<docs/foundations/counting.md#ngram-checks>>[init]
 class NgramError(ValueError):
@@ -34,36 +39,7 @@ def as_number(x) -> float:
 # ~/~ end
 
 
-# measures
-
-# ~/~ begin <<docs/foundations/counting.md#ngram-measures>>[init]
-LN2 = math.log(2)
-
-
-def nats_to_bits(nats):
-    """x nats = x / ln 2 bits."""
-    return nats / LN2
-
-
-def bits_to_nats(bits):
-    return bits * LN2
-
-
-def cross_entropy(log_probs) -> float:
-    """Mean negative natural-log probability per character, in nats."""
-    return float(-np.mean(log_probs))
-
-
-def bits_per_char(log_probs) -> float:
-    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
-    return float(nats_to_bits(cross_entropy(log_probs)))
-
-
-def perplexity(log_probs) -> float:
-    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
-    return float(np.exp(cross_entropy(log_probs)))
-
-
+# ~/~ begin <<docs/foundations/counting.md#ngram-log>>[init]
 def log(p: np.ndarray) -> np.ndarray:
     """Natural log, with ln 0 = -inf silently (the honest score of an impossible event)."""
     with np.errstate(divide="ignore"):
@@ -199,7 +175,7 @@ class NgramModel:
 
     # ~/~ begin <<docs/foundations/counting.md#ngram-model-scoring>>[init]
     def token_log_probs(self, sequences: list[str]) -> np.ndarray:
-        """ln P of every character of every sequence, in order (the order of `windows`)."""
+        """ln P of every token of every sequence, in the order of the windows (the contract)."""
         self._check_fitted()
         ids, targets = padded_ids(sequences, self.vocab, self.order - 1)
         return self.log_probs_of_codes(list(gram_codes(ids, targets, self.V, self.order)))
@@ -213,66 +189,38 @@ class NgramModel:
         return float(self.token_log_probs([text]).sum())
     # ~/~ end
 
-    # ~/~ begin <<docs/foundations/counting.md#ngram-model-distribution>>[init]
-    def distribution(self, context: str) -> np.ndarray:
-        """P(w | context) for every symbol w of the vocabulary: shape (V,), sums to 1.
+    # ~/~ begin <<docs/foundations/counting.md#ngram-model-next>>[init]
+    def next_log_probs(self, history: np.ndarray) -> np.ndarray:
+        """ln P(w | history) for every symbol w: shape (V,) (the contract)."""
+        return log(self.next_probs(history))
 
-        Only the last n-1 characters of context count; a shorter context is the start of a
-        sequence and is padded with BOUNDARY, exactly as in training.
-        """
+    def next_probs(self, history: np.ndarray) -> np.ndarray:
+        """P(w | the last n-1 ids of history, BOUNDARY-padded) for every symbol w: (V,), sums to 1."""
         self._check_fitted()
         K = self.order - 1
-        history = np.zeros(K, dtype=np.int64)
-        if K:
-            recent = self.vocab.encode(context[-K:])
-            history[K - len(recent):] = recent
+        context = pad_history(history, K)                  # (K,)
         codes, context_code = [], 0
-        for m in range(1, self.order + 1):                 # the m-grams (last m-1 chars, w)
+        for m in range(1, self.order + 1):                 # the m-grams (last m-1 ids, w)
             if m > 1:
-                context_code += int(history[K - (m - 1)]) * self.V ** (m - 2)
+                context_code += int(context[K - (m - 1)]) * self.V ** (m - 2)
             codes.append(context_code * self.V + np.arange(self.V, dtype=np.int64))
         return self._probs(codes)
+
+    def distribution(self, context: str) -> np.ndarray:
+        """P(w | context) for every symbol w: next_probs of the ids of the text context."""
+        self._check_fitted()
+        return self.next_probs(self.vocab.encode(context))
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#ngram-model-sample>>[init]
     def sample(self, length: int = 200, temperature: float = 1.0, seed=0, prompt: str = "",
                stop_at_boundary: bool = False) -> str:
-        """Generate up to `length` characters after `prompt` (not included in the result).
-
-        Each character is drawn from distribution(prompt + generated so far) reshaped by the
-        temperature (see `apply_temperature`); UNK is never drawn. With stop_at_boundary, the
-        text ends at the first BOUNDARY (one name, one line), which is not returned.
-        """
+        """Up to `length` characters after `prompt` (not included), from the one sampler of the
+        book, lm.sample; with stop_at_boundary, the first item only, without its BOUNDARY."""
         self._check_fitted()
-        rng = np.random.default_rng(seed)
-        text = prompt
-        for _ in range(length):
-            p = self.distribution(text)
-            p[self.vocab.index[UNK]] = 0.0
-            p = apply_temperature(p / p.sum(), temperature)
-            w = int(np.argmax(p)) if temperature == 0 else int(rng.choice(self.V, p=p))
-            if stop_at_boundary and w == self.vocab.index[BOUNDARY]:
-                break
-            text += self.vocab.symbols[w]
-        return text[len(prompt):]
+        text = lm.sample(self, length, prompt, temperature, seed=seed, lines=stop_at_boundary)
+        return text.split(BOUNDARY)[0] if stop_at_boundary else text
     # ~/~ end
-# ~/~ end
-
-
-# ~/~ begin <<docs/foundations/counting.md#ngram-temperature>>[init]
-def apply_temperature(p: np.ndarray, temperature: float) -> np.ndarray:
-    """p ** (1/T), renormalised. T = 1 leaves p; T -> 0 is greedy (all mass on the argmax,
-    ties to the lowest id); T = 0 is exactly that; large T flattens towards uniform."""
-    if not temperature >= 0:
-        raise NgramError(f"temperature must be 0 (greedy) or positive, not {temperature}")
-    if temperature == 0:
-        greedy = np.zeros_like(p)
-        greedy[np.argmax(p)] = 1.0
-        return greedy
-    with np.errstate(divide="ignore"):
-        scaled = np.log(p) / temperature
-    scaled = np.exp(scaled - scaled.max())
-    return scaled / scaled.sum()
 # ~/~ end
 
 

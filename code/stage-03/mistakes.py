@@ -484,24 +484,24 @@ register(Mistake(
 register(Mistake(
     number=12,
     title="Bits and nats mixed up",
-    file="code/stage-01/ngram.py",
+    file="code/stage-01/lm.py",
     original="""
         return float(nats_to_bits(cross_entropy(log_probs)))
     """,
     broken="""
         return float(cross_entropy(log_probs))
     """,
-    tests=("code/stage-01/tests/test_ngram.py::test_bits_nats_and_perplexity",
+    tests=("code/stage-01/tests/test_lm.py::test_bits_nats_and_perplexity",
            "code/stage-01/tests/test_ngram.py::test_unigram_model_of_uniform_data_scores_log2_V"),
     demo="""
         import numpy as np
-        import ngram
+        import lm
         V = 27
         log_probs = np.full(1000, -np.log(V))   # a model that gives every character 1/27
-        bpc = ngram.bits_per_char(log_probs)
+        bpc = lm.bits_per_char(log_probs)
         print(f"a uniform model over {V} symbols: {bpc:.4f} bits per character "
               f"(it must be log2 {V} = {np.log2(V):.4f})")
-        print(f"perplexity {ngram.perplexity(log_probs):.4f}, 2 ** bpc = {2 ** bpc:.4f}")
+        print(f"perplexity {lm.perplexity(log_probs):.4f}, 2 ** bpc = {2 ** bpc:.4f}")
     """,
 ))
 # ~/~ end

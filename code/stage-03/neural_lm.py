@@ -409,7 +409,7 @@ def train(model: MLPLanguageModel, vocab: Vocabulary, train_xy, valid_xy, config
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-check-prompt>>[init]
 def check_prompt(prompt: str, vocab: Vocabulary) -> None:
-    unknown = vocab.unknown_chars(prompt)
+    unknown = vocab.unknown_tokens(prompt)
     if unknown:
         raise PromptError(
             f"the prompt contains {len(unknown)} character(s) outside the model's vocabulary: "

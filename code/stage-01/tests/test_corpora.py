@@ -202,7 +202,7 @@ def test_vocabulary_keeps_symbols_seen_min_count_times():
     assert vocab.encode("abcz\n").dtype == np.int64
     assert vocab.decode([2, 3, 1, 0]) == "ab" + UNK + "\n"
     assert vocab.decode([2, 1], show_unk=True) == "a⟨unk⟩"
-    assert vocab.unknown_chars("abcz\nc") == ["c", "z"]
+    assert vocab.unknown_tokens("abcz\nc") == ["c", "z"]
     assert Vocabulary.from_sequences(["abca\n", "bd\n"], min_count=1).symbols[2:] == list("abcd")
 
 
