@@ -5,7 +5,8 @@ Tunes add-k and Kneser-Ney n-gram models on validation, trains the network of ch
 within a time budget, mixes the two, and scores everything once on the test text: bits per
 character, perplexity, size, training time, block-bootstrap intervals of the differences, the
 same split by seen and unseen contexts, samples, and a map of the learned embeddings.
-Run as `python code/stage-03/neural_lm.py compare ...` or `python code/stage-03/compare.py ...`.
+Run as `python code/stage-03/neural_lm.py compare ...` or `python code/stage-03/compare.py ...`
+(the command line, cli.py, declares its options).
 
 Generated from docs/stage-03/evaluation.md by entangled: edit the chapter (or edit this file
 and run `make stitch`).
@@ -21,9 +22,6 @@ import sys
 import time
 from dataclasses import dataclass
 
-from pathlib import Path
-import tempfile
-
 import numpy as np
 
 import corpora
@@ -36,7 +34,7 @@ from tensor import no_grad
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-prepare>>[init]
-class CompareError(ValueError):
+class CompareError(neural_lm.UsageError):
     """A comparison that cannot run as asked (the message says how to fix the request)."""
 
 
@@ -80,36 +78,22 @@ def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
 # ---- the neural model ------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
-DEFAULTS = {"model": {"context": 8, "embedding": 24, "hidden": (512, 512), "activation": "relu"},
-            "train": {"lr": 0.1, "batch_size": 128, "weight_decay": 0.0, "decay": "cosine"}}
 NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
 TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
 
 
-def neural_options(args: argparse.Namespace) -> dict:
-    return {"model": {"context": args.context, "embedding": args.embedding,
-                      "hidden": tuple(args.hidden), "activation": args.activation},
-            "train": {"lr": args.lr, "batch_size": args.batch_size,
-                      "weight_decay": args.weight_decay, "decay": args.decay}}
-
-
-def train_neural(data: Data, time_budget: float, seed: int, options: dict,
-                 show_progress: bool = False) -> Fitted:
-    """Train the network of chapter 3.5 for time_budget seconds; return its best checkpoint
-    on validation."""
-    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, seed=seed,
-                                   **options.get("model", {}))
-    schedule = neural_lm.TrainConfig(steps=None, time_budget=time_budget, seed=seed,
-                                     **options.get("train", {}))
-    K = config.context
-    train_xy = corpora.windows(data.train, data.vocab, K)
-    valid_xy = corpora.windows(data.valid, data.vocab, K)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "best.ckpt.npz"
-        result = neural_lm.train(neural_lm.MLPLanguageModel(config), data.vocab, train_xy,
-                                 valid_xy, schedule, out=path,
-                                 progress=neural_lm.Progress() if show_progress else None)
-        model = neural_lm.load_checkpoint(path).model    # the best on validation
+def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
+                 seed: int, callbacks=()) -> Fitted:
+    """Train the network of chapter 3.5 as schedule says; it returns with the parameters of
+    its best validation loss."""
+    config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
+    schedule = dataclasses.replace(schedule, seed=seed)
+    model = neural_lm.MLPLanguageModel(config, data.vocab)
+    result = neural_lm.train(model, *neural_lm.training_windows(data, config.context), schedule,
+                             callbacks)
+    if result.stopped == "diverged":
+        raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
+                                      f"with learning rate {schedule.lr}; try a smaller --lr")
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
     settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
     settings.update(steps=result.steps, best_step=result.best_step)
@@ -262,12 +246,12 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ---- the whole comparison --------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
-def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
-            config: dict | None = None, temperature: float = 0.8,
-            sample_length: int = 300, show_progress: bool = False) -> tuple[dict, dict]:
-    """Tune, train and score every model on one split; return (figures, objects for plots)."""
-    if time_budget <= 0:
-        raise CompareError(f"--time-budget must be positive, got {time_budget}")
+def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
+            shape: neural_lm.ModelConfig | None = None, temperature: float = 0.8,
+            sample_length: int = 300, callbacks=()) -> tuple[dict, dict]:
+    """Tune, train and score every model on one split; return (figures, objects for plots).
+    The network has the book's default shape unless `shape` is given (its V and seed are set
+    here), and trains as `schedule` says; the callbacks watch its training."""
     progress(f"{data.name}: {data.num_tokens('train'):,} training characters, "
              f"V = {data.vocab.size}")
     start = time.perf_counter()
@@ -277,14 +261,17 @@ def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
     for key, kind in (("best_add_k", "add-k"), ("best_kneser_ney", "kneser-ney")):
         progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
         fitted[key], tables[key] = fit_ngram(kind, data, counts, orders, count_seconds)
-    progress(f"training the network for {time_budget:g} s")
-    fitted["neural"] = train_neural(data, time_budget, seed, config or DEFAULTS, show_progress)
-    valid = {key: log_probs(f, data.valid, data.vocab) for key, f in fitted.items()}
+    length = (f"{schedule.steps:,} steps" if schedule.steps is not None
+              else f"{schedule.time_budget:g} s")
+    progress(f"training the network for {length}")
+    fitted["neural"] = train_neural(data, shape or neural_lm.ModelConfig(vocab_size=2), schedule,
+                                    seed, callbacks)
+    valid = {key: f.model.token_log_probs(data.valid) for key, f in fitted.items()}
     weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
     valid["mixture"] = mix_log_probs(valid["neural"], valid["best_kneser_ney"], weight)
     # ---- test: used once, after every choice above was made on validation ----
     progress("scoring on the test text")
-    test = {key: log_probs(f, data.test, data.vocab) for key, f in fitted.items()}
+    test = {key: f.model.token_log_probs(data.test) for key, f in fitted.items()}
     if len({len(lp) for lp in test.values()}) != 1:
         raise CompareError("the models scored different numbers of test positions: "
                            f"{ {key: len(lp) for key, lp in test.items()} }")
@@ -299,12 +286,6 @@ def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
     extras = {"embedding": fitted["neural"].model.embedding.weight.data.astype(np.float64),
               "symbols": list(data.vocab.symbols)}
     return figures, extras
-
-
-def log_probs(fitted: Fitted, sequences: list[str], vocab) -> np.ndarray:
-    if fitted.label == "neural":
-        return fitted.model.token_log_probs(sequences, vocab)
-    return fitted.model.token_log_probs(sequences)
 # ~/~ end
 
 
@@ -466,74 +447,36 @@ def report(figures: dict) -> str:
 # ~/~ end
 
 
-# ---- command line ----------------------------------------------------------------------------
+# ---- the command -----------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-cli>>[init]
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default="names",
-                        help='"names", "shakespeare" or a path to a UTF-8 text file')
-    parser.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
-                        help="one item per line (default: the corpus default)")
-    parser.add_argument("--max-chars", type=int, default=None,
-                        help="use only the first N characters of the corpus")
-    parser.add_argument("--time-budget", type=float, default=60.0,
-                        help="seconds of network training (default 60)")
-    parser.add_argument("--seed", type=int, default=0, help="the split, the network, the samples")
-    parser.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
-    parser.add_argument("--temperature", type=float, default=0.8, help="for the samples")
-    parser.add_argument("--plot", default=None, help="write the embedding map to this PNG")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    net = parser.add_argument_group("the network (defaults chosen for this comparison)")
-    m, t = DEFAULTS["model"], DEFAULTS["train"]
-    net.add_argument("--context", type=int, default=m["context"], help="K (%(default)s)")
-    net.add_argument("--embedding", type=int, default=m["embedding"], help="D (%(default)s)")
-    net.add_argument("--hidden", type=int, nargs="+", default=list(m["hidden"]), metavar="H",
-                     help="hidden layer widths (%(default)s)")
-    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default=m["activation"])
-    net.add_argument("--lr", type=float, default=t["lr"], help="learning rate (%(default)s)")
-    net.add_argument("--batch-size", type=int, default=t["batch_size"], help="(%(default)s)")
-    net.add_argument("--weight-decay", type=float, default=t["weight_decay"],
-                     help="(%(default)s)")
-    net.add_argument("--decay", choices=neural_lm.DECAYS, default=t["decay"],
-                     help="learning-rate schedule (%(default)s)")
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        if args.max_order < 1 or args.temperature <= 0 or args.time_budget <= 0:
-            raise CompareError("--max-order must be >= 1, --temperature and --time-budget > 0")
-        options = neural_options(args)        # checked now, not after the n-gram tuning:
-        neural_lm.ModelConfig(vocab_size=2, **options["model"])
-        neural_lm.TrainConfig(steps=None, time_budget=args.time_budget, **options["train"])
-        data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars)
-        figures, extras = compare(data, args.time_budget, args.seed,
-                                  range(1, args.max_order + 1), options,
-                                  args.temperature, show_progress=True)
-    except (CompareError, neural_lm.UsageError) as error:     # the request itself: exit 2
-        print(f"compare: error: {error}", file=sys.stderr)
-        return 2
-    except (corpora.CorpusError, neural_lm.NeuralLMError) as error:  # the data: exit 1, as train
-        print(f"compare: error: {error}", file=sys.stderr)
-        return 1
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-command>>[init]
+def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
+        callbacks=()) -> int:
+    """The compare command, with the network's shape and schedule already checked."""
+    if args.max_order < 1 or args.temperature <= 0:
+        raise CompareError(f"--max-order must be >= 1 and --temperature > 0, got "
+                           f"{args.max_order} and {args.temperature}")
+    data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars)
+    figures, extras = compare(data, schedule, args.seed, range(1, args.max_order + 1), shape,
+                              args.temperature, callbacks=callbacks)
     if args.plot:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+
         fig, ax = plt.subplots(figsize=(6, 6))
         plot_embedding_map(embedding_map(extras["embedding"]), extras["symbols"], ax)
         fig.savefig(args.plot, dpi=110, bbox_inches="tight")
         progress(f"embedding map written to {args.plot}")
     print(json.dumps(figures, indent=2) if args.json else report(figures))
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="compare", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
 # ~/~ end
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.modules["compare"] = sys.modules["__main__"]  # so cli's `import compare` is this module
+    import cli
+
+    sys.exit(cli.main(["compare", *sys.argv[1:]]))
 # ~/~ end

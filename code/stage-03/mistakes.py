@@ -223,11 +223,12 @@ TRAINING_DEMO = """
     from corpora import load_data
     data = load_data("names")
     config = nlm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=8, hidden=(64,))
-    model = nlm.MLPLanguageModel(config)
+    model = nlm.MLPLanguageModel(config, data.vocab)
     settings = nlm.TrainConfig(steps=400, batch_size=64, eval_every=100, valid_windows=2000)
-    result = nlm.train(model, data.vocab, *nlm.training_windows(data, 3), settings)
+    result = nlm.train(model, *nlm.training_windows(data, 3), settings)
     print(f"learning rate {settings.lr}; validation loss (nats) every 100 steps:")
     print("  " + "  ".join(f"{loss:.3f}" for _, loss in result.valid))
+    print(f"the run stopped: {result.stopped}, after {result.steps} steps")
 """
 
 register(Mistake(
@@ -259,10 +260,10 @@ register(Mistake(
     title="Test data used for tuning",
     file="code/stage-03/neural_lm.py",
     original="""
-        return windows(data.train, data.vocab, context), windows(data.valid, data.vocab, context)
+        return Windows.of(data.train, data.vocab, context), Windows.of(data.valid, data.vocab, context)
     """,
     broken="""
-        return windows(data.train, data.vocab, context), windows(data.test, data.vocab, context)
+        return Windows.of(data.train, data.vocab, context), Windows.of(data.test, data.vocab, context)
     """,
     tests=("code/stage-03/tests/test_neural_lm.py::test_the_test_split_never_influences_training",),
     demo="""
@@ -270,8 +271,9 @@ register(Mistake(
         import corpora
         import neural_lm as nlm
         data = corpora.load_data("names")
-        _, (Xv, Yv) = nlm.training_windows(data, 3)
-        print("train() keeps the checkpoint with the lowest loss on the windows it is given;")
+        _, valid = nlm.training_windows(data, 3)
+        Xv, Yv = valid.batch(slice(None))
+        print("train() keeps the parameters with the lowest loss on the windows it is given;")
         for name in ("valid", "test"):
             X, Y = corpora.windows(getattr(data, name), data.vocab, 3)
             same = X.shape == Xv.shape and np.array_equal(X, Xv) and np.array_equal(Y, Yv)

@@ -3,7 +3,7 @@
 
 import numpy as np
 import neural_lm as nlm
-from corpora import load_data, windows
+from corpora import load_data
 
 TITLE = "Extending the model with direct connections"
 
@@ -56,8 +56,7 @@ def check_trains(ex):
     model = ex.DirectMLP(nlm.ModelConfig(vocab_size=data.vocab.size, context=3,
                                          embedding=8, hidden=(32,)))
     settings = nlm.TrainConfig(steps=200, batch_size=64, eval_every=100, valid_windows=2000)
-    xy = (windows(data.train, data.vocab, 3), windows(data.valid, data.vocab, 3))
-    result = nlm.train(model, data.vocab, *xy, settings)
+    result = nlm.train(model, *nlm.training_windows(data, 3), settings)
     assert result.valid[-1][1] < result.valid[0][1] - 0.5, f"validation losses {result.valid}"
     assert np.abs(dict(model.named_parameters())["direct.weight"].data).max() > 0
 # ~/~ end

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
+import cli
 import compare
 import corpora
-import corpus_stats
 
 
 def correlated(rng, n, mean, block=50):
@@ -124,8 +124,8 @@ def test_compare_json_end_to_end(tmp_path, capsys):
     text = "\n".join(" ".join(rng.choice(words, 6)) for _ in range(400)) + "\n"
     path = tmp_path / "tiny.txt"
     path.write_text(text, encoding="utf-8")
-    status = compare.main(["--data", str(path), "--lines", "--time-budget", "1",
-                           "--max-order", "3", "--hidden", "32", "--json"])
+    status = cli.main(["compare", "--data", str(path), "--lines", "--time-budget", "1",
+                       "--max-order", "3", "--hidden", "32", "--json"])
     assert status == 0
     figures = json.loads(capsys.readouterr().out)
     for key in ("neural", "best_add_k", "best_kneser_ney", "mixture"):
@@ -140,17 +140,15 @@ def test_compare_json_end_to_end(tmp_path, capsys):
 
 
 def test_compare_is_a_subcommand_of_the_model_command_line():
-    import neural_lm
-
-    args = neural_lm.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
+    args = cli.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
     assert args.command == "compare" and args.data == "x.txt" and args.json
     assert args.time_budget > 0 and args.hidden
 
 
 def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
-    assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 1  # bad data, as train
-    assert compare.main(["--data", "names", "--time-budget", "0"]) == 2
-    assert compare.main(["--data", "names", "--hidden", "0"]) == 2
+    assert cli.main(["compare", "--data", str(tmp_path / "missing.txt")]) == 1  # as train
+    assert cli.main(["compare", "--data", "names", "--time-budget", "0"]) == 2
+    assert cli.main(["compare", "--data", "names", "--hidden", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("compare: error:") == 3 and "Traceback" not in err
     assert "[compare]" not in err            # refused before any work was done
