@@ -26,10 +26,10 @@ import numpy as np
 
 import corpora
 import corpus_stats
+import lm
 import neural_lm
 import ngram
 from corpora import Data
-from tensor import no_grad
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
@@ -50,11 +50,10 @@ def progress(message: str) -> None:
 @dataclass
 class Fitted:
     """A model chosen on validation, with what the report needs about it."""
-    label: str
-    model: object
+    model: lm.LanguageModel   # any model of the contract
     settings: dict            # the chosen hyperparameters
     parameters: int           # stored counts, or the network's weights
-    seconds: float            # wall time to fit (for n-grams: the whole tuning run)
+    seconds: float            # wall time to fit (for n-grams: counting and tuning)
 
 
 def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
@@ -71,7 +70,7 @@ def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
         settings["discount"] = ("estimated (modified Kneser–Ney)" if model.discount is None
                                 else float(model.discount))
     stored = sum(len(counts.raw[m][0]) for m in range(1, model.order + 1))  # distinct m-grams
-    return Fitted(kind, model, settings, stored, seconds), table
+    return Fitted(model, settings, stored, seconds), table
 # ~/~ end
 
 
@@ -97,20 +96,7 @@ def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.T
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
     settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
     settings.update(steps=result.steps, best_step=result.best_step)
-    return Fitted("neural", model, settings, model.num_parameters(), result.seconds)
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-neural>>[init]
-def neural_distribution(model, vocab, context: str) -> np.ndarray:
-    """p(next | context) from the network: the last K symbols, padded with the boundary."""
-    K = model.config.context
-    ids = vocab.encode(context)[-K:] if K else np.zeros(0, dtype=np.int64)
-    x = np.concatenate([np.zeros(K - len(ids), dtype=np.int64), ids])[None, :]   # (1, K)
-    with no_grad():
-        logits = model.forward(x).data[0].astype(np.float64)                         # (V,)
-    p = np.exp(logits - logits.max())
-    return p / p.sum()
+    return Fitted(model, settings, model.num_parameters(), result.seconds)
 # ~/~ end
 
 
@@ -124,6 +110,27 @@ def mix_log_probs(lp_nn: np.ndarray, lp_kn: np.ndarray, weight: float) -> np.nda
     if weight == 0.0:
         return np.array(lp_kn, dtype=np.float64)
     return np.logaddexp(math.log(weight) + lp_nn, math.log1p(-weight) + lp_kn)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-mixture-model>>[init]
+class Mixture:
+    """P = w P_a + (1 - w) P_b, token by token: a model of the contract made of two others."""
+
+    def __init__(self, a, b, weight: float):
+        if a.vocab != b.vocab:
+            raise CompareError("a mixture needs two models of the same vocabulary")
+        self.a, self.b, self.weight, self.vocab = a, b, weight, a.vocab
+
+    def mix(self, lp_a: np.ndarray, lp_b: np.ndarray) -> np.ndarray:
+        """The mixture's ln P from its components' ln P, position by position."""
+        return mix_log_probs(lp_a, lp_b, self.weight)
+
+    def token_log_probs(self, sequences: list[str]) -> np.ndarray:
+        return self.mix(self.a.token_log_probs(sequences), self.b.token_log_probs(sequences))
+
+    def next_log_probs(self, history: np.ndarray) -> np.ndarray:
+        return self.mix(self.a.next_log_probs(history), self.b.next_log_probs(history))
 # ~/~ end
 
 
@@ -201,24 +208,7 @@ def seen_split(data: Data, context_length: int) -> np.ndarray:
 # ~/~ end
 
 
-# ---- samples and the embedding map -----------------------------------------------------------
-
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-samples>>[init]
-def sample(next_probs, vocab, rng: np.random.Generator, temperature: float, length: int,
-           lines: bool) -> str:
-    """Draw `length` characters from next_probs(context) -> p (V,); in lines mode the
-    context starts afresh after every boundary, so the text is a list of items."""
-    text, context = [], ""
-    for _ in range(length):
-        p = np.array(next_probs(context), dtype=np.float64)
-        p[vocab.index[corpora.UNK]] = 0.0
-        p = p ** (1.0 / temperature)
-        c = vocab.symbols[rng.choice(len(p), p=p / p.sum())]
-        text.append(c)
-        context = "" if lines and c == corpora.BOUNDARY else context + c
-    return "".join(text)
-# ~/~ end
-
+# ---- the embedding map -----------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-embedding-map>>[init]
 def embedding_map(weight: np.ndarray) -> np.ndarray:
@@ -266,26 +256,35 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     progress(f"training the network for {length}")
     fitted["neural"] = train_neural(data, shape or neural_lm.ModelConfig(vocab_size=2), schedule,
                                     seed, callbacks)
-    valid = {key: f.model.token_log_probs(data.valid) for key, f in fitted.items()}
-    weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
-    valid["mixture"] = mix_log_probs(valid["neural"], valid["best_kneser_ney"], weight)
+    valid = scores(fitted, data.valid)
+    nn, kn = fitted["neural"], fitted["best_kneser_ney"]
+    mixture = Mixture(nn.model, kn.model, tune_weight(valid["neural"], valid["best_kneser_ney"]))
     # ---- test: used once, after every choice above was made on validation ----
     progress("scoring on the test text")
-    test = {key: f.model.token_log_probs(data.test) for key, f in fitted.items()}
+    test = scores(fitted, data.test)
     if len({len(lp) for lp in test.values()}) != 1:
         raise CompareError("the models scored different numbers of test positions: "
                            f"{ {key: len(lp) for key, lp in test.items()} }")
-    test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
-    context_length = fitted["best_kneser_ney"].settings["order"] - 1
+    for part in (valid, test):  # the mixture's scores, mixed from its components' own
+        part["mixture"] = mixture.mix(part["neural"], part["best_kneser_ney"])
+    fitted["mixture"] = Fitted(mixture, {"weight": mixture.weight},
+                               nn.parameters + kn.parameters + 1, nn.seconds + kn.seconds)
+    context_length = kn.settings["order"] - 1
     seen = seen_split(data, context_length)
-    figures = report_figures(data, fitted, tables, valid, test, weight, seen, context_length,
-                             seed)
+    figures = report_figures(data, fitted, tables, valid, test, seen, context_length, seed)
     progress("sampling")
-    figures["samples"] = draw_samples(data, fitted, weight, seed, temperature, sample_length)
+    figures["samples"] = {key: lm.sample(f.model, sample_length, temperature=temperature,
+                                         seed=[seed, i], lines=data.lines)
+                          for i, (key, f) in enumerate(fitted.items())}
     figures["samples_temperature"] = temperature
-    extras = {"embedding": fitted["neural"].model.embedding.weight.data.astype(np.float64),
+    extras = {"embedding": nn.model.embedding.weight.data.astype(np.float64),
               "symbols": list(data.vocab.symbols)}
     return figures, extras
+
+
+def scores(fitted: dict, sequences: list[str]) -> dict:
+    """ln P of every token of sequences, for every model: the contract's first question."""
+    return {key: f.model.token_log_probs(sequences) for key, f in fitted.items()}
 # ~/~ end
 
 
@@ -301,20 +300,17 @@ def bpc(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
     return float(-lp.mean() / math.log(2))
 
 
-def report_figures(data, fitted, tables, valid, test, weight, seen, context_length, seed):
+def report_figures(data, fitted, tables, valid, test, seen, context_length, seed):
     figures = {"corpus": {"name": data.name, "lines": data.lines, "seed": seed,
                           "vocabulary": data.vocab.size,
                           **{f"{part}_chars": data.num_tokens(part)
                              for part in ("train", "valid", "test")}},
                "validation_tables": {key: jsonable(t) for key, t in tables.items()}}
     for key in MODELS:
-        parts = [fitted[key]] if key != "mixture" else [fitted["neural"], fitted["best_kneser_ney"]]
-        figures[key] = {
-            **(fitted[key].settings if key != "mixture" else {"weight": weight}),
-            "valid_bpc": bpc(valid[key]), "test_bpc": bpc(test[key]),
-            "test_perplexity": 2 ** bpc(test[key]),
-            "parameters": sum(p.parameters for p in parts) + (key == "mixture"),
-            "train_seconds": sum(p.seconds for p in parts)}
+        figures[key] = {**fitted[key].settings, "valid_bpc": bpc(valid[key]),
+                        "test_bpc": bpc(test[key]), "test_perplexity": 2 ** bpc(test[key]),
+                        "parameters": fitted[key].parameters,
+                        "train_seconds": fitted[key].seconds}
     figures["differences_bpc"] = {
         name: block_bootstrap(bits_difference(test[a], test[b]), seed=seed).to_json()
         for name, (a, b) in DIFFERENCES.items()}
@@ -331,18 +327,6 @@ def report_figures(data, fitted, tables, valid, test, weight, seen, context_leng
                 name: block_bootstrap(bits_difference(test[a], test[b]), mask, seed=seed).to_json()
                 for name, (a, b) in DIFFERENCES.items()}}
     return figures
-
-
-def draw_samples(data, fitted, weight, seed, temperature, length) -> dict:
-    kn, nn, vocab = fitted["best_kneser_ney"].model, fitted["neural"].model, data.vocab
-    sources = {"best_add_k": fitted["best_add_k"].model.distribution,
-               "best_kneser_ney": kn.distribution,
-               "neural": lambda h: neural_distribution(nn, vocab, h),
-               "mixture": lambda h: weight * neural_distribution(nn, vocab, h)
-                                    + (1 - weight) * kn.distribution(h)}
-    return {key: sample(f, vocab, np.random.default_rng([seed, i]), temperature, length,
-                        data.lines)
-            for i, (key, f) in enumerate(sources.items())}
 
 
 def jsonable(x):

@@ -10,6 +10,8 @@ import pytest
 import cli
 import compare
 import corpora
+import neural_lm
+import ngram
 
 
 def correlated(rng, n, mean, block=50):
@@ -100,6 +102,41 @@ def test_seen_and_unseen_partition_the_positions():
     lp = np.log(np.linspace(0.1, 0.9, n))
     both = (seen.sum() * compare.bpc(lp, seen) + (~seen).sum() * compare.bpc(lp, ~seen)) / n
     assert both == pytest.approx(compare.bpc(lp), abs=1e-12)
+
+
+WORDS = ["anna", "bob", "carla", "dora", "emil", "frida", "gustav", "hanna"]
+
+
+@pytest.fixture(scope="module")
+def four_models():
+    """add-k, Kneser–Ney, a briefly trained network and their mixture, on one vocabulary."""
+    rng = np.random.default_rng(0)
+    train = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(200)]
+    valid = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(20)]
+    data = corpora.Data("words", True, 0, corpora.Vocabulary.from_sequences(train), train, valid, [])
+    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=4, hidden=(16,))
+    network = neural_lm.MLPLanguageModel(config, data.vocab)
+    neural_lm.train(network, *neural_lm.training_windows(data, 3),
+                    neural_lm.TrainConfig(steps=50, batch_size=16, eval_every=25))
+    kneser_ney = ngram.KneserNey(3).fit(train, data.vocab)
+    return {"add-k": ngram.AddK(3, 0.1).fit(train, data.vocab), "kneser-ney": kneser_ney,
+            "network": network, "mixture": compare.Mixture(network, kneser_ney, 0.3)}
+
+
+@pytest.mark.parametrize("name", ["add-k", "kneser-ney", "network", "mixture"])
+def test_every_model_answers_the_contract(four_models, name):
+    model = four_models[name]
+    text = ["hanna bob\n", "zoe, emil\n"]               # z, o, e and "," are unknown
+    scored = model.token_log_probs(text)
+    asked = []
+    for ids in (model.vocab.encode(s) for s in text):
+        for t in range(len(ids)):
+            next_lp = model.next_log_probs(ids[:t])
+            assert next_lp.shape == (model.vocab.size,)
+            assert abs(np.exp(next_lp).sum() - 1) < 1e-9
+            asked.append(next_lp[ids[t]])
+    # two computation paths (the network: batches of different shapes): a tolerance, not ==
+    np.testing.assert_allclose(scored, asked, rtol=1e-5, atol=1e-6)
 
 
 def test_embedding_map_is_the_top_two_principal_components():
