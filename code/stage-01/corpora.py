@@ -352,9 +352,10 @@ def pad_ids(id_sequences: list[np.ndarray], K: int) -> tuple[np.ndarray, np.ndar
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
     lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
-    sequence_of = np.repeat(np.arange(len(id_sequences)), lengths)       # (N,)
-    targets = np.arange(len(sequence_of), dtype=np.int64) + K * (sequence_of + 1)
-    ids = np.full(int(lengths.sum()) + K * len(id_sequences), BOUNDARY_ID, dtype=np.int64)
+    padding = K * np.arange(1, len(id_sequences) + 1)                    # (S,) before each one
+    targets = np.arange(int(lengths.sum()), dtype=np.int64)              # (N,)
+    targets += np.repeat(padding, lengths)
+    ids = np.full(len(targets) + K * len(id_sequences), BOUNDARY_ID, dtype=np.int64)
     if len(targets):
         ids[targets] = np.concatenate(id_sequences)
     return ids, targets

@@ -331,31 +331,30 @@ def peak_memory_mb(cfg: BenchConfig, B: int, data: str) -> dict:
 
 
 def memory_probe(cfg: BenchConfig, B: int, data: str) -> dict:
-    """Train cfg.memory_steps steps of batch B on `data` ("engine", "int32" or "int16")."""
+    """Train cfg.memory_steps steps of batch B on `data` ("engine", "int32" or "gathered")."""
     report = {"after_imports": peak_rss_mb()}
-    X, Y = make_batch(cfg, B)
-    if data != "engine":
-        train = corpora.split_corpus(corpora.load_corpus("shakespeare")).train
-        vocab = corpora.Vocabulary.from_sequences(train)
-        X, Y = corpora.windows(train, vocab, cfg.K) if data == "int32" else compact_windows(train, vocab, cfg.K)
+    batch, count = training_batches(cfg, B, data)
     report["after_data"] = peak_rss_mb()
-    step = tensor_step(init_params(cfg), X[:B], Y[:B], cfg.lr)
+    step = tensor_step(init_params(cfg), *batch(np.arange(B)), cfg.lr)
     rng = np.random.default_rng(cfg.seed)
     for _ in range(cfg.memory_steps):
-        rows = rng.integers(0, len(X), B)  # a random batch of windows
-        step(X[rows], Y[rows])
+        step(*batch(rng.integers(0, count, B)))  # a random batch of windows
     report["peak"] = peak_rss_mb()
-    report["windows"] = len(X)
+    report["windows"] = count
     return report
 
 
-def compact_windows(sequences, vocab, K, chunk=50):
-    """corpora.windows, built chunk by chunk and kept as int16 ids: a quarter of the memory."""
-    parts = []
-    for start in range(0, len(sequences), chunk):
-        X, Y = corpora.windows(sequences[start : start + chunk], vocab, K)
-        parts.append((X.astype(np.int16), Y.astype(np.int16)))
-    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+def training_batches(cfg: BenchConfig, B: int, data: str):
+    """(batch(rows) -> (X (B, K), Y (B,)), the number of windows) for one kind of data."""
+    if data == "engine":
+        X, Y = make_batch(cfg, B)
+        return (lambda rows: (X[rows], Y[rows])), len(Y)
+    text = corpora.load_data("shakespeare")
+    windows = corpora.Windows.of(text.train, text.vocab, cfg.K)
+    if data == "gathered":
+        return windows.batch, len(windows)
+    X, Y = windows.batch(slice(None))  # every window at once: (N, K) and (N,)
+    return (lambda rows: (X[rows], Y[rows])), len(Y)
 
 
 def peak_rss_mb() -> float:
@@ -562,7 +561,7 @@ def ratios(results: dict, cfg: BenchConfig) -> dict:
 
 def memory_data(cfg: BenchConfig) -> list[str]:
     """The memory probes of a run: the engine alone, and real windows when the corpus is there."""
-    return ["engine", "int32", "int16"] if cfg.real_data and corpora is not None else ["engine"]
+    return ["engine", "int32", "gathered"] if cfg.real_data and corpora is not None else ["engine"]
 
 
 def reference_batch(cfg: BenchConfig) -> int:
