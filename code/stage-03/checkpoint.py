@@ -80,7 +80,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
     """Read a checkpoint written by save_checkpoint; one CheckpointError says what is wrong."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"no checkpoint at {path} (train one: neural_lm.py train --out {path})")
+        raise CheckpointError(f"no checkpoint at {path} "
+                              f"(train one: neural_lm.py train --out {path})")
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
@@ -120,7 +121,8 @@ def model_from_meta(path: Path, meta: dict) -> MLPLanguageModel:
         config = ModelConfig(**meta["model_config"])
         vocab = Vocabulary.from_json(meta["vocabulary"])
     except (KeyError, TypeError, ValueError, UsageError) as error:
-        raise CheckpointError(f"{path} has an unusable configuration or vocabulary ({error})") from None
+        raise CheckpointError(f"{path} has an unusable configuration or vocabulary "
+                              f"({error})") from None
     if vocab.size != config.vocab_size:
         raise CheckpointError(f"{path}: the vocabulary has {vocab.size} symbols, the "
                               f"configuration says vocab_size={config.vocab_size}")

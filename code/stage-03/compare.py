@@ -226,7 +226,7 @@ def show_symbol(c: str) -> str:
 
 def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
     ax.scatter(coords[:, 0], coords[:, 1], s=8, alpha=0.3)
-    for (x, y), c in zip(coords, symbols):
+    for (x, y), c in zip(coords, symbols, strict=True):
         ax.annotate(show_symbol(c), (x, y), ha="center", va="center", fontsize=9)
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")

@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/stage-03/mistakes.md#code/stage-03/mistakes.py>>[init]
-"""The Common Mistakes as debugging tasks: `make debug N=3` runs `python code/stage-03/mistakes.py 3`.
+"""The Common Mistakes as debugging tasks: `make debug N=3` runs `code/stage-03/mistakes.py 3`.
 
 Each mistake is an exact replacement of a few lines in one tangled module. This injects it into
 a temporary copy of code/, runs a short demo that shows the symptom and the reference tests
@@ -203,7 +203,7 @@ def symptoms(selected: list[Mistake]) -> list[str]:
         outputs = run_demos(jobs)
     return [f"reference code:\n{textwrap.indent(reference, '    ')}\n"
             f"with the mistake:\n{textwrap.indent(broken, '    ')}"
-            for reference, broken in zip(outputs[::2], outputs[1::2])]
+            for reference, broken in zip(outputs[::2], outputs[1::2], strict=True)]
 
 
 def failures(pytest_output: str) -> list[str]:
@@ -260,10 +260,12 @@ register(Mistake(
     title="Test data used for tuning",
     file="code/stage-03/neural_lm.py",
     original="""
-        return Windows.of(data.train, data.vocab, context), Windows.of(data.valid, data.vocab, context)
+        return (Windows.of(data.train, data.vocab, context),
+                Windows.of(data.valid, data.vocab, context))
     """,
     broken="""
-        return Windows.of(data.train, data.vocab, context), Windows.of(data.test, data.vocab, context)
+        return (Windows.of(data.train, data.vocab, context),
+                Windows.of(data.test, data.vocab, context))
     """,
     tests=("code/stage-03/tests/test_neural_lm.py::test_the_test_split_never_influences_training",),
     demo="""
@@ -410,7 +412,7 @@ register(Mistake(
     title="Softmax without the max shift",
     file="code/stage-03/tensor.py",
     original="""
-        shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), each row's max is 0
+        shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), row maxima 0
     """,
     broken="""
         shifted = logits.data  # (B, V): the maximum is not subtracted
@@ -527,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         inject(root, mistake)
         print(f"Common mistake {mistake.number}: {mistake.title}\n")
         print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
-        print(f"The symptom (the same lines of Python, before and after):\n{symptoms([mistake])[0]}\n")
+        symptom = symptoms([mistake])[0]
+        print(f"The symptom (the same lines of Python, before and after):\n{symptom}\n")
         proc = run_tests(root, mistake, first_failure=False)
         print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
         print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))

@@ -56,7 +56,8 @@ def training_windows(data: Data, context: int) -> tuple[Windows, Windows]:
                 f"{data.source} is too small to split: its {name} split is empty "
                 f"(split sizes in tokens: {sizes}); use more text"
                 + ("" if data.lines else ", or --lines if it holds one item per line"))
-    return Windows.of(data.train, data.vocab, context), Windows.of(data.valid, data.vocab, context)
+    return (Windows.of(data.train, data.vocab, context),
+            Windows.of(data.valid, data.vocab, context))
 # ~/~ end
 
 # ---- the model -------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class ModelConfig:
             if getattr(self, name) < least:
                 raise UsageError(f"{name} must be at least {least}, got {getattr(self, name)}")
         if not self.hidden or any(h < 1 for h in self.hidden):
-            raise UsageError(f"give at least one hidden layer, each of >= 1 unit; got {self.hidden}")
+            raise UsageError(f"give at least one hidden layer, each of >= 1 unit: {self.hidden}")
         if self.activation not in ACTIVATIONS:
             raise UsageError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
         if not 0.0 <= self.dropout < 1.0:
@@ -104,12 +105,14 @@ def parameter_count(config: ModelConfig) -> int:
 
 
 class MLPLanguageModel:
-    """P(. | c_1..c_K) = softmax(h_L W_out + b_out); h_l = act(h_(l-1) W_l + b_l); h_0 = [C_c1..C_cK]."""
+    """P(. | c_1..c_K) = softmax(h_L W_out + b_out), h_l = act(h_(l-1) W_l + b_l),
+    h_0 = [C_c1 ... C_cK]: embed, concatenate, hidden layers, logits."""
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-init>>[init]
     def __init__(self, config: ModelConfig, vocab: Vocabulary | None = None):
         if vocab is not None and vocab.size != config.vocab_size:
-            raise UsageError(f"a vocabulary of {vocab.size} tokens for a model of {config.vocab_size}")
+            raise UsageError(f"a vocabulary of {vocab.size} tokens for a model of "
+                             f"{config.vocab_size}")
         self.config, self.vocab = config, vocab
         rng = np.random.default_rng(config.seed)
         V, K, D = config.vocab_size, config.context, config.embedding
@@ -133,6 +136,14 @@ class MLPLanguageModel:
 
     def num_parameters(self) -> int:
         return sum(p.data.size for p in self.parameters())
+
+    def parameter_values(self) -> list[np.ndarray]:
+        """A copy of every parameter's values, in the order of named_parameters."""
+        return [p.data.copy() for p in self.parameters()]
+
+    def set_parameter_values(self, values: list[np.ndarray]) -> None:
+        for p, value in zip(self.parameters(), values, strict=True):
+            p.data[...] = value
     # ~/~ end
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-forward>>[init]
@@ -270,19 +281,19 @@ class TrainConfig:
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-train-config-checks>>[init]
     def __post_init__(self):
-        steps, budget = self.steps, self.time_budget
+        steps, budget, lr, patience = self.steps, self.time_budget, self.lr, self.patience
         rules = [
             ((steps is None) == (budget is None), "give exactly one of steps and time_budget"),
             (steps is not None and steps < 1, f"steps must be at least 1, got {steps}"),
-            (budget is not None and not budget > 0, f"the time budget must be positive, got {budget}"),
-            (not (self.lr > 0 and math.isfinite(self.lr)), f"the learning rate must be positive, got {self.lr}"),
+            (budget is not None and not budget > 0, f"the time budget must be > 0, got {budget}"),
+            (not (lr > 0 and math.isfinite(lr)), f"the learning rate must be positive, got {lr}"),
             (not 0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}"),
             (not self.weight_decay >= 0, f"weight decay must be >= 0, got {self.weight_decay}"),
             (min(self.batch_size, self.eval_every, self.valid_windows) < 1,
              "batch size, eval_every and valid_windows must be at least 1"),
             (self.optimiser not in OPTIMISERS, f"optimiser must be one of {tuple(OPTIMISERS)}"),
             (self.decay not in DECAYS, f"decay must be one of {DECAYS}, got {self.decay!r}"),
-            (self.patience is not None and self.patience < 1, f"patience must be >= 1, got {self.patience}"),
+            (patience is not None and patience < 1, f"patience must be >= 1, got {patience}"),
         ]
         for broken, message in rules:
             if broken:
@@ -349,6 +360,22 @@ def validation_sample(windows: Windows, config: TrainConfig) -> Windows:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-stop-reason>>[init]
+def stop_reason(run: TrainResult, config: TrainConfig, start: float) -> str:
+    """Why the run stops before its next step ("steps", "time", "patience"), or "" to go on;
+    sets run.fraction, the part of its steps or of its time budget done."""
+    if config.steps is not None:
+        done = run.steps / config.steps
+    else:
+        done = (time.monotonic() - start) / config.time_budget
+    run.fraction = min(done, 1.0)
+    waited = sum(step > run.best_step for step, _ in run.valid)  # validations since the best
+    if config.patience is not None and waited >= config.patience:
+        return "patience"
+    return ("steps" if config.steps is not None else "time") if done >= 1.0 else ""
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-train>>[init]
 def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Windows,
           config: TrainConfig, callbacks=()) -> TrainResult:
@@ -358,8 +385,7 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
     dropout_rng = np.random.default_rng([config.seed, 2])  # the dropout masks
     valid = validation_sample(valid_windows, config)
     optimiser = OPTIMISERS[config.optimiser](model.named_parameters(), config)
-    run, params = TrainResult(), model.parameters()
-    best = [p.data.copy() for p in params]
+    run, best = TrainResult(), model.parameter_values()
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-train-helpers>>[init]
     def notify(moment: str) -> None:
@@ -372,27 +398,15 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
         notify("on_eval")
         if loss < run.best_valid:  # inf and nan never are
             run.best_step, run.best_valid = run.steps, loss
-            best[:] = [p.data.copy() for p in params]
+            best[:] = model.parameter_values()
             notify("on_best")
-
-    def stop_reason() -> str:
-        """Why the run stops before its next step; "" to go on. Sets run.fraction."""
-        if config.steps is not None:
-            done = run.steps / config.steps
-        else:
-            done = (time.monotonic() - start) / config.time_budget
-        run.fraction = min(done, 1.0)
-        waited = sum(step > run.best_step for step, _ in run.valid)  # validations since the best
-        if config.patience is not None and waited >= config.patience:
-            return "patience"
-        return ("steps" if config.steps is not None else "time") if done >= 1.0 else ""
     # ~/~ end
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-train-loop>>[init]
     validate()  # step 0: the loss before any training
     start = time.monotonic()  # the clock starts after it
     try:
-        while not (stopped := stop_reason()):
+        while not (stopped := stop_reason(run, config, start)):
             X, Y = train_windows.batch(rng.integers(0, len(train_windows), config.batch_size))
             with np.errstate(all="ignore"):  # an overflow shows as a non-finite loss, checked below
                 loss = model.loss(X, Y, dropout_rng)
@@ -414,8 +428,7 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
     run.stopped, run.seconds = stopped, time.monotonic() - start
     if stopped != "diverged" and run.valid[-1][0] != run.steps:
         validate()  # the last step, unless it was just validated
-    for p, saved in zip(params, best, strict=True):
-        p.data[...] = saved  # the best parameters seen, back in the model
+    model.set_parameter_values(best)  # the best parameters seen, back in the model
     notify("on_end")
     # ~/~ end
     return run

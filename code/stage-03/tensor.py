@@ -299,7 +299,7 @@ def concat(tensors, axis=0):
     ends = np.cumsum([t.data.shape[axis] for t in tensors])[:-1]
 
     def backward(g):
-        for t, part in zip(tensors, np.split(g, ends, axis=axis)):
+        for t, part in zip(tensors, np.split(g, ends, axis=axis), strict=True):
             if t.requires_grad:
                 _accumulate(t, part)
 
@@ -354,7 +354,7 @@ def cross_entropy(logits, targets):
                          f"got {logits.shape} and {targets.shape}")
     B = targets.shape[0]
     rows = np.arange(B)
-    shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), each row's max is 0
+    shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), row maxima 0
     exp = np.exp(shifted)  # no overflow: every entry is in (0, 1]
     total = exp.sum(axis=1)  # (B,), each >= 1
     loss = np.mean(np.log(total) - shifted[rows, targets])  # log-sum-exp minus the target's logit

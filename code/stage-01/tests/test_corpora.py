@@ -1,7 +1,6 @@
 # ~/~ begin <<docs/foundations/counting.md#code/stage-01/tests/test_corpora.py>>[init]
 """Tests of corpora.py: loading, licence stripping, splits, the vocabulary, windows."""
 
-from collections import Counter
 from pathlib import Path
 
 import numpy as np

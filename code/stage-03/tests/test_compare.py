@@ -113,7 +113,8 @@ def four_models():
     rng = np.random.default_rng(0)
     train = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(200)]
     valid = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(20)]
-    data = corpora.Data("words", True, 0, corpora.Vocabulary.from_sequences(train), train, valid, [])
+    vocab = corpora.Vocabulary.from_sequences(train)
+    data = corpora.Data("words", True, 0, vocab, train, valid, [])
     config = neural_lm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=4, hidden=(16,))
     network = neural_lm.MLPLanguageModel(config, data.vocab)
     neural_lm.train(network, *neural_lm.training_windows(data, 3),
