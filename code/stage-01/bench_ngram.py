@@ -30,7 +30,7 @@ def bench(name: str) -> float:
         bpc_addk = lm.bits_per_char(addk.token_log_probs(splits.valid))
     t3 = time.perf_counter()
     valid_chars = sum(map(len, splits.valid))
-    print(f"{name}: {counts.num_chars:,} training and {valid_chars:,} validation characters, "
+    print(f"{name}: {counts.num_tokens:,} training and {valid_chars:,} validation characters, "
           f"V = {vocab.size}")
     print(f"  load, split, vocabulary      {t1 - t0:7.2f} s")
     print(f"  count orders 1..8            {t2 - t1:7.2f} s")

@@ -126,11 +126,11 @@ class NgramCounts:
     def __init__(self, sequences: list[str], vocab: Vocabulary, max_order: int):
         self.max_order, self.vocab, self.V = check_order(max_order), vocab, vocab.size
         check_code_range(self.V, self.max_order)
-        self.num_chars = sum(len(s) for s in sequences)
-        if self.num_chars < self.max_order:
-            raise NgramError(f"the training text has {self.num_chars} characters, fewer than "
-                             f"the order {self.max_order}; give more text or a lower order")
         ids, targets = padded_ids(sequences, vocab, self.max_order - 1)
+        self.num_tokens = len(targets)
+        if self.num_tokens < self.max_order:
+            raise NgramError(f"the training text has {self.num_tokens} tokens, fewer than "
+                             f"the order {self.max_order}; give more text or a lower order")
         self.raw = {m: np.unique(codes, return_counts=True)
                     for m, codes in enumerate(gram_codes(ids, targets, self.V, max_order), 1)}
         self.continuation = {

@@ -294,7 +294,7 @@ def test_text_shorter_than_the_order(tmp_path):
     path.write_text("abc")
     corpus = corpora.load_corpus(str(path))
     vocab = Vocabulary.from_sequences(corpus.sequences, min_count=1)
-    with pytest.raises(NgramError, match="3 characters, fewer than the order 5"):
+    with pytest.raises(NgramError, match="3 tokens, fewer than the order 5"):
         KneserNey(5).fit(corpus.sequences, vocab)
 
 
