@@ -9,12 +9,11 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
-# One BLAS thread (as neural_lm.py sets for itself): our matrices are small, and on a busy
-# 2-core machine two threads made the executed pages several times slower. Override if you like.
-export OPENBLAS_NUM_THREADS ?= 1
+# No BLAS thread setting here: every program that trains (the command line, the benchmark, the
+# test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync test test-kernels test-browser browser site serve clean
+.PHONY: help install tangle stitch check-sync lint test test-kernels test-browser browser site serve clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -40,7 +39,11 @@ stitch: $(STAMP)  ## carry edits of tangled files in code/ into the chapters, th
 check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 	$(BIN)/python tools/tangle.py check
 
-test: $(STAMP)  ## tangle check, reference tests, tests of the book (site build included)
+lint: $(STAMP)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
+	$(BIN)/python -m ruff check code tools tests conftest.py
+
+test: $(STAMP)  ## lint, tangle check, reference tests, tests of the book (site build included)
+	$(BIN)/python -m ruff check code tools tests conftest.py
 	$(BIN)/python tools/tangle.py check
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/test_kernels.py

@@ -7,9 +7,11 @@ is handed over to `.venv/bin/python -m pytest` with the same arguments; with no 
 missing packages, pytest stops at once with one line saying what to type.
 (NEURAL_LM_BOOK_ANY_PYTHON=1 keeps the running interpreter, for those who manage their own.)
 
-numpy reads its thread setting when it is first imported, which in a test session happens before
-any of the book's code could ask for it. Small matrices gain nothing from a second thread, and on
-a busy 2-core machine two threads waiting for each other make training steps many times slower.
+A test session is a program that trains, so it sets its process up as the command line does,
+with one explicit call (runtime.configure: one BLAS thread, a malloc that keeps freed memory);
+no module of the book changes the process when it is imported. Small matrices gain nothing from
+a second thread, and on a busy 2-core machine two threads waiting for each other make training
+steps many times slower.
 """
 
 import importlib.util
@@ -58,7 +60,11 @@ def _use_the_projects_environment() -> None:
         os._exit(4)  # pytest's own status for a usage error; no traceback
 
 
-_use_the_projects_environment()
+def _set_up_the_process() -> None:
+    import runtime  # code/stage-03, on sys.path through pytest's `pythonpath` setting
 
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+    runtime.configure(threads=1)
+
+
+_use_the_projects_environment()
+_set_up_the_process()

@@ -54,7 +54,8 @@ def test_a_fresh_starter_fails_every_check_as_not_implemented_yet(n):
     passed = [o.description for o in outcomes if o.passed]
     assert not passed, f"exercise {n}: checks that a bare starter passes prove nothing: {passed}"
     details = {o.detail for o in outcomes}
-    assert runner.NOT_YET in details, f"exercise {n}: the starter fails, but not as {runner.NOT_YET!r}: {details}"
+    assert runner.NOT_YET in details, (
+        f"exercise {n}: the starter fails, but not as {runner.NOT_YET!r}: {details}")
 
 
 def test_no_chapter_tangles_into_the_readers_folder():
@@ -118,7 +119,8 @@ def test_the_checklist_says_what_failed_and_what_to_do(tmp_path):
 
 def test_an_error_in_the_readers_file_is_reported_with_its_line(tmp_path):
     broken = tmp_path / "ex03.py"
-    broken.write_text("import numpy as np\n\n\ndef collapse(W1, b1, W2, b2):\n    return np.linalg.inv(W1), b1\n")
+    broken.write_text("import numpy as np\n\n\n"
+                      "def collapse(W1, b1, W2, b2):\n    return np.linalg.inv(W1), b1\n")
     outcomes = runner.check_exercise(3, broken)
     assert not any(o.passed for o in outcomes)
     assert any("ex03.py, line 5" in o.detail for o in outcomes), [o.detail for o in outcomes]

@@ -61,7 +61,8 @@ def test_every_page_of_the_nav_is_built(site):
 
     for source in sources(config["nav"]):
         stem = re.sub(r"\.(md|py)$", "", source)
-        built = site / (stem[: -len("index")] if stem.endswith("index") else stem + "/") / "index.html"
+        folder = stem[: -len("index")] if stem.endswith("index") else stem + "/"
+        built = site / folder / "index.html"
         assert built.exists(), f"{source} was not built (expected {built.relative_to(site)})"
 
 

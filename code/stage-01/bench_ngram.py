@@ -9,6 +9,7 @@ import sys
 import time
 
 import corpora
+import lm
 import ngram
 
 BUDGET_SECONDS = {"names": 5.0, "shakespeare": 60.0}
@@ -25,11 +26,11 @@ def bench(name: str) -> float:
     for order in range(1, 9):
         kn = ngram.KneserNey(order).use_counts(counts)
         addk = ngram.AddK(order, 0.01).use_counts(counts)
-        bpc_kn = ngram.bits_per_char(kn.token_log_probs(splits.valid))
-        bpc_addk = ngram.bits_per_char(addk.token_log_probs(splits.valid))
+        bpc_kn = lm.bits_per_char(kn.token_log_probs(splits.valid))
+        bpc_addk = lm.bits_per_char(addk.token_log_probs(splits.valid))
     t3 = time.perf_counter()
     valid_chars = sum(map(len, splits.valid))
-    print(f"{name}: {counts.num_chars:,} training and {valid_chars:,} validation characters, "
+    print(f"{name}: {counts.num_tokens:,} training and {valid_chars:,} validation characters, "
           f"V = {vocab.size}")
     print(f"  load, split, vocabulary      {t1 - t0:7.2f} s")
     print(f"  count orders 1..8            {t2 - t1:7.2f} s")

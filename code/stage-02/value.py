@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any, Callable, Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 # ~/~ begin <<docs/foundations/autograd.md#value-domain-error>>[init]
 class DomainError(ValueError):
@@ -42,7 +43,7 @@ class Value:
 
     # ---- primitive operations: forward and local backward side by side
     # ~/~ begin <<docs/foundations/autograd.md#value-add>>[init]
-    def __add__(self, other) -> "Value":
+    def __add__(self, other) -> Value:
         other = _lift(other)
         out = Value(self.data + other.data, _children=(self, other), _op="+")
 
@@ -55,7 +56,7 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-mul>>[init]
-    def __mul__(self, other) -> "Value":
+    def __mul__(self, other) -> Value:
         other = _lift(other)
         out = Value(self.data * other.data, _children=(self, other), _op="*")
 
@@ -68,10 +69,10 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-pow>>[init]
-    def __pow__(self, k: float) -> "Value":
+    def __pow__(self, k: float) -> Value:
         if isinstance(k, bool) or not isinstance(k, (int, float)):
-            raise TypeError(f"Value ** k needs a constant k (int or float), got {type(k).__name__}; "
-                            "for a Value exponent y write (y * x.log()).exp()")
+            raise TypeError(f"Value ** k needs a constant k (int or float), got "
+                            f"{type(k).__name__}; for a Value exponent y write (y * x.log()).exp()")
         if self.data < 0 and not float(k).is_integer():
             raise DomainError(f"({self.data!r}) ** {k!r}: a negative base has a real power only "
                               "for whole-number exponents")
@@ -88,7 +89,7 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-exp>>[init]
-    def exp(self) -> "Value":
+    def exp(self) -> Value:
         out = Value(math.exp(self.data), _children=(self,), _op="exp")
 
         def _backward():
@@ -99,7 +100,7 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-log>>[init]
-    def log(self) -> "Value":
+    def log(self) -> Value:
         if self.data <= 0:
             raise DomainError(f"log({self.data!r}): the logarithm is defined only for positive "
                               "numbers; check what feeds it (a probability that reached 0?)")
@@ -113,7 +114,7 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-tanh>>[init]
-    def tanh(self) -> "Value":
+    def tanh(self) -> Value:
         t = math.tanh(self.data)
         out = Value(t, _children=(self,), _op="tanh")
 
@@ -125,7 +126,7 @@ class Value:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-relu>>[init]
-    def relu(self) -> "Value":
+    def relu(self) -> Value:
         out = Value(self.data if self.data > 0 else 0.0, _children=(self,), _op="relu")
 
         def _backward():
@@ -137,34 +138,35 @@ class Value:
 
     # ---- derived operations: built from the primitives, no backward of their own
     # ~/~ begin <<docs/foundations/autograd.md#value-derived>>[init]
-    def __neg__(self) -> "Value":  # -a
+    def __neg__(self) -> Value:  # -a
         return self * -1
 
-    def __sub__(self, other) -> "Value":  # a - b
+    def __sub__(self, other) -> Value:  # a - b
         return self + (-_lift(other))
 
-    def __truediv__(self, other) -> "Value":  # a / b
+    def __truediv__(self, other) -> Value:  # a / b
         return self * _lift(other) ** -1
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/autograd.md#value-reflected>>[init]
-    def __radd__(self, other) -> "Value":  # other + a
+    def __radd__(self, other) -> Value:  # other + a
         return self + other
 
-    def __rmul__(self, other) -> "Value":  # other * a
+    def __rmul__(self, other) -> Value:  # other * a
         return self * other
 
-    def __rsub__(self, other) -> "Value":  # other - a
+    def __rsub__(self, other) -> Value:  # other - a
         return _lift(other) - self
 
-    def __rtruediv__(self, other) -> "Value":  # other / a
+    def __rtruediv__(self, other) -> Value:  # other / a
         return _lift(other) * self ** -1
     # ~/~ end
 
     # ---- the backward pass
     # ~/~ begin <<docs/foundations/autograd.md#value-backward>>[init]
     def backward(self) -> None:
-        """Add d(self)/d(leaf) to each leaf's .grad: the chain rule, in reverse topological order."""
+        """Add d(self)/d(leaf) to each leaf's .grad: the chain rule, in reverse topological
+        order."""
         order = topological_order(self)
         for node in order:
             if node._prev:  # an intermediate node: its slot describes this pass only
@@ -183,7 +185,7 @@ class Value:
 
 
 # ~/~ begin <<docs/foundations/autograd.md#value-lift>>[init]
-def _lift(x) -> "Value":
+def _lift(x) -> Value:
     """A Value stays itself; a plain number becomes a leaf Value."""
     return x if isinstance(x, Value) else Value(x)
 # ~/~ end
@@ -273,7 +275,7 @@ class Neuron:
         self.activation = activation
 
     def __call__(self, x: Sequence) -> Value:
-        z = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        z = sum((wi * xi for wi, xi in zip(self.w, x, strict=True)), self.b)
         return ACTIVATIONS[self.activation](z)
 
     def parameters(self) -> list[Value]:
@@ -296,9 +298,11 @@ class Layer:
 
 
 class MLP:
-    """Layers of sizes[0], sizes[1], ... units on n_in inputs; hidden ones use activation, the last is linear."""
+    """Layers of sizes[0], sizes[1], ... units on n_in inputs; hidden ones use activation, the
+    last is linear."""
 
-    def __init__(self, n_in: int, sizes: Sequence[int], rng: random.Random, activation: str = "tanh"):
+    def __init__(self, n_in: int, sizes: Sequence[int], rng: random.Random,
+                 activation: str = "tanh"):
         dims = [n_in, *sizes]
         self.layers = [
             Layer(dims[i], dims[i + 1], rng, activation if i < len(sizes) - 1 else "linear")

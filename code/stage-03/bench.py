@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
-import ctypes
 import json
 import linecache
 import os
@@ -32,6 +31,9 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_info
+
+import runtime
 from tensor import Tensor, cross_entropy, embedding
 from value import Value
 
@@ -89,7 +91,7 @@ def init_params(cfg: BenchConfig, dtype=None) -> dict[str, np.ndarray]:
     dtype = dtype or cfg.dtype
     params = {"C": rng.standard_normal((cfg.V, cfg.D))}
     sizes = [cfg.K * cfg.D, *cfg.hidden, cfg.V]
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
         params[f"W{i}"] = rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)
         params[f"b{i}"] = np.zeros(n_out)
     return {name: p.astype(dtype) for name, p in params.items()}
@@ -158,13 +160,14 @@ def tensor_model(params: dict[str, np.ndarray]):
     try:
         import neural_lm
     except ImportError:
-        p = {name: Tensor(a.copy(), requires_grad=True, dtype=a.dtype) for name, a in params.items()}
+        p = {name: Tensor(a.copy(), requires_grad=True, dtype=a.dtype)
+             for name, a in params.items()}
         return p, lambda X, Y: tensor_loss(p, X, Y)
     K, D = params["W1"].shape[0] // params["C"].shape[1], params["C"].shape[1]
     hidden = tuple(params[f"b{i}"].shape[0] for i in range(1, layer_count(params)))
     config = neural_lm.ModelConfig(len(params["C"]), K, D, hidden, activation="tanh")
     model = neural_lm.MLPLanguageModel(config)
-    p = dict(zip(params, model.parameters()))  # C, W1, b1, ..., W_out, b_out
+    p = dict(zip(params, model.parameters(), strict=True))  # C, W1, b1, ..., W_out, b_out
     for name, t in p.items():
         assert t.data.shape == params[name].shape, name
         t.data = params[name].copy()
@@ -240,7 +243,8 @@ def value_params(params):
     """The table as rows of Values, each layer as (one list of weights per unit, biases)."""
     table = [[Value(float(c)) for c in row] for row in params["C"]]
     layers = [([[Value(float(w)) for w in col] for col in params[f"W{i}"].T],
-               [Value(float(b)) for b in params[f"b{i}"]]) for i in range(1, layer_count(params) + 1)]
+               [Value(float(b)) for b in params[f"b{i}"]])
+              for i in range(1, layer_count(params) + 1)]
     return table, layers
 
 
@@ -248,7 +252,8 @@ def value_loss(table, layers, context, target) -> Value:
     """Cross-entropy of one example, one Value per multiply-add."""
     h = [v for i in context for v in table[i]]  # K*D Values
     for depth, (cols, bias) in enumerate(layers, start=1):
-        h = [sum((w * x for w, x in zip(col, h)), b) for col, b in zip(cols, bias)]
+        h = [sum((w * x for w, x in zip(col, h, strict=True)), b)
+             for col, b in zip(cols, bias, strict=True)]
         if depth < len(layers):
             h = [a.tanh() for a in h]
     top = max(a.data for a in h)  # a constant, for a stable log-sum-exp
@@ -302,12 +307,13 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-flops>>[init]
 def step_flops(params: dict[str, np.ndarray], B: int) -> int:
-    """Floating-point operations of the matrix products of one step: 3 products of 2 B n_in n_out."""
-    return sum(3 * 2 * B * w.shape[0] * w.shape[1] for name, w in params.items() if name.startswith("W"))
+    """Floating-point operations of the matrix products of a step: 3 products of 2 B n_in n_out."""
+    return sum(3 * 2 * B * w.shape[0] * w.shape[1]
+               for name, w in params.items() if name.startswith("W"))
 
 
 def matmul_gflops(n: int, dtype: str, repeats: int) -> float:
-    """The speed of one large square product (2 n^3 operations), its best of `repeats`: a ceiling."""
+    """The speed of one large square product (2 n^3 operations), best of `repeats`: a ceiling."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((2, n, n)).astype(dtype)
     a @ b  # warm up
@@ -323,37 +329,37 @@ def matmul_gflops(n: int, dtype: str, repeats: int) -> float:
 # ~/~ begin <<docs/stage-03/speed.md#bench-memory>>[init]
 def peak_memory_mb(cfg: BenchConfig, B: int, data: str) -> dict:
     """Peak resident memory (MB) of a fresh process training on `data` (see memory_probe)."""
-    args = [sys.executable, str(Path(__file__)), "--memory-probe", json.dumps(asdict(cfg)), str(B), data]
+    args = [sys.executable, str(Path(__file__)), "--memory-probe", json.dumps(asdict(cfg)),
+            str(B), data]
     done = subprocess.run(args, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
 def memory_probe(cfg: BenchConfig, B: int, data: str) -> dict:
-    """Train cfg.memory_steps steps of batch B on `data` ("engine", "int32" or "int16")."""
+    """Train cfg.memory_steps steps of batch B on `data` ("engine", "int32" or "gathered")."""
     report = {"after_imports": peak_rss_mb()}
-    X, Y = make_batch(cfg, B)
-    if data != "engine":
-        train = corpora.split_corpus(corpora.load_corpus("shakespeare")).train
-        vocab = corpora.Vocabulary.from_sequences(train)
-        X, Y = corpora.windows(train, vocab, cfg.K) if data == "int32" else compact_windows(train, vocab, cfg.K)
+    batch, count = training_batches(cfg, B, data)
     report["after_data"] = peak_rss_mb()
-    step = tensor_step(init_params(cfg), X[:B], Y[:B], cfg.lr)
+    step = tensor_step(init_params(cfg), *batch(np.arange(B)), cfg.lr)
     rng = np.random.default_rng(cfg.seed)
     for _ in range(cfg.memory_steps):
-        rows = rng.integers(0, len(X), B)  # a random batch of windows
-        step(X[rows], Y[rows])
+        step(*batch(rng.integers(0, count, B)))  # a random batch of windows
     report["peak"] = peak_rss_mb()
-    report["windows"] = len(X)
+    report["windows"] = count
     return report
 
 
-def compact_windows(sequences, vocab, K, chunk=50):
-    """corpora.windows, built chunk by chunk and kept as int16 ids: a quarter of the memory."""
-    parts = []
-    for start in range(0, len(sequences), chunk):
-        X, Y = corpora.windows(sequences[start : start + chunk], vocab, K)
-        parts.append((X.astype(np.int16), Y.astype(np.int16)))
-    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+def training_batches(cfg: BenchConfig, B: int, data: str):
+    """(batch(rows) -> (X (B, K), Y (B,)), the number of windows) for one kind of data."""
+    if data == "engine":
+        X, Y = make_batch(cfg, B)
+        return (lambda rows: (X[rows], Y[rows])), len(Y)
+    text = corpora.load_data("shakespeare")
+    windows = corpora.Windows.of(text.train, text.vocab, cfg.K)
+    if data == "gathered":
+        return windows.batch, len(windows)
+    X, Y = windows.batch(slice(None))  # every window at once: (N, K) and (N,)
+    return (lambda rows: (X[rows], Y[rows])), len(Y)
 
 
 def peak_rss_mb() -> float:
@@ -367,28 +373,21 @@ def peak_rss_mb() -> float:
 
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-machine>>[init]
-def openblas():
-    """numpy's OpenBLAS, loaded by name from this process's memory map (Linux), or None."""
-    maps = Path("/proc/self/maps")
-    loaded = maps.read_text().splitlines() if maps.exists() else []
-    paths = sorted({line.split()[-1] for line in loaded if "openblas" in line.lower()})
-    return ctypes.CDLL(paths[0]) if paths else None
+def blas_threads() -> int | None:
+    """How many threads numpy's BLAS library uses now (None: no BLAS library found)."""
+    counts = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    return counts[0] if counts else None
 
 
-def blas_threads(n: int | None = None) -> int | None:
-    """Set numpy's OpenBLAS to n threads (if n is given); return how many it uses (None: unknown)."""
-    lib = openblas()
-    for name in ("scipy_openblas_{}_num_threads64_", "openblas_{}_num_threads"):  # numpy's, a system one
-        if lib is not None and hasattr(lib, name.format("get")):
-            if n is not None:
-                getattr(lib, name.format("set"))(n)
-            return int(getattr(lib, name.format("get"))())
-    return None
+def blas_kernel() -> str:
+    """The kernel OpenBLAS chose for this processor (e.g. Haswell), or '' if unknown."""
+    return next((lib.get("architecture") or "" for lib in threadpool_info()
+                 if lib["user_api"] == "blas"), "")
 
 
 def set_threads(n: int) -> None:
-    """n threads for numpy's matrix products and for PyTorch (by default each takes one per core)."""
-    blas_threads(n)
+    """n threads for numpy's matrix products and PyTorch (by default each takes one per core)."""
+    runtime.limit_blas_threads(n)
     if torch_available():
         import torch
 
@@ -403,7 +402,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "numpy": np.__version__,
-        "blas": f"{blas.get('name')} {blas.get('version')}",
+        "blas": f"{blas.get('name')} {blas.get('version')}, {blas_kernel() or 'unknown'} kernel",
         "blas_threads": blas_threads(),
         "torch": None,
         "torch_threads": None,
@@ -438,24 +437,24 @@ def describe(file: str, line: int, name: str) -> str:
     for text in reversed(lines[: line - 1]):  # the block that holds the def
         if text.strip() and len(text) - len(text.lstrip()) < indent:
             outer = text.split()[1].split("(")[0].rstrip(":")
-            return f"{Path(file).name}: {outer}{'.' if text.lstrip().startswith('class') else ' → '}{name}"
+            joint = "." if text.lstrip().startswith("class") else " → "
+            return f"{Path(file).name}: {outer}{joint}{name}"
     return f"{Path(file).name}: {name}"
 # ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-page-faults>>[init]
 FAULTS_PROBE = """
-import ctypes, json, sys
-if sys.argv[2] == "default":  # tensor.py then finds no glibc to tune
-    CDLL = ctypes.CDLL
-    ctypes.CDLL = lambda name, *args, **kw: CDLL("no-glibc" if name == "libc.so.6" else name, *args, **kw)
-import bench
+import json, sys
+import bench, runtime
+if sys.argv[2] == "runtime.py":
+    runtime.keep_freed_memory()
 print(json.dumps(bench.page_faults_per_step(int(sys.argv[1]))))
 """
 
 
 def page_faults_per_step(B: int, steps: int = 20) -> dict:
-    """Minor page faults (first touches of fresh pages) and milliseconds per Tensor step of batch B."""
+    """Minor page faults (first touches of fresh pages) and ms per Tensor step of batch B."""
     cfg = BenchConfig(**QUICK)  # V = 65: the corpus is not loaded (see the text)
     set_threads(cfg.threads)
     X, Y = make_batch(cfg, B)
@@ -470,7 +469,7 @@ def page_faults_per_step(B: int, steps: int = 20) -> dict:
 
 
 def fresh_process_faults(B: int, malloc: str) -> dict:
-    """page_faults_per_step in a new process, with tensor.py's malloc settings or glibc's default."""
+    """page_faults_per_step in a new process, with runtime.py's malloc settings or glibc's."""
     args = [sys.executable, "-c", FAULTS_PROBE, str(B), malloc]
     return json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
 # ~/~ end
@@ -484,7 +483,8 @@ def products_in_both(B: int, H: int = 256, repeats: int = 200) -> list[tuple[str
     rng = np.random.default_rng(0)
     x, g, W = (rng.standard_normal(shape, dtype=np.float32) for shape in ((B, H), (B, H), (H, H)))
     tx, tg, tW = (torch.from_numpy(a) for a in (x, g, W))
-    cases = [("x @ W", lambda: x @ W, lambda: tx @ tW), ("x.T @ G", lambda: x.T @ g, lambda: tx.T @ tg),
+    cases = [("x @ W", lambda: x @ W, lambda: tx @ tW),
+             ("x.T @ G", lambda: x.T @ g, lambda: tx.T @ tg),
              ("G @ W.T", lambda: g @ W.T, lambda: tg @ tW.T)]
     rows = []
     for name, *pair in cases:
@@ -517,7 +517,7 @@ def run(cfg: BenchConfig) -> dict:
     for B in cfg.batch_sizes:
         X, Y = make_batch(cfg, B)
         steps = {name: make(params, X, Y, cfg.lr) for name, make in engines.items()
-                 if name != "value" or B == reference_batch(cfg)}
+                 if name != "value" or reference_batch(cfg) == B}
         times = interleaved_seconds(steps, cfg, rounds={"value": cfg.value_examples})
         for name, seconds in times.items():
             per_example = 1 if name == "value" else B
@@ -531,7 +531,8 @@ def run(cfg: BenchConfig) -> dict:
         "config": asdict(cfg),
         "results": results,
         "matmul_gflops": ceiling,
-        "memory_mb": {data: peak_memory_mb(cfg, reference_batch(cfg), data) for data in memory_data(cfg)},
+        "memory_mb": {data: peak_memory_mb(cfg, reference_batch(cfg), data)
+                      for data in memory_data(cfg)},
         "ratios": ratios(results, cfg),
     }
 # ~/~ end
@@ -539,7 +540,7 @@ def run(cfg: BenchConfig) -> dict:
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-summaries>>[init]
 def summarise(seconds: list[float], examples: int, flops: int) -> dict:
-    """Median seconds per step, examples/s, GFLOP/s, and the spread of the rounds around the median."""
+    """Median seconds per step, examples/s, GFLOP/s, and the spread of the rounds around it."""
     median = statistics.median(seconds)
     return {
         "seconds_per_step": median,
@@ -551,7 +552,7 @@ def summarise(seconds: list[float], examples: int, flops: int) -> dict:
 
 
 def ratios(results: dict, cfg: BenchConfig) -> dict:
-    """Tensor's examples/s over each other engine's (at the reference batch, and numpy's at each B)."""
+    """Tensor's examples/s over each other engine's (at the reference batch; numpy's at each B)."""
     B = str(reference_batch(cfg))
     speed = {name: r[B]["examples_per_s"] for name, r in results.items() if B in r}
     return {
@@ -568,7 +569,7 @@ def ratios(results: dict, cfg: BenchConfig) -> dict:
 
 def memory_data(cfg: BenchConfig) -> list[str]:
     """The memory probes of a run: the engine alone, and real windows when the corpus is there."""
-    return ["engine", "int32", "int16"] if cfg.real_data and corpora is not None else ["engine"]
+    return ["engine", "int32", "gathered"] if cfg.real_data and corpora is not None else ["engine"]
 
 
 def reference_batch(cfg: BenchConfig) -> int:
@@ -589,18 +590,21 @@ def targets(report: dict) -> list[dict]:
     """Each goal: what was measured, the goal, whether it was met, and by how much (as a factor)."""
     r, rows = report["ratios"], []
     if r["tensor_vs_torch"] is not None:
-        rows.append(goal(f"Tensor / PyTorch examples/s, batch {r['batch']}", r["tensor_vs_torch"], 1.0, ">="))
+        rows.append(goal(f"Tensor / PyTorch examples/s, batch {r['batch']}", r["tensor_vs_torch"],
+                         1.0, ">="))
     for b, ratio in r["tensor_vs_numpy_by_batch"].items():
         rows.append(goal(f"Tensor / numpy floor examples/s, batch {b}", ratio, 0.9, ">="))
     for data, memory in report["memory_mb"].items():
-        rows.append(goal(f"peak memory while training ({data} data), MB", memory["peak"], 300, "<="))
+        rows.append(goal(f"peak memory while training ({data} data), MB", memory["peak"], 300,
+                         "<="))
     return rows
 
 
 def goal(what: str, measured: float, wanted: float, sense: str) -> dict:
     met = measured >= wanted if sense == ">=" else measured <= wanted
     margin = measured / wanted if sense == ">=" else wanted / measured  # > 1 means met with room
-    return {"what": what, "measured": measured, "goal": f"{sense} {wanted:g}", "met": met, "margin": margin}
+    return {"what": what, "measured": measured, "goal": f"{sense} {wanted:g}", "met": met,
+            "margin": margin}
 # ~/~ end
 
 
@@ -608,10 +612,12 @@ def goal(what: str, measured: float, wanted: float, sense: str) -> dict:
 def markdown(report: dict) -> str:
     """The figures as Markdown tables: the machine, the engines, the targets."""
     m = report["machine"]
-    threads = f"BLAS threads {m['blas_threads']}" + (f", PyTorch threads {m['torch_threads']}" if m["torch"] else "")
+    threads = f"BLAS threads {m['blas_threads']}"
+    threads += f", PyTorch threads {m['torch_threads']}" if m["torch"] else ""
     lines = [
         f"Machine: {m['platform']}, {m['cpus']} CPUs, Python {m['python']}, numpy {m['numpy']} "
-        f"({m['blas']}), PyTorch {m['torch'] or 'not installed'}; {threads}. V = {report['config']['V']}.",
+        f"({m['blas']}), PyTorch {m['torch'] or 'not installed'}; {threads}. "
+        f"V = {report['config']['V']}.",
         "",
         "| engine | batch | examples/s | ms per step | GFLOP/s | spread of rounds |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -619,15 +625,19 @@ def markdown(report: dict) -> str:
     for name, by_batch in report["results"].items():
         for B, f in by_batch.items():
             batch = "1 (single examples)" if name == "value" else B
-            lines.append(f"| {name} | {batch} | {f['examples_per_s']:,.1f} | {1000 * f['seconds_per_step']:.3f} "
+            lines.append(f"| {name} | {batch} | {f['examples_per_s']:,.1f} | "
+                         f"{1000 * f['seconds_per_step']:.3f} "
                          f"| {f['gflops']:.1f} | {100 * f['spread']:.0f} % |")
     lines += ["", f"One {report['config']['matmul_n']}² float32 matrix product: "
-              f"{report['matmul_gflops']['threads']:.0f} GFLOP/s on {report['config']['threads']} thread(s), "
-              f"{report['matmul_gflops']['all_cores']:.0f} on all {m['cpus']} cores (the ceilings). "
+              f"{report['matmul_gflops']['threads']:.0f} GFLOP/s on "
+              f"{report['config']['threads']} thread(s), "
+              f"{report['matmul_gflops']['all_cores']:.0f} on all {m['cpus']} cores "
+              "(the ceilings). "
               f"Tensor is {report['ratios']['tensor_vs_value']:,.0f} times faster than Value.", "",
               "| target | measured | goal | met | margin |", "| --- | ---: | ---: | :---: | ---: |"]
     for t in targets(report):
-        lines.append(f"| {t['what']} | {t['measured']:.2f} | {t['goal']} | {'yes' if t['met'] else 'no'} "
+        met = "yes" if t["met"] else "no"
+        lines.append(f"| {t['what']} | {t['measured']:.2f} | {t['goal']} | {met} "
                      f"| ×{t['margin']:.2f} |")
     return "\n".join(lines)
 # ~/~ end
@@ -636,12 +646,15 @@ def markdown(report: dict) -> str:
 # ~/~ begin <<docs/stage-03/speed.md#bench-main>>[init]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time one training step of each autograd engine.")
-    parser.add_argument("--quick", action="store_true", help="batch 256 only, fewer rounds (seconds)")
+    parser.add_argument("--quick", action="store_true",
+                        help="batch 256 only, fewer rounds (seconds)")
     parser.add_argument("--tiny", action="store_true", help="a tiny model, for tests")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
-    parser.add_argument("--threads", type=int, default=1, help="threads for BLAS and PyTorch (default 1)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for BLAS and PyTorch (default 1)")
     parser.add_argument("--memory-probe", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    runtime.configure(threads=args.threads)  # an entry point: one explicit setup of the process
     if args.memory_probe:
         cfg = BenchConfig(**{k: tuple(v) if isinstance(v, list) else v
                              for k, v in json.loads(args.memory_probe[0]).items()})

@@ -5,7 +5,8 @@ Tunes add-k and Kneser-Ney n-gram models on validation, trains the network of ch
 within a time budget, mixes the two, and scores everything once on the test text: bits per
 character, perplexity, size, training time, block-bootstrap intervals of the differences, the
 same split by seen and unseen contexts, samples, and a map of the learned embeddings.
-Run as `python code/stage-03/neural_lm.py compare ...` or `python code/stage-03/compare.py ...`.
+Run as `python code/stage-03/neural_lm.py compare ...` or `python code/stage-03/compare.py ...`
+(the command line, cli.py, declares its options).
 
 Generated from docs/stage-03/evaluation.md by entangled: edit the chapter (or edit this file
 and run `make stitch`).
@@ -21,49 +22,25 @@ import sys
 import time
 from dataclasses import dataclass
 
-from pathlib import Path
-import tempfile
-
-import neural_lm  # first: it limits numpy to one BLAS thread before numpy is loaded
-
 import numpy as np
 
 import corpora
 import corpus_stats
+import lm
+import neural_lm
 import ngram
-from tensor import no_grad
+from corpora import Data
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-prepare>>[init]
-class CompareError(ValueError):
+class CompareError(neural_lm.UsageError):
     """A comparison that cannot run as asked (the message says how to fix the request)."""
 
 
 def progress(message: str) -> None:
     """Progress goes to stderr, so that stdout holds only the table (or the JSON)."""
     print(f"[compare] {message}", file=sys.stderr, flush=True)
-
-
-@dataclass
-class Data:
-    """One split and one vocabulary, shared by every model of the comparison."""
-    name: str
-    lines: bool
-    train: list[str]
-    valid: list[str]
-    test: list[str]
-    vocab: corpora.Vocabulary
-
-
-def prepare(source: str, lines: bool | None = None, seed: int = 0,
-            max_chars: int | None = None) -> Data:
-    """Load a corpus (optionally only its first max_chars characters), split it, build the
-    vocabulary from the training part."""
-    corpus = corpora.load_corpus(source, lines=lines, max_chars=max_chars)
-    splits = corpora.split_corpus(corpus, seed=seed)
-    vocab = corpora.Vocabulary.from_sequences(splits.train)
-    return Data(corpus.name, corpus.lines, splits.train, splits.valid, splits.test, vocab)
 # ~/~ end
 
 
@@ -73,87 +50,53 @@ def prepare(source: str, lines: bool | None = None, seed: int = 0,
 @dataclass
 class Fitted:
     """A model chosen on validation, with what the report needs about it."""
-    label: str
-    model: object
+    model: lm.LanguageModel   # any model of the contract
     settings: dict            # the chosen hyperparameters
     parameters: int           # stored counts, or the network's weights
-    seconds: float            # wall time to fit (for n-grams: the whole tuning run)
+    seconds: float            # wall time to fit (for n-grams: counting and tuning)
 
 
-def fit_ngram(kind: str, data: Data, orders) -> tuple[Fitted, object]:
+def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
+              count_seconds: float) -> tuple[Fitted, list]:
     """Tune one kind of n-gram model ("add-k" or "kneser-ney") on validation."""
     start = time.perf_counter()
-    model, table = ngram.tune(kind, data.train, data.valid, data.vocab, orders=orders)
-    seconds = time.perf_counter() - start
+    model, table = ngram.tune(kind, data.train, data.valid, data.vocab, orders=orders,
+                              counts=counts)
+    seconds = count_seconds + time.perf_counter() - start
     settings = {"order": int(model.order)}
     if kind == "add-k":
         settings["k"] = float(model.k)
     else:
         settings["discount"] = ("estimated (modified Kneser–Ney)" if model.discount is None
                                 else float(model.discount))
-    counts = stored_counts(corpus_stats.encode_all(data.train, data.vocab), model.order,
-                           data.vocab.size)
-    return Fitted(kind, model, settings, counts, seconds), table
-
-
-def stored_counts(train_ids: list[np.ndarray], order: int, base: int) -> int:
-    """Distinct n-grams of orders 1..order in the training text: the counts a table keeps."""
-    padded, targets = corpus_stats.pad_sequences(train_ids, order - 1)
-    return sum(len(corpus_stats.distinct(corpus_stats.ngram_codes(padded, targets, n, base)))
-               for n in range(1, order + 1))
+    stored = sum(len(counts.raw[m][0]) for m in range(1, model.order + 1))  # distinct m-grams
+    return Fitted(model, settings, stored, seconds), table
 # ~/~ end
 
 
 # ---- the neural model ------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
-DEFAULTS = {"model": {"context": 8, "embedding": 24, "hidden": (512, 512), "activation": "relu"},
-            "train": {"lr": 0.1, "batch_size": 128, "weight_decay": 0.0, "decay": "cosine"}}
 NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
 TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
 
 
-def neural_options(args: argparse.Namespace) -> dict:
-    return {"model": {"context": args.context, "embedding": args.embedding,
-                      "hidden": tuple(args.hidden), "activation": args.activation},
-            "train": {"lr": args.lr, "batch_size": args.batch_size,
-                      "weight_decay": args.weight_decay, "decay": args.decay}}
-
-
-def train_neural(data: Data, time_budget: float, seed: int, options: dict,
-                 show_progress: bool = False) -> Fitted:
-    """Train the network of chapter 3.5 for time_budget seconds; return its best checkpoint
-    on validation."""
-    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, seed=seed,
-                                   **options.get("model", {}))
-    schedule = neural_lm.TrainConfig(steps=None, time_budget=time_budget, seed=seed,
-                                     **options.get("train", {}))
-    K = config.context
-    train_xy = corpora.windows(data.train, data.vocab, K)
-    valid_xy = corpora.windows(data.valid, data.vocab, K)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "best.ckpt.npz"
-        result = neural_lm.train(neural_lm.MLPLanguageModel(config), data.vocab, train_xy,
-                                 valid_xy, schedule, out=path,
-                                 progress=neural_lm.Progress() if show_progress else None)
-        model = neural_lm.load_checkpoint(path).model    # the best on validation
+def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
+                 seed: int, callbacks=()) -> Fitted:
+    """Train the network of chapter 3.5 as schedule says; it returns with the parameters of
+    its best validation loss."""
+    config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
+    schedule = dataclasses.replace(schedule, seed=seed)
+    model = neural_lm.MLPLanguageModel(config, data.vocab)
+    result = neural_lm.train(model, *neural_lm.training_windows(data, config.context), schedule,
+                             callbacks)
+    if result.stopped == "diverged":
+        raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
+                                      f"with learning rate {schedule.lr}; try a smaller --lr")
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
     settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
     settings.update(steps=result.steps, best_step=result.best_step)
-    return Fitted("neural", model, settings, model.num_parameters(), result.seconds)
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-neural>>[init]
-def neural_distribution(model, vocab, context: str) -> np.ndarray:
-    """p(next | context) from the network: the last K symbols, padded with the boundary."""
-    K = model.config.context
-    ids = vocab.encode(context)[-K:] if K else np.zeros(0, dtype=np.int64)
-    x = np.concatenate([np.zeros(K - len(ids), dtype=np.int64), ids])[None, :]   # (1, K)
-    with no_grad():
-        logits = model.forward(x).data[0].astype(np.float64)                         # (V,)
-    p = np.exp(logits - logits.max())
-    return p / p.sum()
+    return Fitted(model, settings, model.num_parameters(), result.seconds)
 # ~/~ end
 
 
@@ -167,6 +110,27 @@ def mix_log_probs(lp_nn: np.ndarray, lp_kn: np.ndarray, weight: float) -> np.nda
     if weight == 0.0:
         return np.array(lp_kn, dtype=np.float64)
     return np.logaddexp(math.log(weight) + lp_nn, math.log1p(-weight) + lp_kn)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-mixture-model>>[init]
+class Mixture:
+    """P = w P_a + (1 - w) P_b, token by token: a model of the contract made of two others."""
+
+    def __init__(self, a, b, weight: float):
+        if a.vocab != b.vocab:
+            raise CompareError("a mixture needs two models of the same vocabulary")
+        self.a, self.b, self.weight, self.vocab = a, b, weight, a.vocab
+
+    def mix(self, lp_a: np.ndarray, lp_b: np.ndarray) -> np.ndarray:
+        """The mixture's ln P from its components' ln P, position by position."""
+        return mix_log_probs(lp_a, lp_b, self.weight)
+
+    def token_log_probs(self, sequences: list[str]) -> np.ndarray:
+        return self.mix(self.a.token_log_probs(sequences), self.b.token_log_probs(sequences))
+
+    def next_log_probs(self, history: np.ndarray) -> np.ndarray:
+        return self.mix(self.a.next_log_probs(history), self.b.next_log_probs(history))
 # ~/~ end
 
 
@@ -244,24 +208,7 @@ def seen_split(data: Data, context_length: int) -> np.ndarray:
 # ~/~ end
 
 
-# ---- samples and the embedding map -----------------------------------------------------------
-
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-samples>>[init]
-def sample(next_probs, vocab, rng: np.random.Generator, temperature: float, length: int,
-           lines: bool) -> str:
-    """Draw `length` characters from next_probs(context) -> p (V,); in lines mode the
-    context starts afresh after every boundary, so the text is a list of items."""
-    text, context = [], ""
-    for _ in range(length):
-        p = np.array(next_probs(context), dtype=np.float64)
-        p[vocab.index[corpora.UNK]] = 0.0
-        p = p ** (1.0 / temperature)
-        c = vocab.symbols[rng.choice(len(p), p=p / p.sum())]
-        text.append(c)
-        context = "" if lines and c == corpora.BOUNDARY else context + c
-    return "".join(text)
-# ~/~ end
-
+# ---- the embedding map -----------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-embedding-map>>[init]
 def embedding_map(weight: np.ndarray) -> np.ndarray:
@@ -279,7 +226,7 @@ def show_symbol(c: str) -> str:
 
 def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
     ax.scatter(coords[:, 0], coords[:, 1], s=8, alpha=0.3)
-    for (x, y), c in zip(coords, symbols):
+    for (x, y), c in zip(coords, symbols, strict=True):
         ax.annotate(show_symbol(c), (x, y), ha="center", va="center", fontsize=9)
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")
@@ -289,46 +236,55 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ---- the whole comparison --------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
-def compare(data: Data, time_budget: float, seed: int = 0, orders=range(1, 9),
-            config: dict | None = None, temperature: float = 0.8,
-            sample_length: int = 300, show_progress: bool = False) -> tuple[dict, dict]:
-    """Tune, train and score every model on one split; return (figures, objects for plots)."""
-    if time_budget <= 0:
-        raise CompareError(f"--time-budget must be positive, got {time_budget}")
-    progress(f"{data.name}: {sum(map(len, data.train)):,} training characters, "
+def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
+            shape: neural_lm.ModelConfig | None = None, temperature: float = 0.8,
+            sample_length: int = 300, callbacks=()) -> tuple[dict, dict]:
+    """Tune, train and score every model on one split; return (figures, objects for plots).
+    The network has the book's default shape unless `shape` is given (its V and seed are set
+    here), and trains as `schedule` says; the callbacks watch its training."""
+    progress(f"{data.name}: {data.num_tokens('train'):,} training characters, "
              f"V = {data.vocab.size}")
+    start = time.perf_counter()
+    counts = ngram.NgramCounts(data.train, data.vocab, max(orders))  # one count serves both kinds
+    count_seconds = time.perf_counter() - start
     fitted, tables = {}, {}
     for key, kind in (("best_add_k", "add-k"), ("best_kneser_ney", "kneser-ney")):
         progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
-        fitted[key], tables[key] = fit_ngram(kind, data, orders)
-    progress(f"training the network for {time_budget:g} s")
-    fitted["neural"] = train_neural(data, time_budget, seed, config or DEFAULTS, show_progress)
-    valid = {key: log_probs(f, data.valid, data.vocab) for key, f in fitted.items()}
-    weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
-    valid["mixture"] = mix_log_probs(valid["neural"], valid["best_kneser_ney"], weight)
+        fitted[key], tables[key] = fit_ngram(kind, data, counts, orders, count_seconds)
+    length = (f"{schedule.steps:,} steps" if schedule.steps is not None
+              else f"{schedule.time_budget:g} s")
+    progress(f"training the network for {length}")
+    fitted["neural"] = train_neural(data, shape or neural_lm.ModelConfig(vocab_size=2), schedule,
+                                    seed, callbacks)
+    valid = scores(fitted, data.valid)
+    nn, kn = fitted["neural"], fitted["best_kneser_ney"]
+    mixture = Mixture(nn.model, kn.model, tune_weight(valid["neural"], valid["best_kneser_ney"]))
     # ---- test: used once, after every choice above was made on validation ----
     progress("scoring on the test text")
-    test = {key: log_probs(f, data.test, data.vocab) for key, f in fitted.items()}
+    test = scores(fitted, data.test)
     if len({len(lp) for lp in test.values()}) != 1:
         raise CompareError("the models scored different numbers of test positions: "
                            f"{ {key: len(lp) for key, lp in test.items()} }")
-    test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
-    context_length = fitted["best_kneser_ney"].settings["order"] - 1
+    for part in (valid, test):  # the mixture's scores, mixed from its components' own
+        part["mixture"] = mixture.mix(part["neural"], part["best_kneser_ney"])
+    fitted["mixture"] = Fitted(mixture, {"weight": mixture.weight},
+                               nn.parameters + kn.parameters + 1, nn.seconds + kn.seconds)
+    context_length = kn.settings["order"] - 1
     seen = seen_split(data, context_length)
-    figures = report_figures(data, fitted, tables, valid, test, weight, seen, context_length,
-                             seed)
+    figures = report_figures(data, fitted, tables, valid, test, seen, context_length, seed)
     progress("sampling")
-    figures["samples"] = draw_samples(data, fitted, weight, seed, temperature, sample_length)
+    figures["samples"] = {key: lm.sample(f.model, sample_length, temperature=temperature,
+                                         seed=[seed, i], lines=data.lines)
+                          for i, (key, f) in enumerate(fitted.items())}
     figures["samples_temperature"] = temperature
-    extras = {"embedding": fitted["neural"].model.embedding.weight.data.astype(np.float64),
+    extras = {"embedding": nn.model.embedding.weight.data.astype(np.float64),
               "symbols": list(data.vocab.symbols)}
     return figures, extras
 
 
-def log_probs(fitted: Fitted, sequences: list[str], vocab) -> np.ndarray:
-    if fitted.label == "neural":
-        return fitted.model.token_log_probs(sequences, vocab)
-    return fitted.model.token_log_probs(sequences)
+def scores(fitted: dict, sequences: list[str]) -> dict:
+    """ln P of every token of sequences, for every model: the contract's first question."""
+    return {key: f.model.token_log_probs(sequences) for key, f in fitted.items()}
 # ~/~ end
 
 
@@ -344,20 +300,17 @@ def bpc(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
     return float(-lp.mean() / math.log(2))
 
 
-def report_figures(data, fitted, tables, valid, test, weight, seen, context_length, seed):
+def report_figures(data, fitted, tables, valid, test, seen, context_length, seed):
     figures = {"corpus": {"name": data.name, "lines": data.lines, "seed": seed,
                           "vocabulary": data.vocab.size,
-                          **{f"{part}_chars": sum(map(len, getattr(data, part)))
+                          **{f"{part}_chars": data.num_tokens(part)
                              for part in ("train", "valid", "test")}},
                "validation_tables": {key: jsonable(t) for key, t in tables.items()}}
     for key in MODELS:
-        parts = [fitted[key]] if key != "mixture" else [fitted["neural"], fitted["best_kneser_ney"]]
-        figures[key] = {
-            **(fitted[key].settings if key != "mixture" else {"weight": weight}),
-            "valid_bpc": bpc(valid[key]), "test_bpc": bpc(test[key]),
-            "test_perplexity": 2 ** bpc(test[key]),
-            "parameters": sum(p.parameters for p in parts) + (key == "mixture"),
-            "train_seconds": sum(p.seconds for p in parts)}
+        figures[key] = {**fitted[key].settings, "valid_bpc": bpc(valid[key]),
+                        "test_bpc": bpc(test[key]), "test_perplexity": 2 ** bpc(test[key]),
+                        "parameters": fitted[key].parameters,
+                        "train_seconds": fitted[key].seconds}
     figures["differences_bpc"] = {
         name: block_bootstrap(bits_difference(test[a], test[b]), seed=seed).to_json()
         for name, (a, b) in DIFFERENCES.items()}
@@ -374,18 +327,6 @@ def report_figures(data, fitted, tables, valid, test, weight, seen, context_leng
                 name: block_bootstrap(bits_difference(test[a], test[b]), mask, seed=seed).to_json()
                 for name, (a, b) in DIFFERENCES.items()}}
     return figures
-
-
-def draw_samples(data, fitted, weight, seed, temperature, length) -> dict:
-    kn, nn, vocab = fitted["best_kneser_ney"].model, fitted["neural"].model, data.vocab
-    sources = {"best_add_k": fitted["best_add_k"].model.distribution,
-               "best_kneser_ney": kn.distribution,
-               "neural": lambda h: neural_distribution(nn, vocab, h),
-               "mixture": lambda h: weight * neural_distribution(nn, vocab, h)
-                                    + (1 - weight) * kn.distribution(h)}
-    return {key: sample(f, vocab, np.random.default_rng([seed, i]), temperature, length,
-                        data.lines)
-            for i, (key, f) in enumerate(sources.items())}
 
 
 def jsonable(x):
@@ -490,74 +431,36 @@ def report(figures: dict) -> str:
 # ~/~ end
 
 
-# ---- command line ----------------------------------------------------------------------------
+# ---- the command -----------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-cli>>[init]
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", default="names",
-                        help='"names", "shakespeare" or a path to a UTF-8 text file')
-    parser.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
-                        help="one item per line (default: the corpus default)")
-    parser.add_argument("--max-chars", type=int, default=None,
-                        help="use only the first N characters of the corpus")
-    parser.add_argument("--time-budget", type=float, default=60.0,
-                        help="seconds of network training (default 60)")
-    parser.add_argument("--seed", type=int, default=0, help="the split, the network, the samples")
-    parser.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
-    parser.add_argument("--temperature", type=float, default=0.8, help="for the samples")
-    parser.add_argument("--plot", default=None, help="write the embedding map to this PNG")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    net = parser.add_argument_group("the network (defaults chosen for this comparison)")
-    m, t = DEFAULTS["model"], DEFAULTS["train"]
-    net.add_argument("--context", type=int, default=m["context"], help="K (%(default)s)")
-    net.add_argument("--embedding", type=int, default=m["embedding"], help="D (%(default)s)")
-    net.add_argument("--hidden", type=int, nargs="+", default=list(m["hidden"]), metavar="H",
-                     help="hidden layer widths (%(default)s)")
-    net.add_argument("--activation", choices=neural_lm.ACTIVATIONS, default=m["activation"])
-    net.add_argument("--lr", type=float, default=t["lr"], help="learning rate (%(default)s)")
-    net.add_argument("--batch-size", type=int, default=t["batch_size"], help="(%(default)s)")
-    net.add_argument("--weight-decay", type=float, default=t["weight_decay"],
-                     help="(%(default)s)")
-    net.add_argument("--decay", choices=neural_lm.DECAYS, default=t["decay"],
-                     help="learning-rate schedule (%(default)s)")
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        if args.max_order < 1 or args.temperature <= 0 or args.time_budget <= 0:
-            raise CompareError("--max-order must be >= 1, --temperature and --time-budget > 0")
-        options = neural_options(args)        # checked now, not after the n-gram tuning:
-        neural_lm.ModelConfig(vocab_size=2, **options["model"])
-        neural_lm.TrainConfig(steps=None, time_budget=args.time_budget, **options["train"])
-        data = prepare(args.data, args.lines, args.seed, args.max_chars)
-        figures, extras = compare(data, args.time_budget, args.seed,
-                                  range(1, args.max_order + 1), options,
-                                  args.temperature, show_progress=True)
-    except (CompareError, neural_lm.UsageError) as error:     # the request itself: exit 2
-        print(f"compare: error: {error}", file=sys.stderr)
-        return 2
-    except (corpora.CorpusError, neural_lm.NeuralLMError) as error:  # the data: exit 1, as train
-        print(f"compare: error: {error}", file=sys.stderr)
-        return 1
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-command>>[init]
+def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
+        callbacks=()) -> int:
+    """The compare command, with the network's shape and schedule already checked."""
+    if args.max_order < 1 or args.temperature <= 0:
+        raise CompareError(f"--max-order must be >= 1 and --temperature > 0, got "
+                           f"{args.max_order} and {args.temperature}")
+    data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars)
+    figures, extras = compare(data, schedule, args.seed, range(1, args.max_order + 1), shape,
+                              args.temperature, callbacks=callbacks)
     if args.plot:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+
         fig, ax = plt.subplots(figsize=(6, 6))
         plot_embedding_map(embedding_map(extras["embedding"]), extras["symbols"], ax)
         fig.savefig(args.plot, dpi=110, bbox_inches="tight")
         progress(f"embedding map written to {args.plot}")
     print(json.dumps(figures, indent=2) if args.json else report(figures))
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="compare", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
 # ~/~ end
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.modules["compare"] = sys.modules["__main__"]  # so cli's `import compare` is this module
+    import cli
+
+    sys.exit(cli.main(["compare", *sys.argv[1:]]))
 # ~/~ end

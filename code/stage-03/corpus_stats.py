@@ -1,7 +1,8 @@
 # ~/~ begin <<docs/stage-03/why-neural.md#code/stage-03/corpus_stats.py>>[init]
 """Corpus statistics for chapter 3.1 (Why neural?): how sparse n-gram counts are.
 
-Counts n-grams of integer-coded sequences with numpy (one sort per order), measures the share of
+Counts n-grams of integer-coded sequences with numpy (one sort per order), on Foundation A's
+padding (corpora.pad_ids) and n-gram codes (ngram.codes_of_order); measures the share of
 held-out n-grams and contexts never seen in training, and says, position by position, whether a
 held-out context was seen (chapter 3.7 splits its results by it).
 
@@ -16,42 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# ---- integer codes for n-grams ---------------------------------------------------------------
+from corpora import pad_ids
+from ngram import codes_of_order, find
 
-# ~/~ begin <<docs/stage-03/why-neural.md#stats-pad-sequences>>[init]
-def pad_sequences(sequences: list[np.ndarray], K: int, pad: int = 0):
-    """One array holding every sequence preceded by K pad symbols; and the index of every
-    predicted token in it, in the order of the sequences and their positions."""
-    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
-    total = int(lengths.sum())
-    padded = np.full(total + K * len(sequences), pad, dtype=np.int64)
-    owner = np.repeat(np.arange(len(sequences)), lengths)    # which sequence each token is in
-    targets = np.arange(total, dtype=np.int64) + K * (owner + 1)
-    if total:
-        padded[targets] = np.concatenate(sequences)
-    return padded, targets
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/why-neural.md#stats-ngram-codes>>[init]
-class CorpusStatsError(ValueError):
-    """A request the counting functions cannot serve (the message says how to fix it)."""
-
-
-def ngram_codes(padded: np.ndarray, targets: np.ndarray, n: int, base: int) -> np.ndarray:
-    """Code sum_j x[t-j] * base**j (j = 0..n-1) of the n-gram ending at every target t."""
-    if n < 1 or base < 2:
-        raise CorpusStatsError(f"need an order n >= 1 and a base >= 2, got n={n}, base={base}")
-    if base**n >= 2**62:
-        raise CorpusStatsError(
-            f"{n}-grams over {base} symbols do not fit into 64-bit codes; use a smaller order"
-        )
-    code = np.zeros(len(targets), dtype=np.int64)
-    for j in range(n):
-        code += padded[targets - j] * base**j
-    return code
-# ~/~ end
-
+# ---- sets of n-gram codes --------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/why-neural.md#stats-sets>>[init]
 def distinct(codes: np.ndarray) -> np.ndarray:
@@ -66,9 +35,7 @@ def member(queries: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     """For each query, whether it occurs in sorted_keys (binary search)."""
     if len(sorted_keys) == 0:
         return np.zeros(len(queries), dtype=bool)
-    i = np.searchsorted(sorted_keys, queries)
-    i[i == len(sorted_keys)] = 0
-    return sorted_keys[i] == queries
+    return find(sorted_keys, queries)[1]
 # ~/~ end
 
 
@@ -88,13 +55,13 @@ class SparsityRow:
 def sparsity_table(train, held_out, base: int, orders=range(1, 9)) -> list[SparsityRow]:
     """Seen and unseen n-grams of held_out (lists of id arrays) against train, for each order."""
     K = max(orders) - 1
-    train_pad, train_t = pad_sequences(train, K)
-    held_pad, held_t = pad_sequences(held_out, K)
+    train_pad, train_t = pad_ids(train, K)
+    held_pad, held_t = pad_ids(held_out, K)
     rows = []
     for n in orders:
-        seen_ngrams = distinct(ngram_codes(train_pad, train_t, n, base))
+        seen_ngrams = distinct(codes_of_order(train_pad, train_t, base, n))
         seen_contexts = distinct(seen_ngrams // base)
-        held = ngram_codes(held_pad, held_t, n, base)
+        held = codes_of_order(held_pad, held_t, base, n)
         rows.append(SparsityRow(
             n, base ** (n - 1), len(seen_contexts), len(seen_ngrams),
             1.0 - float(member(held, seen_ngrams).mean()),
@@ -111,10 +78,10 @@ def seen_context_mask(train, held_out, context_length: int, base: int) -> np.nda
     if context_length == 0:
         return np.ones(sum(len(s) for s in held_out), dtype=bool)   # the empty context
     n = context_length + 1
-    train_pad, train_t = pad_sequences(train, context_length)
-    held_pad, held_t = pad_sequences(held_out, context_length)
-    seen_contexts = distinct(ngram_codes(train_pad, train_t, n, base) // base)
-    return member(ngram_codes(held_pad, held_t, n, base) // base, seen_contexts)
+    train_pad, train_t = pad_ids(train, context_length)
+    held_pad, held_t = pad_ids(held_out, context_length)
+    seen_contexts = distinct(codes_of_order(train_pad, train_t, base, n) // base)
+    return member(codes_of_order(held_pad, held_t, base, n) // base, seen_contexts)
 # ~/~ end
 
 

@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/stage-03/mistakes.md#code/stage-03/mistakes.py>>[init]
-"""The Common Mistakes as debugging tasks: `make debug N=3` runs `python code/stage-03/mistakes.py 3`.
+"""The Common Mistakes as debugging tasks: `make debug N=3` runs `code/stage-03/mistakes.py 3`.
 
 Each mistake is an exact replacement of a few lines in one tangled module. This injects it into
 a temporary copy of code/, runs a short demo that shows the symptom and the reference tests
@@ -92,10 +92,12 @@ def inject(root: Path, mistake: Mistake) -> None:
 
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-copy>>[init]
 def copy_code(dest: Path) -> Path:
-    """A copy of the repository's code/ (and pyproject.toml, pytest's settings) in dest."""
+    """A copy of the repository's code/, with pytest's settings (pyproject.toml) and its root
+    conftest.py (which sets the process up as every test session does), in dest."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
     shutil.copytree(ROOT / "code", dest / "code", ignore=ignore)
-    shutil.copy(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    for name in ("pyproject.toml", "conftest.py"):
+        shutil.copy(ROOT / name, dest / name)
     return dest
 
 
@@ -201,7 +203,7 @@ def symptoms(selected: list[Mistake]) -> list[str]:
         outputs = run_demos(jobs)
     return [f"reference code:\n{textwrap.indent(reference, '    ')}\n"
             f"with the mistake:\n{textwrap.indent(broken, '    ')}"
-            for reference, broken in zip(outputs[::2], outputs[1::2])]
+            for reference, broken in zip(outputs[::2], outputs[1::2], strict=True)]
 
 
 def failures(pytest_output: str) -> list[str]:
@@ -218,13 +220,15 @@ def failures(pytest_output: str) -> list[str]:
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-registry>>[init]
 TRAINING_DEMO = """
     import neural_lm as nlm
-    data = nlm.load_data("names")
+    from corpora import load_data
+    data = load_data("names")
     config = nlm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=8, hidden=(64,))
-    model = nlm.MLPLanguageModel(config)
+    model = nlm.MLPLanguageModel(config, data.vocab)
     settings = nlm.TrainConfig(steps=400, batch_size=64, eval_every=100, valid_windows=2000)
-    result = nlm.train(model, data.vocab, *nlm.training_windows(data, 3), settings)
+    result = nlm.train(model, *nlm.training_windows(data, 3), settings)
     print(f"learning rate {settings.lr}; validation loss (nats) every 100 steps:")
     print("  " + "  ".join(f"{loss:.3f}" for _, loss in result.valid))
+    print(f"the run stopped: {result.stopped}, after {result.steps} steps")
 """
 
 register(Mistake(
@@ -232,10 +236,10 @@ register(Mistake(
     title="The target leaking into its own context window",
     file="code/stage-01/corpora.py",
     original="""
-            X[:, j] = ids[targets - K + j]
+            X[:, j] = self.ids[t - self.K + j]
     """,
     broken="""
-            X[:, j] = ids[targets - K + 1 + j]
+            X[:, j] = self.ids[t - self.K + 1 + j]
     """,
     tests=("code/stage-01/tests/test_corpora.py::test_windows_match_a_slow_loop",
            "code/stage-01/tests/test_corpora.py::test_windows_by_hand"),
@@ -256,19 +260,22 @@ register(Mistake(
     title="Test data used for tuning",
     file="code/stage-03/neural_lm.py",
     original="""
-        return windows(data.train, data.vocab, context), windows(data.valid, data.vocab, context)
+        return (Windows.of(data.train, data.vocab, context),
+                Windows.of(data.valid, data.vocab, context))
     """,
     broken="""
-        return windows(data.train, data.vocab, context), windows(data.test, data.vocab, context)
+        return (Windows.of(data.train, data.vocab, context),
+                Windows.of(data.test, data.vocab, context))
     """,
     tests=("code/stage-03/tests/test_neural_lm.py::test_the_test_split_never_influences_training",),
     demo="""
         import numpy as np
         import corpora
         import neural_lm as nlm
-        data = nlm.load_data("names")
-        _, (Xv, Yv) = nlm.training_windows(data, 3)
-        print("train() keeps the checkpoint with the lowest loss on the windows it is given;")
+        data = corpora.load_data("names")
+        _, valid = nlm.training_windows(data, 3)
+        Xv, Yv = valid.batch(slice(None))
+        print("train() keeps the parameters with the lowest loss on the windows it is given;")
         for name in ("valid", "test"):
             X, Y = corpora.windows(getattr(data, name), data.vocab, 3)
             same = X.shape == Xv.shape and np.array_equal(X, Xv) and np.array_equal(Y, Yv)
@@ -405,7 +412,7 @@ register(Mistake(
     title="Softmax without the max shift",
     file="code/stage-03/tensor.py",
     original="""
-        shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), each row's max is 0
+        shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), row maxima 0
     """,
     broken="""
         shifted = logits.data  # (B, V): the maximum is not subtracted
@@ -481,24 +488,24 @@ register(Mistake(
 register(Mistake(
     number=12,
     title="Bits and nats mixed up",
-    file="code/stage-01/ngram.py",
+    file="code/stage-01/lm.py",
     original="""
         return float(nats_to_bits(cross_entropy(log_probs)))
     """,
     broken="""
         return float(cross_entropy(log_probs))
     """,
-    tests=("code/stage-01/tests/test_ngram.py::test_bits_nats_and_perplexity",
+    tests=("code/stage-01/tests/test_lm.py::test_bits_nats_and_perplexity",
            "code/stage-01/tests/test_ngram.py::test_unigram_model_of_uniform_data_scores_log2_V"),
     demo="""
         import numpy as np
-        import ngram
+        import lm
         V = 27
         log_probs = np.full(1000, -np.log(V))   # a model that gives every character 1/27
-        bpc = ngram.bits_per_char(log_probs)
+        bpc = lm.bits_per_char(log_probs)
         print(f"a uniform model over {V} symbols: {bpc:.4f} bits per character "
               f"(it must be log2 {V} = {np.log2(V):.4f})")
-        print(f"perplexity {ngram.perplexity(log_probs):.4f}, 2 ** bpc = {2 ** bpc:.4f}")
+        print(f"perplexity {lm.perplexity(log_probs):.4f}, 2 ** bpc = {2 ** bpc:.4f}")
     """,
 ))
 # ~/~ end
@@ -522,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         inject(root, mistake)
         print(f"Common mistake {mistake.number}: {mistake.title}\n")
         print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
-        print(f"The symptom (the same lines of Python, before and after):\n{symptoms([mistake])[0]}\n")
+        symptom = symptoms([mistake])[0]
+        print(f"The symptom (the same lines of Python, before and after):\n{symptom}\n")
         proc = run_tests(root, mistake, first_failure=False)
         print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
         print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))

@@ -1,7 +1,6 @@
 # ~/~ begin <<docs/foundations/counting.md#code/stage-01/tests/test_corpora.py>>[init]
 """Tests of corpora.py: loading, licence stripping, splits, the vocabulary, windows."""
 
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +120,19 @@ def test_missing_file_and_directory(tmp_path):
 
 def test_corpus_errors_are_value_errors():
     assert issubclass(CorpusError, ValueError)
+
+
+def test_load_data_splits_once_and_keeps_a_given_vocabulary(tmp_path):
+    path = write(tmp_path, "".join(f"item {i}\n" for i in range(60)))
+    data = corpora.load_data(str(path), lines=True, split_seed=3)
+    splits = corpora.split_corpus(corpora.load_corpus(str(path), lines=True), seed=3)
+    assert (data.train, data.valid, data.test) == (splits.train, splits.valid, splits.test)
+    assert data.vocab == Vocabulary.from_sequences(splits.train) and data.name == "text.txt"
+    assert data.info() == {"source": str(path), "lines": True, "split_seed": 3}
+    assert data.num_tokens("test") == sum(map(len, data.test))      # characters are tokens here
+    tiny = Vocabulary.from_sequences(["item\n"], min_count=1)
+    assert corpora.load_data(str(path), lines=True, vocab=tiny).vocab is tiny
+    assert len(corpora.load_data(str(path), lines=True, max_chars=70).train) < len(data.train)
 # ~/~ end
 
 
@@ -189,7 +201,7 @@ def test_vocabulary_keeps_symbols_seen_min_count_times():
     assert vocab.encode("abcz\n").dtype == np.int64
     assert vocab.decode([2, 3, 1, 0]) == "ab" + UNK + "\n"
     assert vocab.decode([2, 1], show_unk=True) == "a⟨unk⟩"
-    assert vocab.unknown_chars("abcz\nc") == ["c", "z"]
+    assert vocab.unknown_tokens("abcz\nc") == ["c", "z"]
     assert Vocabulary.from_sequences(["abca\n", "bd\n"], min_count=1).symbols[2:] == list("abcd")
 
 
@@ -237,5 +249,30 @@ def test_windows_by_hand():
     assert Y.tolist() == [2, 3, 0, 3, 0]
     with pytest.raises(ValueError):
         corpora.windows(["ab\n"], vocab, -1)
+
+
+@given(st.lists(st.text(alphabet="abc\n", min_size=1, max_size=12), min_size=1, max_size=6),
+       st.integers(0, 5), st.data())
+@settings(deadline=None, max_examples=60)
+def test_gathered_batches_equal_the_materialised_windows(sequences, K, data):
+    vocab = Vocabulary.from_sequences(["aab\n"], min_count=1)
+    X_slow, Y_slow = slow_windows(sequences, vocab, K)
+    rows = np.array(data.draw(st.lists(st.integers(0, len(Y_slow) - 1), max_size=20)), dtype=int)
+    gathered = corpora.Windows.of(sequences, vocab, K)
+    X, Y = gathered.batch(rows)
+    assert len(gathered) == len(Y_slow) and X.shape == (len(rows), K)
+    np.testing.assert_array_equal(X, X_slow[rows])
+    np.testing.assert_array_equal(Y, Y_slow[rows])
+    np.testing.assert_array_equal(gathered.take(rows).batch(slice(None))[0], X_slow[rows])
+
+
+def test_padding_counts_tokens_not_characters():
+    ids, targets = corpora.pad_ids([np.array([5, 6]), np.array([], dtype=np.int64),
+                                    np.array([7])], K=2)
+    assert ids.tolist() == [0, 0, 5, 6, 0, 0, 0, 0, 7] and targets.tolist() == [2, 3, 8]
+    assert corpora.pad_history([5, 6, 7], 2).tolist() == [6, 7]
+    assert corpora.pad_history([7], 3).tolist() == [0, 0, 7]
+    assert corpora.pad_history([], 2).tolist() == [0, 0]
+    assert corpora.pad_history([5, 6], 0).tolist() == []
 # ~/~ end
 # ~/~ end

@@ -3,16 +3,16 @@
 
 import math
 from collections import Counter
-from fractions import Fraction
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import corpora
+import lm
 import ngram
 from corpora import BOUNDARY, UNK, Vocabulary
-from ngram import AddK, KneserNey, MLE, NgramError
+from ngram import MLE, AddK, KneserNey, NgramError
 
 TRAIN = ["anna\n", "hannah\n", "ann\n", "nathan\n", "hana\n", "nan\n", "thea\n"]
 VOCAB = Vocabulary.from_sequences(TRAIN, min_count=2)          # \n, unk, a, e?, h, n, t
@@ -149,7 +149,8 @@ def test_kneser_ney_equals_a_slow_reference(order, discount):
     model = KneserNey(order, discount).fit(TRAIN, VOCAB)
     p = reference_kneser_ney(TRAIN, VOCAB, order, discount)
     for context in ["", "a", "an", "han", "nna", "xyz", "th", "e\n"]:
-        h = tuple(VOCAB.encode(("\n" * order + context)[-(order - 1):]).tolist()) if order > 1 else ()
+        padded = ("\n" * order + context)[-(order - 1):]
+        h = tuple(VOCAB.encode(padded).tolist()) if order > 1 else ()
         expected = [p(w, h) for w in range(VOCAB.size)]
         np.testing.assert_allclose(model.distribution(context), expected, rtol=1e-12)
 
@@ -209,23 +210,20 @@ def test_token_log_probs_agree_with_the_distributions(model):
     assert model.log_prob("hannah\n") == pytest.approx(sum(expected[:7]), rel=1e-12)
 
 
-def test_bits_nats_and_perplexity():
-    assert ngram.nats_to_bits(math.log(2)) == pytest.approx(1.0, rel=1e-15)
-    assert ngram.bits_to_nats(ngram.nats_to_bits(1.7)) == pytest.approx(1.7, rel=1e-15)
-    uniform = np.full(1000, -math.log(27))                     # a uniform guess over 27 symbols
-    assert ngram.cross_entropy(uniform) == pytest.approx(math.log(27), rel=1e-14)
-    assert ngram.bits_per_char(uniform) == pytest.approx(math.log2(27), rel=1e-14)
-    assert ngram.perplexity(uniform) == pytest.approx(27, rel=1e-13)
-    lp = np.log([0.5, 0.25, 0.125])                            # 1, 2, 3 bits
-    assert ngram.bits_per_char(lp) == pytest.approx(2.0, rel=1e-14)
-    assert ngram.perplexity(lp) == pytest.approx(2 ** ngram.bits_per_char(lp), rel=1e-14)
+def test_next_log_probs_is_the_log_of_the_distribution():
+    model = KneserNey(3).fit(TRAIN, VOCAB)
+    for context in ["", "h", "han", "zz"]:
+        np.testing.assert_allclose(np.exp(model.next_log_probs(VOCAB.encode(context))),
+                                   model.distribution(context), rtol=1e-12)
+    np.testing.assert_allclose(model.next_log_probs(VOCAB.encode("xhan")),
+                               model.next_log_probs(VOCAB.encode("han")), rtol=0)
 
 
 def test_unigram_model_of_uniform_data_scores_log2_V():
     text = ["abcd" * 50]
     vocab = Vocabulary.from_sequences(text, min_count=1)
     model = AddK(1, 1e-9).fit(text, vocab)
-    assert ngram.bits_per_char(model.token_log_probs(text)) == pytest.approx(2.0, abs=1e-6)
+    assert lm.bits_per_char(model.token_log_probs(text)) == pytest.approx(2.0, abs=1e-6)
 # ~/~ end
 
 
@@ -254,17 +252,6 @@ def test_temperature_zero_is_greedy():
         assert VOCAB.index[ch] == int(np.argmax(p))
         context += ch
     assert text == model.sample(12, temperature=0, prompt="ha", seed=99)
-
-
-def test_apply_temperature():
-    p = np.array([0.1, 0.2, 0.7])
-    np.testing.assert_allclose(ngram.apply_temperature(p, 1.0), p, rtol=1e-14)
-    np.testing.assert_array_equal(ngram.apply_temperature(p, 0), [0, 0, 1])
-    sharp, flat = ngram.apply_temperature(p, 0.5), ngram.apply_temperature(p, 100)
-    np.testing.assert_allclose(sharp, p**2 / (p**2).sum(), rtol=1e-14)
-    assert sharp[2] > p[2] and np.ptp(flat) < 0.01
-    with pytest.raises(NgramError, match="temperature"):
-        ngram.apply_temperature(p, -1)
 # ~/~ end
 
 
@@ -277,7 +264,7 @@ def test_tune_returns_the_best_row_and_a_fitted_model(names_data):
     assert len(table) == 6 and {r["kind"] for r in table} == {"addk"}
     row = min(table, key=lambda r: r["valid_bpc"])
     assert (best.order, best.k) == (row["order"], row["param"])
-    assert ngram.bits_per_char(best.token_log_probs(valid)) == pytest.approx(row["valid_bpc"])
+    assert lm.bits_per_char(best.token_log_probs(valid)) == pytest.approx(row["valid_bpc"])
     best_kn, table_kn = ngram.tune("kn", train, valid, vocab, orders=range(1, 5))
     assert [r["order"] for r in table_kn] == [1, 2, 3, 4]
     assert isinstance(best_kn, KneserNey) and best_kn.discount is None
@@ -307,7 +294,7 @@ def test_text_shorter_than_the_order(tmp_path):
     path.write_text("abc")
     corpus = corpora.load_corpus(str(path))
     vocab = Vocabulary.from_sequences(corpus.sequences, min_count=1)
-    with pytest.raises(NgramError, match="3 characters, fewer than the order 5"):
+    with pytest.raises(NgramError, match="3 tokens, fewer than the order 5"):
         KneserNey(5).fit(corpus.sequences, vocab)
 
 

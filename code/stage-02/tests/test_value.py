@@ -31,7 +31,8 @@ def test_hand_computed_expression():
     L = d * f
     L.backward()
     assert (L.data, d.data, e.data) == (-8.0, 4.0, -6.0)
-    assert (a.grad, b.grad, c.grad, f.grad, e.grad, d.grad, L.grad) == (6.0, -4.0, -2.0, 4.0, -2.0, -2.0, 1.0)
+    grads = (a.grad, b.grad, c.grad, f.grad, e.grad, d.grad, L.grad)
+    assert grads == (6.0, -4.0, -2.0, 4.0, -2.0, -2.0, 1.0)
 
 
 @pytest.mark.parametrize("op, x, value, slope", [
@@ -92,14 +93,16 @@ def test_unary_op_matches_finite_differences(name):
 def test_binary_op_matches_finite_differences(name):
     f = BINARY[name]
     for point in [(1.3, -0.7), (-2.0, 0.4), (0.5, 3.0)]:
-        for g, n in zip(gradient(f, point), numerical_gradient(f, point)):
+        for g, n in zip(gradient(f, point), numerical_gradient(f, point), strict=True):
             assert relative_error(g, n) < TOL, (name, point, g, n)
 # ~/~ end
 # ~/~ begin <<docs/foundations/autograd.md#test-value-each-op>>[1]
 
 
 def test_the_checker_catches_a_cut_graph():
-    f = lambda a, b: a * b.data  # b.data is a plain float: the path to b is cut
+    def f(a, b):
+        return a * b.data  # b.data is a plain float: the path to b is cut
+
     (ga, gb), (na, nb) = gradient(f, [2.0, 3.0]), numerical_gradient(f, [2.0, 3.0])
     assert relative_error(ga, na) < TOL
     assert gb == 0.0 and relative_error(gb, nb) > 0.5
@@ -122,7 +125,7 @@ def test_shared_subexpression_matches_finite_differences():
         u = a * b  # u feeds three places
         return u.tanh() * u + u.exp() / b
     point = [0.7, -1.2]
-    for g, n in zip(gradient(f, point), numerical_gradient(f, point)):
+    for g, n in zip(gradient(f, point), numerical_gradient(f, point), strict=True):
         assert relative_error(g, n) < TOL
 # ~/~ end
 
@@ -275,8 +278,11 @@ def test_random_expressions_match_finite_differences(tree, point):
     nodes = topological_order(out)
     assume(all(abs(node.data) < 100 for node in nodes))
     assume(all(abs(node._prev[0].data) > 1e-2 for node in nodes if node._op == "relu"))
-    f = lambda *v: build(tree, v)
-    for g, n in zip(gradient(f, point), numerical_gradient(f, point)):
+
+    def f(*v):
+        return build(tree, v)
+
+    for g, n in zip(gradient(f, point), numerical_gradient(f, point), strict=True):
         assert relative_error(g, n) < TOL, (tree, point, g, n)
 # ~/~ end
 
@@ -305,7 +311,7 @@ def test_mlp_gradients_match_finite_differences(activation):
     loss().backward()
     engine = [p.grad for p in params]
     finite = numerical_gradient(lambda *ps: loss(), params)
-    for g, n in zip(engine, finite):
+    for g, n in zip(engine, finite, strict=True):
         assert relative_error(g, n) < TOL
 # ~/~ end
 # ~/~ end

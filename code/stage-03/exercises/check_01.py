@@ -28,7 +28,7 @@ def check_counts_positions(ex):
 def check_random_texts(ex):
     """agrees with a brute-force count on random texts, for n = 1 to 5"""
     rng = np.random.default_rng(0)
-    for trial in range(30):
+    for _ in range(30):
         train = "".join(rng.choice(list("abcd"), size=rng.integers(5, 60)))
         test = "".join(rng.choice(list("abcde"), size=rng.integers(6, 40)))
         for n in range(1, 6):

@@ -14,10 +14,8 @@ def one_hot_gradient(idx, G, V):
 
 def case(seed, V, B, K, D, repeats):
     rng = np.random.default_rng(seed)
-    if repeats:
-        idx = rng.integers(0, 3, size=(B, K))            # few symbols: many repeats
-    else:
-        idx = rng.permutation(V)[: B * K].reshape(B, K)  # every symbol at most once
+    # few symbols (many repeats), or every symbol at most once
+    idx = rng.integers(0, 3, size=(B, K)) if repeats else rng.permutation(V)[: B * K].reshape(B, K)
     return idx, rng.normal(size=(B, K, D))
 
 

@@ -34,7 +34,8 @@ def check_gradient(ex):
         up, down = logits.copy(), logits.copy()
         up[i] += h
         down[i] -= h
-        numeric[i] = (ex.cross_entropy(up, targets)[0] - ex.cross_entropy(down, targets)[0]) / (2 * h)
+        difference = ex.cross_entropy(up, targets)[0] - ex.cross_entropy(down, targets)[0]
+        numeric[i] = difference / (2 * h)
     err = np.abs(grad - numeric).max()
     assert err < 1e-7, f"gradient off by {err:.3g} from finite differences"
 

@@ -18,7 +18,7 @@ def check_no_leak(ex):
     ids = np.array([3, 4, 5, 6, 7, 8, 9, 0])           # distinct ids, boundary last
     for K in (1, 3, 8, 12):
         X, Y = ex.context_windows(ids, K, 0)
-        for x, y in zip(np.asarray(X), np.asarray(Y)):
+        for x, y in zip(np.asarray(X), np.asarray(Y), strict=True):
             assert y == 0 or y not in x, f"K={K}: target {y} inside its context {x.tolist()}"
 
 

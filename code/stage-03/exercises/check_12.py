@@ -28,7 +28,7 @@ def check_clipped(ex):
     clipped, _ = ex.clip_grad_norm(gs, 1.0)
     assert abs(global_norm(clipped) - 1.0) < 1e-9, (
         f"clipped norm {global_norm(clipped)}: the norm is over all arrays at once")
-    factors = [c.reshape(-1)[0] / g.reshape(-1)[0] for c, g in zip(clipped, gs)]
+    factors = [c.reshape(-1)[0] / g.reshape(-1)[0] for c, g in zip(clipped, gs, strict=True)]
     assert np.allclose(factors, factors[0]), f"different factors per array: {factors}"
 
 
@@ -36,7 +36,7 @@ def check_small_untouched(ex):
     """gradients already within the limit are returned unchanged"""
     gs = grads(0.01)
     clipped, _ = ex.clip_grad_norm(gs, 1.0)
-    for c, g in zip(clipped, gs):
+    for c, g in zip(clipped, gs, strict=True):
         np.testing.assert_array_equal(c, g)
 
 
@@ -45,6 +45,6 @@ def check_inputs_unchanged(ex):
     gs = grads(10.0)
     before = [g.copy() for g in gs]
     ex.clip_grad_norm(gs, 1.0)
-    for g, b in zip(gs, before):
+    for g, b in zip(gs, before, strict=True):
         np.testing.assert_array_equal(g, b)
 # ~/~ end

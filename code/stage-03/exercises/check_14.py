@@ -3,7 +3,7 @@
 
 import numpy as np
 import neural_lm as nlm
-from corpora import windows
+from corpora import load_data
 
 TITLE = "Extending the model with direct connections"
 
@@ -52,12 +52,11 @@ def check_direct_gradient(ex):
 
 def check_trains(ex):
     """neural_lm.train lowers its validation loss and moves the direct weight"""
-    data = nlm.load_data("names")
+    data = load_data("names")
     model = ex.DirectMLP(nlm.ModelConfig(vocab_size=data.vocab.size, context=3,
                                          embedding=8, hidden=(32,)))
     settings = nlm.TrainConfig(steps=200, batch_size=64, eval_every=100, valid_windows=2000)
-    xy = (windows(data.train, data.vocab, 3), windows(data.valid, data.vocab, 3))
-    result = nlm.train(model, data.vocab, *xy, settings)
+    result = nlm.train(model, *nlm.training_windows(data, 3), settings)
     assert result.valid[-1][1] < result.valid[0][1] - 0.5, f"validation losses {result.valid}"
     assert np.abs(dict(model.named_parameters())["direct.weight"].data).max() > 0
 # ~/~ end

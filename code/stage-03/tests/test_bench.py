@@ -40,7 +40,8 @@ def test_hand_written_step_equals_tensor_step_in_float64():
 def test_the_model_and_the_spelled_out_network_agree():
     params, X, Y = tiny_problem()
     p, loss_of = bench.tensor_model(params)
-    q = {name: bench.Tensor(a.copy(), requires_grad=True, dtype=a.dtype) for name, a in params.items()}
+    q = {name: bench.Tensor(a.copy(), requires_grad=True, dtype=a.dtype)
+         for name, a in params.items()}
     model_loss, own_loss = loss_of(X, Y), bench.tensor_loss(q, X, Y)
     model_loss.backward()
     own_loss.backward()
@@ -71,7 +72,8 @@ def test_scalar_engine_computes_the_same_example():
     value_loss = bench.value_loss(table, layers, X[0], int(Y[0]))
     value_loss.backward()
     assert abs(value_loss.data - loss) <= 1e-12 * abs(loss)
-    np.testing.assert_allclose([[v.grad for v in row] for row in table], grads["C"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose([[v.grad for v in row] for row in table], grads["C"],
+                               rtol=1e-9, atol=1e-12)
     cols, bias = layers[-1]
     np.testing.assert_allclose([[w.grad for w in col] for col in cols], grads[f"W{len(layers)}"].T,
                                rtol=1e-9, atol=1e-12)
@@ -111,7 +113,8 @@ def test_without_pytorch_its_ratio_is_null(monkeypatch):
 
 
 def test_make_bench_passes_the_json_path():
-    dry = subprocess.run(["make", "-n", "bench", "BENCH_JSON=out.json"], capture_output=True, text=True,
+    dry = subprocess.run(["make", "-n", "bench", "BENCH_JSON=out.json"], capture_output=True,
+                         text=True,
                          cwd=Path(__file__).resolve().parents[3], check=True)
     assert '--json "out.json"' in dry.stdout
 

@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pytest
 
+import cli
 import compare
 import corpora
-import corpus_stats
+import neural_lm
+import ngram
 
 
 def correlated(rng, n, mean, block=50):
@@ -84,8 +86,9 @@ def test_tune_weight_picks_an_end_when_one_model_dominates():
 
 
 def test_seen_and_unseen_partition_the_positions():
-    data = compare.Data("t", True, ["abab\n", "bba\n"], [], ["abba\n", "cab\n"],
-                        corpora.Vocabulary.from_sequences(["abab\n", "bba\n"], min_count=1))
+    data = corpora.Data("t", True, 0,
+                        corpora.Vocabulary.from_sequences(["abab\n", "bba\n"], min_count=1),
+                        ["abab\n", "bba\n"], [], ["abba\n", "cab\n"])
     seen = compare.seen_split(data, 2)
     n = sum(len(s) for s in data.test)
     assert seen.shape == (n,) and seen.dtype == bool
@@ -99,6 +102,42 @@ def test_seen_and_unseen_partition_the_positions():
     lp = np.log(np.linspace(0.1, 0.9, n))
     both = (seen.sum() * compare.bpc(lp, seen) + (~seen).sum() * compare.bpc(lp, ~seen)) / n
     assert both == pytest.approx(compare.bpc(lp), abs=1e-12)
+
+
+WORDS = ["anna", "bob", "carla", "dora", "emil", "frida", "gustav", "hanna"]
+
+
+@pytest.fixture(scope="module")
+def four_models():
+    """add-k, Kneser–Ney, a briefly trained network and their mixture, on one vocabulary."""
+    rng = np.random.default_rng(0)
+    train = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(200)]
+    valid = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(20)]
+    vocab = corpora.Vocabulary.from_sequences(train)
+    data = corpora.Data("words", True, 0, vocab, train, valid, [])
+    config = neural_lm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=4, hidden=(16,))
+    network = neural_lm.MLPLanguageModel(config, data.vocab)
+    neural_lm.train(network, *neural_lm.training_windows(data, 3),
+                    neural_lm.TrainConfig(steps=50, batch_size=16, eval_every=25))
+    kneser_ney = ngram.KneserNey(3).fit(train, data.vocab)
+    return {"add-k": ngram.AddK(3, 0.1).fit(train, data.vocab), "kneser-ney": kneser_ney,
+            "network": network, "mixture": compare.Mixture(network, kneser_ney, 0.3)}
+
+
+@pytest.mark.parametrize("name", ["add-k", "kneser-ney", "network", "mixture"])
+def test_every_model_answers_the_contract(four_models, name):
+    model = four_models[name]
+    text = ["hanna bob\n", "zoe, emil\n"]               # z, o, e and "," are unknown
+    scored = model.token_log_probs(text)
+    asked = []
+    for ids in (model.vocab.encode(s) for s in text):
+        for t in range(len(ids)):
+            next_lp = model.next_log_probs(ids[:t])
+            assert next_lp.shape == (model.vocab.size,)
+            assert abs(np.exp(next_lp).sum() - 1) < 1e-9
+            asked.append(next_lp[ids[t]])
+    # two computation paths (the network: batches of different shapes): a tolerance, not ==
+    np.testing.assert_allclose(scored, asked, rtol=1e-5, atol=1e-6)
 
 
 def test_embedding_map_is_the_top_two_principal_components():
@@ -123,8 +162,8 @@ def test_compare_json_end_to_end(tmp_path, capsys):
     text = "\n".join(" ".join(rng.choice(words, 6)) for _ in range(400)) + "\n"
     path = tmp_path / "tiny.txt"
     path.write_text(text, encoding="utf-8")
-    status = compare.main(["--data", str(path), "--lines", "--time-budget", "1",
-                           "--max-order", "3", "--hidden", "32", "--json"])
+    status = cli.main(["compare", "--data", str(path), "--lines", "--time-budget", "1",
+                       "--max-order", "3", "--hidden", "32", "--json"])
     assert status == 0
     figures = json.loads(capsys.readouterr().out)
     for key in ("neural", "best_add_k", "best_kneser_ney", "mixture"):
@@ -139,17 +178,15 @@ def test_compare_json_end_to_end(tmp_path, capsys):
 
 
 def test_compare_is_a_subcommand_of_the_model_command_line():
-    import neural_lm
-
-    args = neural_lm.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
+    args = cli.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
     assert args.command == "compare" and args.data == "x.txt" and args.json
     assert args.time_budget > 0 and args.hidden
 
 
 def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
-    assert compare.main(["--data", str(tmp_path / "missing.txt")]) == 1  # bad data, as train
-    assert compare.main(["--data", "names", "--time-budget", "0"]) == 2
-    assert compare.main(["--data", "names", "--hidden", "0"]) == 2
+    assert cli.main(["compare", "--data", str(tmp_path / "missing.txt")]) == 1  # as train
+    assert cli.main(["compare", "--data", "names", "--time-budget", "0"]) == 2
+    assert cli.main(["compare", "--data", "names", "--hidden", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("compare: error:") == 3 and "Traceback" not in err
     assert "[compare]" not in err            # refused before any work was done

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corpus_stats
-from corpus_stats import CorpusStatsError
+from ngram import NgramError
 
 
 def tuples(sequences, n):
@@ -33,7 +33,8 @@ def test_counts_and_unseen_shares_agree_with_python_sets(train, held, n):
     assert row.order == n and row.possible_contexts == 5 ** (n - 1)
     assert row.train_ngrams == len(seen)
     assert row.train_contexts == len({g[:-1] for g in seen})
-    assert row.unseen_ngrams == pytest.approx(np.mean([g not in seen for g in held_grams]), abs=1e-12)
+    unseen = np.mean([g not in seen for g in held_grams])
+    assert row.unseen_ngrams == pytest.approx(unseen, abs=1e-12)
     contexts = {g[:-1] for g in seen}
     assert row.unseen_contexts == pytest.approx(
         np.mean([g[:-1] not in contexts for g in held_grams]), abs=1e-12)
@@ -58,7 +59,7 @@ def test_the_empty_context_is_always_seen():
 
 
 def test_codes_that_would_overflow_are_refused():
-    with pytest.raises(CorpusStatsError, match="smaller order"):
+    with pytest.raises(NgramError, match="64-bit"):
         corpus_stats.sparsity_table([np.array([1])], [np.array([1])], base=30_000, orders=[5])
 
 

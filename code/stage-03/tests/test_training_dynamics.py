@@ -1,17 +1,23 @@
 # ~/~ begin <<docs/stage-03/training-dynamics.md#code/stage-03/tests/test_training_dynamics.py>>[init]
-"""Tests of the training options and instruments of chapter 3.6 (training_dynamics.py).
+"""Tests of the options and instruments of chapter 3.6 (training_dynamics.py, and the
+options of neural_lm.py the chapter measures).
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter.
 """
+
+import dataclasses
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import neural_lm as nlm
 import training_dynamics as td
-from corpora import BOUNDARY, Vocabulary, windows
-from neural_lm import DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, learning_rate
+from corpora import BOUNDARY, Vocabulary, Windows, windows
+from neural_lm import (
+    DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, dropout, learning_rate,
+)
 from tensor import Tensor
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-schedules>>[init]
@@ -21,53 +27,41 @@ def test_schedules_start_at_lr_and_never_increase(steps, decay):
     config = TrainConfig(steps=steps, lr=0.3, decay=decay)
     rates = [learning_rate(config, t / steps) for t in range(steps + 1)]
     assert rates[0] == 0.3
-    assert all(b <= a + 1e-15 for a, b in zip(rates, rates[1:]))
+    assert all(b <= a + 1e-15 for a, b in zip(rates, rates[1:], strict=False))
     assert all(-1e-15 <= r <= 0.3 for r in rates)
 # ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-dropout>>[init]
-def test_dropout_is_the_identity_in_evaluation():
-    x = Tensor(np.arange(12.0).reshape(3, 4))
-    assert td.dropout(x, 0.5, np.random.default_rng(0), training=False) is x
-
-
 def test_dropout_zeroes_about_p_and_scales_the_rest_by_one_over_one_minus_p():
     p = 0.3
     x = Tensor(np.random.default_rng(1).uniform(1, 2, (200, 100)), requires_grad=True)
-    y = td.dropout(x, p, np.random.default_rng(2), training=True)
+    y = dropout(x, p, np.random.default_rng(2))
     kept = y.data != 0
     np.testing.assert_allclose(y.data[kept], x.data[kept] / (1 - p), rtol=1e-6)
     assert abs((~kept).mean() - p) < 0.01           # 20,000 draws: std of the share 0.003
     y.sum().backward()
     np.testing.assert_allclose(x.grad, kept / (1 - p), rtol=1e-6)
+    again = dropout(x, p, np.random.default_rng(2)).data
+    assert np.array_equal(again, y.data)
 
 
-def test_dropout_is_reproducible_and_rejects_a_bad_probability():
-    x = Tensor(np.ones((5, 5)))
-    a = td.dropout(x, 0.5, np.random.default_rng(7), training=True).data
-    b = td.dropout(x, 0.5, np.random.default_rng(7), training=True).data
-    assert np.array_equal(a, b)
-    with pytest.raises(td.TrainingOptionError, match="dropout probability"):
-        td.dropout(x, 1.0, np.random.default_rng(0), training=True)
+def test_the_model_drops_units_only_in_training():
+    plain, (X, _) = tiny_problem()
+    dropping = MLPLanguageModel(dataclasses.replace(plain.config, dropout=0.5))
+    seen, seen_plain = [], []
+    assert np.array_equal(dropping.forward(X, record=seen).data,
+                          plain.forward(X, record=seen_plain).data)
+    trained = []
+    logits = dropping.forward(X, np.random.default_rng(0), record=trained)
+    assert not np.array_equal(logits.data, plain.forward(X).data)
+    assert np.array_equal(trained[0], seen_plain[0])      # recorded before its mask
+    assert not np.array_equal(trained[1], seen_plain[1])  # its input was masked
+    assert [h.shape for h in seen] == [(len(X), 16), (len(X), 8)]
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-early-stopping>>[init]
-def test_early_stopping_returns_the_best_validation_step_and_its_parameters():
-    w = Tensor(np.zeros(2))
-    stopper = td.EarlyStopping(patience=2)
-    losses = [3.0, 2.0, 2.5, 1.5, 1.6, 1.5, 9.0]   # a tie is not an improvement
-    stops = []
-    for step, loss in enumerate(losses, start=1):
-        w.data[:] = step                              # the parameters at this step
-        stops.append(stopper.update(step * 10, loss, [w]))
-    assert stopper.best_step == 40 and stopper.best_loss == 1.5
-    assert stops == [False, False, False, False, False, True, True]
-    stopper.restore([w])
-    assert np.array_equal(w.data, [4.0, 4.0])
-
-
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-weight-decay>>[init]
 def test_weight_decay_shrinks_weights_and_leaves_biases_alone():
     W = Tensor(np.full((2, 3), 2.0), requires_grad=True)
     b = Tensor(np.full(3, 2.0), requires_grad=True)
@@ -79,53 +73,29 @@ def test_weight_decay_shrinks_weights_and_leaves_biases_alone():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-fit>>[init]
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-probe>>[init]
 WORDS = ["anna", "bob", "cecil", "dora", "emma", "otto", "hannah", "ada", "abba", "eve"]
 
 
 def tiny_problem(activation="tanh"):
     sequences = [w + BOUNDARY for w in WORDS]
     vocab = Vocabulary.from_sequences(sequences, min_count=1)
-    data = windows(sequences, vocab, 2)
     config = ModelConfig(vocab_size=vocab.size, context=2, embedding=4, hidden=(16, 8),
                          activation=activation, seed=0)
-    return MLPLanguageModel(config), data
+    return MLPLanguageModel(config, vocab), windows(sequences, vocab, 2)
 
 
-@pytest.mark.parametrize("activation", ["tanh", "relu"])
-def test_forward_without_dropout_is_the_models_forward(activation):
-    model, (X, _) = tiny_problem(activation)
-    record = []
-    logits = td.forward(model, X, record=record)
-    assert np.array_equal(logits.data, model.forward(X).data)
-    assert [h.shape for h in record] == [(len(X), 16), (len(X), 8)]
-
-
-def test_fit_restores_the_best_validation_checkpoint():
-    model, data = tiny_problem()
-    valid = (data[0][::3], data[1][::3])
+def test_the_probe_follows_the_validations_of_a_run():
+    model, _ = tiny_problem()
+    sequences = [w + BOUNDARY for w in WORDS]
+    gathered = Windows.of(sequences, model.vocab, 2)
+    probe = td.ProbeLoss(model, gathered, size=30)
     config = TrainConfig(steps=200, lr=0.5, momentum=0.0, decay="none", eval_every=10)
-    run = td.fit(model, data, valid, config)
-    assert run.best_valid == min(run.valid_loss)
-    assert run.best_step == run.eval_steps[int(np.argmin(run.valid_loss))]
-    assert td.evaluate(model, *valid) == pytest.approx(run.best_valid, rel=1e-6)
-
-
-def test_fit_stops_at_the_first_non_finite_loss():
-    model, data = tiny_problem("relu")
-    run = td.fit(model, data, None, TrainConfig(steps=200, lr=1e4, momentum=0.0, decay="none"))
-    assert run.diverged_at is not None and run.diverged_at == len(run.loss)
-    assert not np.isfinite(run.loss[-1]) and np.all(np.isfinite(run.loss[:-1]))
-
-
-def test_fit_rejects_bad_options_with_one_clear_error():
-    model, data = tiny_problem()
-    with pytest.raises(td.TrainingOptionError, match="dropout probability"):
-        td.fit(model, data, None, TrainConfig(steps=10), dropout_p=1.5)
-    with pytest.raises(td.TrainingOptionError, match="patience"):
-        td.fit(model, data, None, TrainConfig(steps=10), patience=0)
-    with pytest.raises(td.TrainingOptionError, match="steps"):
-        td.fit(model, data, None, TrainConfig(steps=None, time_budget=1.0))
+    run = nlm.train(model, gathered, gathered.take(np.arange(0, len(gathered), 3)), config, [probe])
+    assert len(probe.losses) == len(run.valid) and len(probe.probe) == 30
+    best = [step for step, _ in run.valid].index(run.best_step)
+    assert model.mean_loss(probe.probe) == pytest.approx(probe.losses[best], rel=1e-6)
+    assert probe.losses[-1] < probe.losses[0] - 0.5
 # ~/~ end
 
 

@@ -1,0 +1,151 @@
+# ~/~ begin <<docs/foundations/counting.md#code/stage-01/lm.py>>[init]
+"""The model contract of the book, and what is written once on top of it.
+
+Every language model of the book answers LanguageModel: the n-gram models (ngram.py), the
+network of chapter 3.5 (neural_lm.py), the mixture of chapter 3.7 (compare.py). The measures
+(nats, bits, perplexity), evaluation and sampling ask nothing else of a model, so each is
+written once, here.
+
+Tangled from docs/foundations/counting.md (Foundation A: the counting baseline). This file is
+generated: edit the chapter and run `make tangle`, or edit here and run `make stitch`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+import numpy as np
+
+from corpora import BOUNDARY_ID, UNK_ID, Vocabulary
+
+# the contract
+
+# ~/~ begin <<docs/foundations/counting.md#lm-contract>>[init]
+class LanguageModel(Protocol):
+    """What every language model of the book answers; evaluate and sample ask nothing else."""
+
+    vocab: Vocabulary  # its tokens: BOUNDARY has id 0, UNK id 1
+
+    def token_log_probs(self, sequences: list[str]) -> np.ndarray:
+        """ln P of every predicted token of every sequence, in the order of the windows
+        (sequence after sequence, left to right): float64, one per token."""
+
+    def next_log_probs(self, history: np.ndarray) -> np.ndarray:
+        """ln P(next token | history) for every token of the vocabulary: shape (V,).
+        history holds the ids of the current sequence so far, maybe none; a model that reads
+        K of them pads a shorter history with the BOUNDARY id, exactly as in training."""
+# ~/~ end
+
+
+# measures, and evaluation
+
+# ~/~ begin <<docs/foundations/counting.md#lm-measures>>[init]
+LN2 = math.log(2)
+
+
+def nats_to_bits(nats):
+    """x nats = x / ln 2 bits."""
+    return nats / LN2
+
+
+def bits_to_nats(bits):
+    return bits * LN2
+
+
+def cross_entropy(log_probs) -> float:
+    """Mean negative natural-log probability per token, in nats."""
+    return float(-np.mean(log_probs))
+
+
+def bits_per_char(log_probs) -> float:
+    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
+    return float(nats_to_bits(cross_entropy(log_probs)))
+
+
+def perplexity(log_probs) -> float:
+    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
+    return float(np.exp(cross_entropy(log_probs)))
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#lm-evaluate>>[init]
+def evaluate(model: LanguageModel, sequences: list[str]) -> dict:
+    """Mean -ln P of every token of sequences: in nats, in bits, as a perplexity; and how many."""
+    log_probs = model.token_log_probs(sequences)
+    if len(log_probs) == 0:
+        raise RequestError("there is nothing to evaluate: the text holds no tokens")
+    return {"loss_nats": cross_entropy(log_probs), "bits": bits_per_char(log_probs),
+            "perplexity": perplexity(log_probs), "tokens": len(log_probs)}
+# ~/~ end
+
+
+# sampling
+
+# ~/~ begin <<docs/foundations/counting.md#lm-errors>>[init]
+class RequestError(ValueError):
+    """A request a language model cannot serve as asked; the message says what to change."""
+
+
+class PromptError(RequestError):
+    """A prompt holding symbols the model's vocabulary does not have."""
+
+
+def check_request(vocab: Vocabulary, prompt: str, length: int, temperature: float,
+                  top_k: int | None) -> None:
+    """Raise one RequestError (a PromptError for the prompt) for the first bad setting."""
+    unknown = vocab.unknown_tokens(prompt)
+    if unknown:
+        raise PromptError(
+            f"the prompt contains {len(unknown)} symbol(s) outside the model's vocabulary: "
+            + ", ".join(repr(c) for c in unknown)
+            + f" (its {vocab.size} symbols come from the training split)")
+    if not (temperature >= 0 and math.isfinite(temperature)):
+        raise RequestError(f"the temperature must be >= 0 (0 means greedy), got {temperature}")
+    if top_k is not None and top_k < 1:
+        raise RequestError(f"top-k must be at least 1, got {top_k}")
+    if length < 0:
+        raise RequestError(f"the length must be >= 0, got {length}")
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#lm-draw>>[init]
+def draw(log_probs: np.ndarray, temperature: float, top_k: int | None,
+         rng: np.random.Generator) -> int:
+    """One id from softmax(log_probs / T) over the k most likely ids; T = 0 is the argmax."""
+    if temperature == 0:
+        return int(np.argmax(log_probs))
+    z = log_probs / temperature
+    if top_k is not None and top_k < len(z):
+        kth = np.partition(z, -top_k)[-top_k]
+        z = np.where(z >= kth, z, -np.inf)
+    p = np.exp(z - z.max())
+    return int(rng.choice(len(p), p=p / p.sum()))
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#lm-sample>>[init]
+def sample(model: LanguageModel, length: int, prompt: str = "", temperature: float = 1.0,
+           top_k: int | None = None, seed=0, lines: bool = False) -> str:
+    """`length` tokens continuing prompt (which is not returned), each drawn by `draw` from
+    the model's next-token distribution; UNK never; in lines mode, items restart afresh."""
+    check_request(model.vocab, prompt, length, temperature, top_k)
+    rng = np.random.default_rng(seed)
+    tokens = model.vocab.encode(prompt).tolist()      # the prompt, then the tokens drawn
+    first = len(tokens)                               # where the drawn tokens begin
+    start = restart_after(tokens) if lines else 0     # the current history is tokens[start:]
+    for _ in range(length):
+        history = np.array(tokens[start:], dtype=np.int64)
+        log_p = np.array(model.next_log_probs(history), dtype=np.float64)  # our own copy
+        log_p[UNK_ID] = -np.inf                        # never drawn
+        tokens.append(draw(log_p, temperature, top_k, rng))
+        if lines and tokens[-1] == BOUNDARY_ID:
+            start = len(tokens)                        # the next item starts from nothing
+    return model.vocab.decode(tokens[first:])
+
+
+def restart_after(tokens: list[int]) -> int:
+    """Where the current item of tokens starts: after its last BOUNDARY, or at 0."""
+    return max((i + 1 for i, t in enumerate(tokens) if t == BOUNDARY_ID), default=0)
+# ~/~ end
+# ~/~ end

@@ -1,0 +1,51 @@
+# ~/~ begin <<docs/stage-03/speed.md#code/stage-03/runtime.py>>[init]
+"""The process settings of training, made once by the programs that train.
+
+One BLAS thread and a malloc that keeps freed memory, both measured in "How fast is our
+autograd?" (docs/stage-03/speed.md). No module of the book changes the process when it is
+imported; the command line (cli.main), the benchmark (bench.main) and the tests (conftest.py)
+call `configure()` once at their start.
+
+Generated from docs/stage-03/speed.md by entangled: edit the chapter and `make tangle`, or edit
+this file and `make stitch`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+import numpy  # noqa: F401  (loads the BLAS library that threadpool_limits then finds)
+from threadpoolctl import threadpool_limits
+
+# ~/~ begin <<docs/stage-03/speed.md#runtime-configure>>[init]
+def configure(threads: int = 1) -> None:
+    """Set this process up for training: `threads` BLAS threads, and a malloc that keeps
+    freed memory. Called once by each entry point, never on import."""
+    limit_blas_threads(threads)
+    keep_freed_memory()
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#runtime-threads>>[init]
+def limit_blas_threads(threads: int) -> None:
+    """From now on, at most `threads` threads in numpy's matrix library."""
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1, got {threads}")
+    threadpool_limits(limits=threads, user_api="blas")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#runtime-malloc>>[init]
+def keep_freed_memory() -> bool:
+    """Let glibc's malloc reuse freed blocks instead of returning them to the system at once;
+    False where there is no glibc to tune."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # option numbers from glibc's <malloc.h>
+    libc.mallopt(M_MMAP_THRESHOLD, 32 * 2**20)  # blocks under 32 MB come from the reusable heap
+    libc.mallopt(M_TRIM_THRESHOLD, 256 * 2**20)  # which shrinks only at 256 MB free at its top
+    return True
+# ~/~ end
+# ~/~ end
