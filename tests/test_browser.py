@@ -24,7 +24,8 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artefacts" / "screenshots"
-SCREENSHOT_PAGES = {"home": "", "3.5": "stage-03/building-the-model/", "3.7": "stage-03/evaluation/"}
+SCREENSHOT_PAGES = {"home": "", "3.5": "stage-03/building-the-model/",
+                    "3.7": "stage-03/evaluation/"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
 MIN_FIGURE_WIDTH = 600  # px at a 1280 px window: a figure narrower than that is hard to read
 MIN_TEXT_PX = 9  # the smallest text in a figure, as displayed (the hook records it at full size)
@@ -52,7 +53,8 @@ def browser(tmp_path_factory):
 
     chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
     if not (chromium and driver_path):
-        pytest.fail("chromium and chromedriver are missing: run `make test-browser`, which installs them")
+        pytest.fail("chromium and chromedriver are missing: run `make test-browser`, which "
+                    "installs them")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in (
@@ -69,8 +71,10 @@ def browser(tmp_path_factory):
 
 
 def site_pages(site: Path) -> list[str]:
-    pages = sorted(p for p in site.rglob("index.html") if "assets" not in p.relative_to(site).parts)
-    return [p.parent.relative_to(site).as_posix().removeprefix(".") + "/" for p in pages if p.parent != site] + [""]
+    pages = sorted(p for p in site.rglob("index.html")
+                   if "assets" not in p.relative_to(site).parts)
+    return [p.parent.relative_to(site).as_posix().removeprefix(".") + "/"
+            for p in pages if p.parent != site] + [""]
 
 
 def wait_for(driver, script: str, timeout: float = 20.0):
@@ -103,60 +107,88 @@ def load(driver, url: str) -> None:
     # MathJax typesets asynchronously; wait until every formula has a container and the fonts.
     wait_for(driver, """
         const all = [...document.querySelectorAll('.arithmatex')];
-        return all.every(e => e.querySelector('mjx-container')) && document.fonts.status === 'loaded';
+        return all.every(e => e.querySelector('mjx-container'))
+            && document.fonts.status === 'loaded';
     """)
+
+
+def console_errors(driver, page: str) -> list[str]:
+    return [f"console error: {entry['message'][:200]}" for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE"]
+
+
+def requests_leaving(driver, page: str) -> list[str]:
+    return [f"request leaves 127.0.0.1: {url}" for url in requests_made(driver)
+            if leaves_localhost(url)]
+
+
+def formulas_not_typeset(driver, page: str) -> list[str]:
+    count = driver.execute_script(
+        "return [...document.querySelectorAll('.arithmatex')]"
+        ".filter(e => { const m = e.querySelector('mjx-container');"
+        "  return !m || e.querySelector('mjx-merror') || m.getBoundingClientRect().width < 4; })"
+        ".length"
+    )
+    return [f"{count} formulas not typeset"] if count else []
+
+
+def code_blocks_without_copy_button(driver, page: str) -> list[str]:
+    count = driver.execute_script(
+        "return [...document.querySelectorAll('.md-content div.highlight pre')]"
+        ".filter(p => !p.querySelector('button.md-clipboard, button[data-md-type=copy]'))"
+        ".length"
+    )
+    return [f"{count} code blocks without a copy button"] if count else []
+
+
+def clipped_code_lines(driver, page: str) -> list[str]:
+    longest = driver.execute_script(
+        "return [...document.querySelectorAll('.md-content pre > code')]"
+        ".filter(c => c.scrollWidth > c.clientWidth + 1)"
+        ".map(c => c.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"
+    )
+    return [f"a code line is wider than its block: {line[:80]!r}" for line in longest]
+
+
+def unreadable_figures(driver, page: str) -> list[str]:
+    """Figures narrower than MIN_FIGURE_WIDTH, or whose smallest text (recorded by the hook at
+    full size) is displayed under MIN_TEXT_PX high."""
+    problems = []
+    for width, natural, text_px in driver.execute_script(
+        "return [...document.querySelectorAll('.md-content img')]"
+        ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0)"
+        ".map(i => [i.clientWidth, i.naturalWidth, parseFloat(i.dataset.minTextPx) || null])"
+    ):
+        if width < MIN_FIGURE_WIDTH:
+            problems.append(f"a figure {width} px wide (< {MIN_FIGURE_WIDTH})")
+        if text_px is not None and text_px * width / natural < MIN_TEXT_PX:  # None: unknown
+            problems.append(f"figure text {text_px * width / natural:.1f} px high at this "
+                            f"width (< {MIN_TEXT_PX})")
+    return problems
+
+
+def lab_without_figure(driver, page: str) -> list[str]:
+    if not page.startswith("labs/"):
+        return []
+    figures = driver.execute_script(
+        "return [...document.querySelectorAll('img')]"
+        ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0).length"
+    )
+    return [] if figures else ["no rendered figure in a lab"]
+
+
+PAGE_CHECKS = [console_errors, requests_leaving, formulas_not_typeset,
+               code_blocks_without_copy_button, clipped_code_lines, unreadable_figures,
+               lab_without_figure]
 
 
 def test_every_page_reads_as_it_should(site, server, browser):
     problems = []
     for page in site_pages(site):
-        url = server + page
         browser.get_log("browser"), browser.get_log("performance")  # drop earlier entries
-        load(browser, url)
-        for entry in browser.get_log("browser"):
-            if entry["level"] == "SEVERE":
-                problems.append(f"{page or 'home'}: console error: {entry['message'][:200]}")
-        for request in requests_made(browser):
-            if leaves_localhost(request):
-                problems.append(f"{page or 'home'}: request leaves 127.0.0.1: {request}")
-        untypeset = browser.execute_script(
-            "return [...document.querySelectorAll('.arithmatex')]"
-            ".filter(e => { const m = e.querySelector('mjx-container');"
-            "  return !m || e.querySelector('mjx-merror') || m.getBoundingClientRect().width < 4; })"
-            ".length"
-        )
-        if untypeset:
-            problems.append(f"{page or 'home'}: {untypeset} formulas not typeset")
-        without_copy = browser.execute_script(
-            "return [...document.querySelectorAll('.md-content div.highlight pre')]"
-            ".filter(p => !p.querySelector('button.md-clipboard, button[data-md-type=copy]')).length"
-        )
-        if without_copy:
-            problems.append(f"{page or 'home'}: {without_copy} code blocks without a copy button")
-        clipped = browser.execute_script(
-            "return [...document.querySelectorAll('.md-content pre > code')]"
-            ".filter(c => c.scrollWidth > c.clientWidth + 1)"
-            ".map(c => c.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"
-        )
-        for line in clipped:
-            problems.append(f"{page or 'home'}: a code line is wider than its block: {line[:80]!r}")
-        for width, natural, text_px in browser.execute_script(
-            "return [...document.querySelectorAll('.md-content img')]"
-            ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0)"
-            ".map(i => [i.clientWidth, i.naturalWidth, parseFloat(i.dataset.minTextPx) || null])"
-        ):
-            if width < MIN_FIGURE_WIDTH:
-                problems.append(f"{page or 'home'}: a figure {width} px wide (< {MIN_FIGURE_WIDTH})")
-            if text_px is not None and text_px * width / natural < MIN_TEXT_PX:  # None: unknown
-                problems.append(f"{page or 'home'}: figure text {text_px * width / natural:.1f} px "
-                                f"high at this width (< {MIN_TEXT_PX})")
-        if page.startswith("labs/"):
-            figures = browser.execute_script(
-                "return [...document.querySelectorAll('img')]"
-                ".filter(i => i.src.startsWith('data:image') && i.naturalWidth > 0).length"
-            )
-            if not figures:
-                problems.append(f"{page}: no rendered figure in a lab")
+        load(browser, server + page)
+        for check in PAGE_CHECKS:
+            problems += [f"{page or 'home'}: {problem}" for problem in check(browser, page)]
     assert not problems, "\n".join(problems)
 
 
@@ -178,7 +210,8 @@ def test_tangled_blocks_show_their_target(site, server, browser):
         load(browser, server + page)
         titles = browser.execute_script(
             "return [...document.querySelectorAll('.md-content .highlight .filename')]"
-            ".map(t => t.textContent).filter(t => t.startsWith('file:') || t.startsWith('#')).length"
+            ".map(t => t.textContent)"
+            ".filter(t => t.startsWith('file:') || t.startsWith('#')).length"
         )
         if titles != expected:
             problems.append(f"{page}: {expected} tangled blocks, {titles} shown with their target")

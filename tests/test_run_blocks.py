@@ -142,7 +142,7 @@ def test_an_unchanged_page_is_not_run_again(book, monkeypatch):
 
 def test_a_changed_block_runs_again(book):
     book.build()
-    (changed,) = book.build(book.page(f"``` {{.python .run}}\nprint('another block')\n```"))
+    (changed,) = book.build(book.page("``` {.python .run}\nprint('another block')\n```"))
     assert "another block" in changed
 
 

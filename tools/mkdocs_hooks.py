@@ -59,12 +59,10 @@ from mkdocs.exceptions import PluginError
 import fences  # tools/ is on sys.path while MkDocs imports its hooks
 import tangle
 
-# One BLAS thread for the executed pages (their process inherits these; numpy reads them when it
-# is first imported): the matrices are small, and two threads waiting for each other on a busy
-# 2-core machine made training steps many times slower. Set OPENBLAS_NUM_THREADS to override.
+# One BLAS thread for the executed pages and whatever they start: the runner calls
+# runtime.configure(threads=1) for itself (docs/stage-03/speed.md says why), and these variables
+# reach the processes its blocks start. Set OPENBLAS_NUM_THREADS to override.
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-for _variable in BLAS_THREADS:
-    os.environ.setdefault(_variable, "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".run-cache"
@@ -173,11 +171,11 @@ def with_run_blocks_executed(markdown: str, src: str) -> str:
     outputs = cached_outputs(key)
     if outputs is None:
         requests = [{"source": s, "attrs": a, "line": f.start + 1}
-                    for s, a, f in zip(sources, attrs, blocks)]
+                    for s, a, f in zip(sources, attrs, blocks, strict=True)]
         outputs = run_page_blocks(src, requests)
         if page_key(sources, attrs) == key:  # code/ did not change while the blocks ran
             store_outputs(key, src, outputs)
-    for fence, output in reversed(list(zip(blocks, outputs))):
+    for fence, output in reversed(list(zip(blocks, outputs, strict=True))):
         shown = indented(output, fence.indent)
         if fence.attrs.get("echo") == "false":
             lines[fence.start : fence.end + 1] = ["", shown, ""]

@@ -50,7 +50,8 @@ def smallest_text_px(fig) -> float:
     (font size in points * DPI / 72); the browser test checks it as displayed."""
     from matplotlib.text import Text
 
-    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    sizes = [t.get_fontsize() for t in texts]
     return min(sizes, default=float("nan")) * DPI / 72
 
 
@@ -121,6 +122,10 @@ def main() -> int:
     sys.path[0] = request["root"]  # as for `python -m mkdocs` there; not tools/
     os.environ["MPLBACKEND"] = "Agg"  # no window, whatever the caller's setting
     os.environ["MATPLOTLIBRC"] = str(STYLE)  # the book's style, read when matplotlib is imported
+    threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "1"))
+    import runtime  # code/stage-03, importable in the book's environment
+
+    runtime.configure(threads=threads)  # one BLAS thread, as for the tests (and the allocator)
     with result:
         json.dump(run_page(request["page"], request["blocks"]), result)
     return 0

@@ -68,60 +68,91 @@ class _Frame:
     lines: list[str] = field(default_factory=list)
 
 
+RESTORE = "restore the marker lines (`git diff` shows them) and run `make stitch` again"
+
+
+class _Reader:
+    """Reads a tangled file line by line, as entangled's stitch does: a stack of open blocks."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.blocks: dict[BlockId, list[Block]] = {}
+        self.stack = [_Frame(None, "", 0)]
+        self.seen_a_block = False
+
+    def error(self, number: int, message: str) -> MarkerError:
+        return MarkerError(self.path, number, message)
+
+    def begin(self, number: int, begin: re.Match) -> None:
+        top = self.stack[-1]
+        block = BlockId(begin["source"], begin["name"],
+                        0 if begin["count"] == "init" else int(begin["count"]))
+        carried = []
+        if not self.seen_a_block:  # lines above the first marker (a shebang) join its block
+            carried, top.lines = top.lines, []
+        if begin["count"] == "init":
+            if not begin["indent"].startswith(top.indent):
+                raise self.error(number, f"the `~/~ begin` of {block} is indented less than "
+                                 f"its enclosing block; {RESTORE}")
+            top.lines.append(begin["indent"].removeprefix(top.indent) + f"<<{block.name}>>")
+        self.stack.append(_Frame(block, begin["indent"], number, carried))
+        self.seen_a_block = True
+
+    def end(self, number: int, end: re.Match) -> None:
+        top = self.stack[-1]
+        if len(self.stack) == 1:
+            raise self.error(number, "a `~/~ end` without its `~/~ begin` (a marker line was "
+                             f"deleted or damaged); {RESTORE}")
+        if end["indent"] != top.indent:
+            raise self.error(number, f"this `~/~ end` is indented differently from the "
+                             f"`~/~ begin` of {top.block} (line {top.line}); {RESTORE}")
+        self.blocks.setdefault(top.block, []).append(Block("\n".join(top.lines), top.line))
+        self.stack.pop()
+
+    def content(self, number: int, line: str) -> None:
+        top = self.stack[-1]
+        if not line.strip():
+            top.lines.append("")
+        elif len(self.stack) == 1 and self.seen_a_block:
+            raise self.error(number, "this line is outside every block (after a `~/~ end`): "
+                             "move it inside a block, or delete it")
+        elif not line.startswith(top.indent):
+            raise self.error(number, f"this line is indented less than its block {top.block} "
+                             f"(line {top.line}): indent it, or move it out")
+        else:
+            top.lines.append(line.removeprefix(top.indent))
+
+    def read(self, line: str, number: int) -> None:
+        marker = "~/~" in line  # cheap test first: most lines are code
+        if marker and (begin := BEGIN.match(line)):
+            self.begin(number, begin)
+        elif marker and (end := END.match(line)):
+            self.end(number, end)
+        elif marker and "~/~ begin" in line:
+            raise self.error(number, f"a damaged `~/~ begin` marker; {RESTORE}")
+        else:
+            self.content(number, line)
+
+    def finish(self) -> dict[BlockId, list[Block]]:
+        if len(self.stack) > 1:
+            frame = self.stack[-1]
+            raise self.error(frame.line, f"the `~/~ begin` of {frame.block} has no `~/~ end`; "
+                             f"{RESTORE}")
+        if not self.seen_a_block and any(line.strip() for line in self.stack[0].lines):
+            raise self.error(1, "no `~/~ begin` marker at all: this is not a tangled file any "
+                             "more; restore its markers, or `git checkout` it")
+        return self.blocks
+
+
 def blocks_of(path: str, text: str) -> dict[BlockId, list[Block]]:
     """Every block of a tangled file, as entangled's stitch reads it; MarkerError if damaged.
 
     A block included twice (a `<<name>>` used in two places) has two entries.
     """
-    restore = "restore the marker lines (`git diff` shows them) and run `make stitch` again"
-    blocks: dict[BlockId, list[Block]] = {}
-    stack = [_Frame(None, "", 0)]
-    seen_a_block = False
+    reader = _Reader(path)
     for number, line in enumerate(text.splitlines(), start=1):
-        top = stack[-1]
-        marker = "~/~" in line  # cheap test first: most lines are code
-        if marker and (begin := BEGIN.match(line)):
-            block = BlockId(begin["source"], begin["name"],
-                            0 if begin["count"] == "init" else int(begin["count"]))
-            carried = []
-            if not seen_a_block:  # lines above the first marker (a shebang) join its block
-                carried, top.lines = top.lines, []
-            if begin["count"] == "init":
-                if not begin["indent"].startswith(top.indent):
-                    raise MarkerError(path, number, f"the `~/~ begin` of {block} is indented "
-                                      f"less than its enclosing block; {restore}")
-                top.lines.append(begin["indent"].removeprefix(top.indent) + f"<<{block.name}>>")
-            stack.append(_Frame(block, begin["indent"], number, carried))
-            seen_a_block = True
-        elif marker and (end := END.match(line)):
-            if len(stack) == 1:
-                raise MarkerError(path, number, "a `~/~ end` without its `~/~ begin` (a marker "
-                                  f"line was deleted or damaged); {restore}")
-            if end["indent"] != top.indent:
-                raise MarkerError(path, number, f"this `~/~ end` is indented differently from "
-                                  f"the `~/~ begin` of {top.block} (line {top.line}); {restore}")
-            blocks.setdefault(top.block, []).append(Block("\n".join(top.lines), top.line))
-            stack.pop()
-        elif marker and "~/~ begin" in line:
-            raise MarkerError(path, number, f"a damaged `~/~ begin` marker; {restore}")
-        elif not line.strip():
-            top.lines.append("")
-        elif len(stack) == 1 and seen_a_block:
-            raise MarkerError(path, number, "this line is outside every block (after a "
-                              "`~/~ end`): move it inside a block, or delete it")
-        elif not line.startswith(top.indent):
-            raise MarkerError(path, number, f"this line is indented less than its block "
-                              f"{top.block} (line {top.line}): indent it, or move it out")
-        else:
-            top.lines.append(line.removeprefix(top.indent))
-    if len(stack) > 1:
-        frame = stack[-1]
-        raise MarkerError(path, frame.line, f"the `~/~ begin` of {frame.block} has no "
-                          f"`~/~ end`; {restore}")
-    if not seen_a_block and any(line.strip() for line in stack[0].lines):
-        raise MarkerError(path, 1, "no `~/~ begin` marker at all: this is not a tangled file "
-                          "any more; restore its markers, or `git checkout` it")
-    return blocks
+        reader.read(line, number)
+    return reader.finish()
 
 
 def texts_of(files: dict[str, str]) -> dict[BlockId, str]:
@@ -190,7 +221,7 @@ def markers_of(text: str) -> list[tuple[int, str]]:
 def check_markers(path: str, text: str, tangled: str) -> None:
     """MarkerError at the first marker line of text that is not the one last tangled there."""
     found, expected = markers_of(text), markers_of(tangled)
-    for index, (line, marker) in enumerate(expected):
+    for index, (_, marker) in enumerate(expected):
         if index >= len(found) or found[index][1] != marker:
             at = found[index][0] if index < len(found) else len(text.splitlines())
             seen = f"`{found[index][1]}`" if index < len(found) else "the end of the file"
