@@ -308,7 +308,7 @@ def concat(tensors, axis=0):
 
 
 # ---------------------------------------------------------------------------------------------
-# row lookup (3.2) and cross-entropy (3.4)
+# row lookup (3.2, 3.3) and cross-entropy (3.4)
 
 # ~/~ begin <<docs/stage-03/embeddings.md#tensor-scatter-rows>>[init]
 def scatter_rows(rows, idx, V):
@@ -324,7 +324,7 @@ def scatter_rows(rows, idx, V):
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/embeddings.md#tensor-embedding>>[init]
+# ~/~ begin <<docs/stage-03/feed-forward.md#tensor-embedding>>[init]
 def embedding(weight, idx):
     """out[..., :] = weight[idx[...], :], the rows of a (V, D) table at integer ids of any shape."""
     idx = np.asarray(idx)
@@ -370,9 +370,9 @@ def cross_entropy(logits, targets):
 
 
 # ---------------------------------------------------------------------------------------------
-# layers (3.2, 3.3)
+# layers (3.3)
 
-# ~/~ begin <<docs/stage-03/embeddings.md#tensor-embedding-layer>>[init]
+# ~/~ begin <<docs/stage-03/feed-forward.md#tensor-embedding-layer>>[init]
 class Embedding:
     """A (V, D) table of learned vectors; called with integer ids of shape S, returns (*S, D)."""
 

@@ -250,9 +250,9 @@ def test_same_gradients_as_the_scalar_engine():
 
 
 # ---------------------------------------------------------------------------------------------
-# the lookup (3.2)
+# the lookup (3.2, 3.3)
 
-# ~/~ begin <<docs/stage-03/embeddings.md#tensor-test-embedding>>[init]
+# ~/~ begin <<docs/stage-03/feed-forward.md#tensor-test-embedding>>[init]
 def test_lookup_equals_one_hot_product_forward_and_backward():
     rng = np.random.default_rng(0)
     V, D = 5, 3
