@@ -40,8 +40,8 @@ def hidden_activations(model, X: np.ndarray) -> list[np.ndarray]:
     """The activations (B, H_l) of every hidden layer of the model for contexts X (B, K)."""
     layers = []
     with no_grad():
-        model.forward(X, record=layers)
-    return layers
+        model.forward(X, record=layers)  # the nodes h_l
+    return [h.data for h in layers]
 # ~/~ end
 
 

@@ -55,8 +55,8 @@ def test_the_model_drops_units_only_in_training():
     trained = []
     logits = dropping.forward(X, np.random.default_rng(0), record=trained)
     assert not np.array_equal(logits.data, plain.forward(X).data)
-    assert np.array_equal(trained[0], seen_plain[0])      # recorded before its mask
-    assert not np.array_equal(trained[1], seen_plain[1])  # its input was masked
+    assert np.array_equal(trained[0].data, seen_plain[0].data)      # recorded before its mask
+    assert not np.array_equal(trained[1].data, seen_plain[1].data)  # its input was masked
     assert [h.shape for h in seen] == [(len(X), 16), (len(X), 8)]
 # ~/~ end
 
