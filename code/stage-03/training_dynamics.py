@@ -4,8 +4,9 @@
 The runs of the chapter are chapter 3.5's one training loop, neural_lm.train, with its options
 (dropout in ModelConfig; momentum, weight decay, schedules and patience in TrainConfig). This
 module adds what the chapter measures with: a callback recording the loss on a fixed sample of
-training windows at every validation, the noise of minibatch gradients, and the hidden
-activations with their saturated and dead fractions.
+training windows at every validation; the learning-rate range test (Smith, 2017), one run at
+geometrically rising rates; the noise of minibatch gradients; and the hidden activations with
+their saturated and dead fractions.
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
 `make tangle`, or edit this file and run `make stitch`.
@@ -13,10 +14,13 @@ Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from corpora import Windows
-from neural_lm import Callback, TrainResult
+from neural_lm import Callback, TrainConfig, TrainResult, train
 from tensor import no_grad
 
 # ---------------------------------------------------------------------------- a training curve
@@ -31,6 +35,85 @@ class ProbeLoss(Callback):
 
     def on_eval(self, run: TrainResult) -> None:
         self.losses.append(self.model.mean_loss(self.probe))
+# ~/~ end
+
+
+# ------------------------------------------------------------ the learning rate in one run
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-schedule>>[init]
+def exponential_rates(low: float, high: float, steps: int):
+    """The schedule eta(p) = low (high/low)^(p T/(T-1)) of a run of T = steps steps. train asks
+    for the rate of step t+1 at p = t/T, so the T rates are low r^t, r = (high/low)^(1/(T-1)):
+    low at the first step, high at the last."""
+
+    def rate(p: float) -> float:
+        return low * (high / low) ** (p * steps / (steps - 1))
+
+    return rate
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-smoothing>>[init]
+def centred_median(values, half_width: int) -> np.ndarray:
+    """S_t = the median of values[t-w .. t+w], w = half_width (fewer values near the ends)."""
+    x = np.asarray(values, dtype=np.float64)
+    return np.array([np.median(x[max(t - half_width, 0) : t + half_width + 1])
+                     for t in range(len(x))])
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-test>>[init]
+@dataclass
+class RangeTest:
+    """A learning-rate range test (Smith, 2017): the rate eta_t and the minibatch loss L_t of
+    every step of one run whose rate rises geometrically, and the readings of its curve."""
+
+    rates: np.ndarray  # (T,) eta_t
+    losses: np.ndarray  # (T,) L_t, all finite: a step whose loss was not is left out
+    diverged: bool = False  # the step after the last one had a loss of inf or nan
+    half_width: int = 25  # w of the smoothing and of the slopes
+
+    @property
+    def smoothed(self) -> np.ndarray:
+        return centred_median(self.losses, self.half_width)  # (T,)
+
+    def slopes(self) -> np.ndarray:
+        """dS/d ln eta as (S_(t+w) - S_(t-w)) / (ln eta_(t+w) - ln eta_(t-w)); nan near the ends."""
+        S, x, w = self.smoothed, np.log(self.rates), self.half_width
+        slopes = np.full(len(S), np.nan)
+        if len(S) > 2 * w:
+            slopes[w:-w] = (S[2 * w :] - S[: -2 * w]) / (x[2 * w :] - x[: -2 * w])
+        return slopes
+
+    def bottom(self) -> float:
+        """The rate of the lowest smoothed loss."""
+        return float(self.rates[np.argmin(self.smoothed)])
+
+    def steepest(self) -> float:
+        """The rate of the most negative slope before the bottom."""
+        before = self.slopes()[: np.argmin(self.smoothed) + 1]
+        return float(self.rates[np.nanargmin(before)])
+
+    def blow_up(self) -> float:
+        """The first rate past the bottom where the smoothed loss is back above its first
+        value (all progress undone); else the last rate if the run diverged; else nan."""
+        S, bottom = self.smoothed, int(np.argmin(self.smoothed))
+        above = np.flatnonzero(S[bottom:] > S[0])
+        if len(above):
+            return float(self.rates[bottom + above[0]])
+        return float(self.rates[-1]) if self.diverged else math.nan
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-run>>[init]
+def range_test(model, train_windows: Windows, valid_windows: Windows, config: TrainConfig,
+               low: float = 1e-4, high: float = 100.0, half_width: int = 25) -> RangeTest:
+    """One run of config.steps steps at rates rising geometrically from low to high; the model
+    is trained by it, so pass a fresh one."""
+    run = train(model, train_windows, valid_windows, config,
+                schedule=exponential_rates(low, high, config.steps))
+    kept = run.steps - (run.diverged_at is not None)  # a diverged step has no finite loss
+    return RangeTest(np.array(run.rates[:kept]), np.array(run.losses[:kept]),
+                     run.diverged_at is not None, half_width)
 # ~/~ end
 
 

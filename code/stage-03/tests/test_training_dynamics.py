@@ -113,4 +113,40 @@ def test_unit_counters_on_hand_made_activations():
     assert td.saturated_fraction(h) == pytest.approx(3 / 9)
     assert td.dead_fraction(np.maximum(h, 0)) == pytest.approx(1 / 3)   # the last unit
 # ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-range>>[init]
+def names_windows(model):
+    return Windows.of([w + BOUNDARY for w in WORDS], model.vocab, 2)
+
+
+def test_the_range_test_raises_the_rate_geometrically_from_low_to_high():
+    model, _ = tiny_problem()
+    config = TrainConfig(steps=40, batch_size=8, momentum=0.0, eval_every=100)
+    test = td.range_test(model, names_windows(model), names_windows(model), config, 1e-3, 1.0)
+    assert len(test.rates) == len(test.losses) == 40 and not test.diverged
+    assert test.rates[0] == pytest.approx(1e-3, rel=1e-12)
+    assert test.rates[-1] == pytest.approx(1.0, rel=1e-12)
+    np.testing.assert_allclose(test.rates[1:] / test.rates[:-1], 1000 ** (1 / 39), rtol=1e-12)
+    model, _ = tiny_problem()  # rates past float32's largest number (3.4e38) must overflow:
+    blown = td.range_test(model, names_windows(model), names_windows(model), config, 1.0, 1e45)
+    assert blown.diverged and len(blown.rates) == len(blown.losses) < 40
+    assert np.isfinite(blown.losses).all()
+
+
+def test_the_readings_of_a_known_curve():
+    line = 3.0 - 0.5 * np.arange(50.0)
+    np.testing.assert_allclose(td.centred_median(line, 5)[5:-5], line[5:-5], rtol=1e-12)
+    assert td.centred_median(line, 5)[0] == pytest.approx(np.median(line[:6]))
+    wild = line.copy()
+    wild[20] = 1e30
+    assert np.abs(td.centred_median(wild, 5) - td.centred_median(line, 5)).max() <= 0.5
+    x = np.linspace(-1.5, 2.5, 2001)  # ln eta
+    test = td.RangeTest(np.exp(x), x**3 / 3 - x, half_width=5)
+    assert test.steepest() == pytest.approx(1.0, rel=0.01)
+    assert test.bottom() == pytest.approx(np.e, rel=0.01)
+    start = (-1.5) ** 3 / 3 + 1.5  # L(x_0): the loss is back above it past this root
+    back = max(r.real for r in np.roots([1 / 3, 0, -1, -start]) if abs(r.imag) < 1e-9)
+    assert np.log(test.blow_up()) == pytest.approx(back, abs=0.02)
+# ~/~ end
 # ~/~ end
