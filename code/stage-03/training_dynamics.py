@@ -5,8 +5,9 @@ The runs of the chapter are chapter 3.5's one training loop, neural_lm.train, wi
 (dropout in ModelConfig; momentum, weight decay, schedules and patience in TrainConfig). This
 module adds what the chapter measures with: a callback recording the loss on a fixed sample of
 training windows at every validation; the learning-rate range test (Smith, 2017), one run at
-geometrically rising rates; the noise of minibatch gradients; and the hidden activations with
-their saturated and dead fractions.
+geometrically rising rates; a callback recording the update-to-data ratio of every weight matrix
+at every step; the noise of minibatch gradients; and the hidden activations with their saturated
+and dead fractions.
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
 `make tangle`, or edit this file and run `make stitch`.
@@ -114,6 +115,44 @@ def range_test(model, train_windows: Windows, valid_windows: Windows, config: Tr
     kept = run.steps - (run.diverged_at is not None)  # a diverged step has no finite loss
     return RangeTest(np.array(run.rates[:kept]), np.array(run.losses[:kept]),
                      run.diverged_at is not None, half_width)
+# ~/~ end
+
+
+# ------------------------------------------------------------------- the size of an update
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-update-ratio>>[init]
+class UpdateRatio(Callback):
+    """After every step, for each weight matrix W of the model (biases left out), the update
+    relative to the weights it changed: log10 ||W_t - W_(t-1)|| / ||W_(t-1)||, Frobenius norms.
+    Make it just before the run: it copies the weights it starts from."""
+
+    def __init__(self, model):
+        self.named = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
+        self.start = [p.data.astype(np.float64) for _, p in self.named]  # W_0, copies
+        self.before = [w.copy() for w in self.start]  # W_(t-1)
+        self.log10 = []  # one row per step: log10 rho_t of each matrix
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.named]
+
+    def on_step(self, run: TrainResult) -> None:
+        row = []
+        for i, (_, p) in enumerate(self.named):
+            now = p.data.astype(np.float64)
+            with np.errstate(divide="ignore"):  # no change at all: log10 0 = -inf
+                row.append(np.log10(np.linalg.norm(now - self.before[i])
+                                    / np.linalg.norm(self.before[i])))
+            self.before[i] = now
+        self.log10.append(row)
+
+    def ratios(self) -> np.ndarray:
+        """log10 rho_t, (steps, matrices)."""
+        return np.array(self.log10).reshape(-1, len(self.named))
+
+    def travelled(self) -> list[float]:
+        """||W_T - W_0|| / ||W_0|| of each matrix: how far the whole run moved it."""
+        return [float(np.linalg.norm(w - w0) / np.linalg.norm(w0))
+                for w, w0 in zip(self.before, self.start, strict=True)]
 # ~/~ end
 
 

@@ -16,7 +16,7 @@ import neural_lm as nlm
 import training_dynamics as td
 from corpora import BOUNDARY, Vocabulary, Windows, windows
 from neural_lm import (
-    DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, dropout, learning_rate,
+    DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, TrainResult, dropout, learning_rate,
 )
 from tensor import Tensor
 
@@ -148,5 +148,33 @@ def test_the_readings_of_a_known_curve():
     start = (-1.5) ** 3 / 3 + 1.5  # L(x_0): the loss is back above it past this root
     back = max(r.real for r in np.roots([1 / 3, 0, -1, -start]) if abs(r.imag) < 1e-9)
     assert np.log(test.blow_up()) == pytest.approx(back, abs=0.02)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-update-ratio>>[init]
+def test_the_update_ratio_of_a_known_update():
+    model, _ = tiny_problem()
+    ratio = td.UpdateRatio(model)
+    assert ratio.names == ["embedding.weight", "hidden1.weight", "hidden2.weight",
+                           "output.weight"]
+    W = model.hidden[0].weight
+    norm = np.linalg.norm(W.data.astype(np.float64))
+    W.data += 0.01
+    ratio.on_step(TrainResult())
+    assert 10 ** ratio.ratios()[0, 1] == pytest.approx(0.01 * np.sqrt(W.data.size) / norm,
+                                                      rel=1e-4)
+    assert ratio.ratios()[0, 0] == -np.inf  # the embedding did not move
+
+
+def test_the_update_ratio_of_an_sgd_step_is_proportional_to_the_rate():
+    first = []
+    for lr in (0.1, 0.2):
+        model, _ = tiny_problem()
+        ratio = td.UpdateRatio(model)
+        config = TrainConfig(steps=1, lr=lr, momentum=0.0, decay="none", eval_every=10)
+        nlm.train(model, names_windows(model), names_windows(model), config, [ratio])
+        np.testing.assert_allclose(np.log10(ratio.travelled()), ratio.ratios()[0], rtol=1e-9)
+        first.append(ratio.ratios()[0])
+    np.testing.assert_allclose(first[1] - first[0], np.log10(2), atol=1e-4)
 # ~/~ end
 # ~/~ end
