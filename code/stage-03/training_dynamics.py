@@ -5,9 +5,10 @@ The runs of the chapter are chapter 3.5's one training loop, neural_lm.train, wi
 (dropout in ModelConfig; momentum, weight decay, schedules and patience in TrainConfig). This
 module adds what the chapter measures with: a callback recording the loss on a fixed sample of
 training windows at every validation; the learning-rate range test (Smith, 2017), one run at
-geometrically rising rates; a callback recording the update-to-data ratio of every weight matrix
-at every step; the noise of minibatch gradients; and the hidden activations with their saturated
-and dead fractions.
+geometrically rising rates; a callback recording the update-to-data ratio of every weight
+matrix at every step; the noise of minibatch gradients; the hidden activations with their
+saturated and dead fractions; and a callback recording, every few steps, the activations and
+gradients of every hidden layer.
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
 `make tangle`, or edit this file and run `make stitch`.
@@ -22,7 +23,7 @@ import numpy as np
 
 from corpora import Windows
 from neural_lm import Callback, TrainConfig, TrainResult, train
-from tensor import no_grad
+from tensor import cross_entropy, no_grad
 
 # ---------------------------------------------------------------------------- a training curve
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-probe>>[init]
@@ -200,5 +201,55 @@ def saturated_fraction(h: np.ndarray, threshold: float = 0.99) -> float:
 def dead_fraction(h: np.ndarray) -> float:
     """Share of the units of a ReLU layer that are zero on every example of the batch."""
     return float(np.mean(np.all(h <= 0, axis=0)))
+# ~/~ end
+
+
+# --------------------------------------------------------------- every layer, during training
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats>>[init]
+class LayerStats(Callback):
+    """Before the first step and every `every` steps, on fixed contexts X (B, K) and targets
+    Y (B,), for each hidden layer h_l = act(a_l): the mean and standard deviation of h_l, the
+    share of its saturated (tanh) or dead (ReLU) units, and the standard deviations of dL/dh_l,
+    the gradient reaching the layer's output, and of dL/da_l = dL/dh_l * act'(a_l), the part
+    that passes back through the nonlinearity (L: the mean loss over the B examples)."""
+
+    def __init__(self, model, X: np.ndarray, Y: np.ndarray, every: int = 10):
+        self.model, self.X, self.Y, self.every = model, X, Y, every
+        self.failure = "saturated" if model.config.activation == "tanh" else "dead"
+        self.steps, self.records = [], []  # the steps measured; a dict of per-layer lists each
+
+    def on_eval(self, run: TrainResult) -> None:
+        if run.steps == 0:  # the validation before the first step
+            self.measure(0)
+
+    def on_step(self, run: TrainResult) -> None:
+        if run.steps % self.every == 0:
+            self.measure(run.steps)
+
+    def series(self, name: str) -> np.ndarray:
+        """One statistic over the run: (measurements, layers)."""
+        return np.array([record[name] for record in self.records])
+
+    # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats-measure>>[init]
+    def measure(self, step: int) -> None:
+        params = self.model.parameters()
+        saved = [p.grad for p in params]
+        layers = []  # h_1 .. h_L, nodes of the graph: .grad is filled by backward()
+        cross_entropy(self.model.forward(self.X, record=layers), self.Y).backward()
+        for p, grad in zip(params, saved, strict=True):
+            p.grad = grad
+        tanh = self.failure == "saturated"
+        record = {name: [] for name in ("mean", "std", self.failure, "grad_h", "grad_a")}
+        for node in layers:
+            h, grad_h = node.data, node.grad  # (B, H_l) both
+            slope = 1.0 - h**2 if tanh else (h > 0)  # act'(a_l), read from h_l
+            record["mean"].append(float(h.mean()))
+            record["std"].append(float(h.std()))
+            record[self.failure].append(saturated_fraction(h) if tanh else dead_fraction(h))
+            record["grad_h"].append(float(grad_h.std()))
+            record["grad_a"].append(float((grad_h * slope).std()))  # dL/da_l (B, H_l)
+        self.steps.append(step)
+        self.records.append(record)
+    # ~/~ end
 # ~/~ end
 # ~/~ end

@@ -177,4 +177,49 @@ def test_the_update_ratio_of_an_sgd_step_is_proportional_to_the_rate():
         first.append(ratio.ratios()[0])
     np.testing.assert_allclose(first[1] - first[0], np.log10(2), atol=1e-4)
 # ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-layer-stats>>[init]
+def test_layer_statistics_match_a_backward_pass_by_hand():
+    model, (X, Y) = tiny_problem()
+    stats = td.LayerStats(model, X, Y)
+    stats.measure(0)
+    E, W1, b1, W2, b2, Wo, bo = [p.data.astype(np.float64) for p in model.parameters()]
+    h1 = np.tanh(E[X].reshape(len(X), -1) @ W1 + b1)  # (B, 16)
+    h2 = np.tanh(h1 @ W2 + b2)  # (B, 8)
+    z = h2 @ Wo + bo  # (B, V)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    dz = (p - np.eye(z.shape[1])[Y]) / len(Y)  # dL/dz for the mean loss
+    dh2 = dz @ Wo.T
+    da2 = dh2 * (1 - h2**2)
+    dh1 = da2 @ W2.T
+    da1 = dh1 * (1 - h1**2)
+    expected = {"mean": [h1.mean(), h2.mean()], "std": [h1.std(), h2.std()],
+                "grad_h": [dh1.std(), dh2.std()], "grad_a": [da1.std(), da2.std()],
+                "saturated": [td.saturated_fraction(h1), td.saturated_fraction(h2)]}
+    for name, values in expected.items():
+        np.testing.assert_allclose(stats.series(name)[0], values, rtol=1e-4, atol=1e-7)
+# ~/~ end
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-layer-stats>>[1]
+def test_a_layer_forced_dead_is_all_dead_and_passes_no_gradient():
+    model, (X, Y) = tiny_problem("relu")
+    model.hidden[0].bias.data[:] = -1e3  # a_1 < 0 for every example and unit
+    model.hidden[1].bias.data[:] = 1.0  # the layer above stays alive
+    stats = td.LayerStats(model, X, Y)
+    stats.measure(0)
+    assert stats.failure == "dead" and stats.series("dead")[0, 0] == 1.0
+    assert stats.series("grad_h")[0, 0] > 0 and stats.series("grad_a")[0, 0] == 0.0
+
+
+def test_layer_statistics_every_few_steps_leave_the_gradients_alone():
+    model, (X, Y) = tiny_problem()
+    stats = td.LayerStats(model, X, Y, every=10)
+    config = TrainConfig(steps=25, batch_size=8, momentum=0.0, eval_every=100)
+    nlm.train(model, names_windows(model), names_windows(model), config, [stats])
+    assert stats.steps == [0, 10, 20] and stats.series("saturated").shape == (3, 2)
+    grads = [p.grad for p in model.parameters()]
+    stats.measure(25)
+    assert all(p.grad is grad for p, grad in zip(model.parameters(), grads, strict=True))
+# ~/~ end
 # ~/~ end
