@@ -150,14 +150,15 @@ class MLPLanguageModel:
     def forward(self, X: np.ndarray, rng: np.random.Generator | None = None,
                 record: list | None = None) -> Tensor:
         """Logits (B, V) for contexts X (B, K). Given an rng (training), inverted dropout after
-        every hidden activation if config.dropout > 0; each activation (B, H_l) goes to record."""
+        every hidden activation if config.dropout > 0; each hidden output h_l (B, H_l), as a
+        Tensor, goes to record."""
         B, K = X.shape
         h = self.embedding(X).reshape(B, K * self.config.embedding)  # (B, K*D)
         for layer in self.hidden:
             h = layer(h)  # (B, H_l)
             h = h.tanh() if self.config.activation == "tanh" else h.relu()
             if record is not None:
-                record.append(h.data)
+                record.append(h)  # the node: h.data now, h.grad after a backward pass
             if rng is not None and self.config.dropout > 0:
                 h = dropout(h, self.config.dropout, rng)
         return self.output(h)  # (B, V)
@@ -378,9 +379,12 @@ def stop_reason(run: TrainResult, config: TrainConfig, start: float) -> str:
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-train>>[init]
 def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Windows,
-          config: TrainConfig, callbacks=()) -> TrainResult:
+          config: TrainConfig, callbacks=(), schedule=None) -> TrainResult:
     """Minibatch training as config says, validated on a fixed sample of valid_windows; the
-    parameters of the best validation loss are back in the model when it returns."""
+    parameters of the best validation loss are back in the model when it returns. The rate
+    of a step is schedule(p), p the fraction of the run done: learning_rate(config, p) unless
+    another function is given."""
+    schedule = schedule or (lambda p: learning_rate(config, p))
     rng = np.random.default_rng(config.seed)  # the order of the minibatches
     dropout_rng = np.random.default_rng([config.seed, 2])  # the dropout masks
     valid = validation_sample(valid_windows, config)
@@ -413,7 +417,7 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
                 optimiser.zero_grad()
                 loss.backward()
             run.losses.append(float(loss.data))
-            run.rates.append(learning_rate(config, run.fraction))
+            run.rates.append(schedule(run.fraction))
             if not math.isfinite(run.losses[-1]):
                 stopped = "diverged"  # and no update: the parameters stay finite
                 break

@@ -4,8 +4,11 @@
 The runs of the chapter are chapter 3.5's one training loop, neural_lm.train, with its options
 (dropout in ModelConfig; momentum, weight decay, schedules and patience in TrainConfig). This
 module adds what the chapter measures with: a callback recording the loss on a fixed sample of
-training windows at every validation, the noise of minibatch gradients, and the hidden
-activations with their saturated and dead fractions.
+training windows at every validation; the learning-rate range test (Smith, 2017), one run at
+geometrically rising rates; a callback recording the update-to-data ratio of every weight
+matrix at every step; the noise of minibatch gradients; the hidden activations with their
+saturated and dead fractions; and a callback recording, every few steps, the activations and
+gradients of every hidden layer.
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
 `make tangle`, or edit this file and run `make stitch`.
@@ -13,11 +16,14 @@ Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from corpora import Windows
-from neural_lm import Callback, TrainResult
-from tensor import no_grad
+from neural_lm import Callback, TrainConfig, TrainResult, train
+from tensor import cross_entropy, no_grad
 
 # ---------------------------------------------------------------------------- a training curve
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-probe>>[init]
@@ -34,14 +40,131 @@ class ProbeLoss(Callback):
 # ~/~ end
 
 
+# ------------------------------------------------------------ the learning rate in one run
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-schedule>>[init]
+def exponential_rates(low: float, high: float, steps: int):
+    """The schedule eta(p) = low (high/low)^(p T/(T-1)) of a run of T = steps steps. train asks
+    for the rate of step t+1 at p = t/T, so the T rates are low r^t, r = (high/low)^(1/(T-1)):
+    low at the first step, high at the last."""
+
+    def rate(p: float) -> float:
+        return low * (high / low) ** (p * steps / (steps - 1))
+
+    return rate
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-smoothing>>[init]
+def centred_median(values, half_width: int) -> np.ndarray:
+    """S_t = the median of values[t-w .. t+w], w = half_width (fewer values near the ends)."""
+    x = np.asarray(values, dtype=np.float64)
+    return np.array([np.median(x[max(t - half_width, 0) : t + half_width + 1])
+                     for t in range(len(x))])
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-test>>[init]
+@dataclass
+class RangeTest:
+    """A learning-rate range test (Smith, 2017): the rate eta_t and the minibatch loss L_t of
+    every step of one run whose rate rises geometrically, and the readings of its curve."""
+
+    rates: np.ndarray  # (T,) eta_t
+    losses: np.ndarray  # (T,) L_t, all finite: a step whose loss was not is left out
+    diverged: bool = False  # the step after the last one had a loss of inf or nan
+    half_width: int = 25  # w of the smoothing and of the slopes
+
+    @property
+    def smoothed(self) -> np.ndarray:
+        return centred_median(self.losses, self.half_width)  # (T,)
+
+    def slopes(self) -> np.ndarray:
+        """dS/d ln eta as (S_(t+w) - S_(t-w)) / (ln eta_(t+w) - ln eta_(t-w)); nan near the ends."""
+        S, x, w = self.smoothed, np.log(self.rates), self.half_width
+        slopes = np.full(len(S), np.nan)
+        if len(S) > 2 * w:
+            slopes[w:-w] = (S[2 * w :] - S[: -2 * w]) / (x[2 * w :] - x[: -2 * w])
+        return slopes
+
+    def bottom(self) -> float:
+        """The rate of the lowest smoothed loss."""
+        return float(self.rates[np.argmin(self.smoothed)])
+
+    def steepest(self) -> float:
+        """The rate of the most negative slope before the bottom."""
+        before = self.slopes()[: np.argmin(self.smoothed) + 1]
+        return float(self.rates[np.nanargmin(before)])
+
+    def blow_up(self) -> float:
+        """The first rate past the bottom where the smoothed loss is back above its first
+        value (all progress undone); else the last rate if the run diverged; else nan."""
+        S, bottom = self.smoothed, int(np.argmin(self.smoothed))
+        above = np.flatnonzero(S[bottom:] > S[0])
+        if len(above):
+            return float(self.rates[bottom + above[0]])
+        return float(self.rates[-1]) if self.diverged else math.nan
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-run>>[init]
+def range_test(model, train_windows: Windows, valid_windows: Windows, config: TrainConfig,
+               low: float = 1e-4, high: float = 100.0, half_width: int = 25) -> RangeTest:
+    """One run of config.steps steps at rates rising geometrically from low to high; the model
+    is trained by it, so pass a fresh one."""
+    run = train(model, train_windows, valid_windows, config,
+                schedule=exponential_rates(low, high, config.steps))
+    kept = run.steps - (run.diverged_at is not None)  # a diverged step has no finite loss
+    return RangeTest(np.array(run.rates[:kept]), np.array(run.losses[:kept]),
+                     run.diverged_at is not None, half_width)
+# ~/~ end
+
+
+# ------------------------------------------------------------------- the size of an update
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-update-ratio>>[init]
+class UpdateRatio(Callback):
+    """After every step, for each weight matrix W of the model (biases left out), the update
+    relative to the weights it changed: log10 ||W_t - W_(t-1)|| / ||W_(t-1)||, Frobenius norms.
+    Make it just before the run: it copies the weights it starts from."""
+
+    def __init__(self, model):
+        self.named = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
+        self.start = [p.data.astype(np.float64) for _, p in self.named]  # W_0, copies
+        self.before = [w.copy() for w in self.start]  # W_(t-1)
+        self.log10 = []  # one row per step: log10 rho_t of each matrix
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name, _ in self.named]
+
+    def on_step(self, run: TrainResult) -> None:
+        row = []
+        for i, (_, p) in enumerate(self.named):
+            now = p.data.astype(np.float64)
+            with np.errstate(divide="ignore"):  # no change at all: log10 0 = -inf
+                row.append(np.log10(np.linalg.norm(now - self.before[i])
+                                    / np.linalg.norm(self.before[i])))
+            self.before[i] = now
+        self.log10.append(row)
+
+    def ratios(self) -> np.ndarray:
+        """log10 rho_t, (steps, matrices)."""
+        return np.array(self.log10).reshape(-1, len(self.named))
+
+    def travelled(self) -> list[float]:
+        """||W_T - W_0|| / ||W_0|| of each matrix: how far the whole run moved it."""
+        return [float(np.linalg.norm(w - w0) / np.linalg.norm(w0))
+                for w, w0 in zip(self.before, self.start, strict=True)]
+# ~/~ end
+
+
 # ----------------------------------------------------------------------------- measurements
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-activations>>[init]
 def hidden_activations(model, X: np.ndarray) -> list[np.ndarray]:
     """The activations (B, H_l) of every hidden layer of the model for contexts X (B, K)."""
     layers = []
     with no_grad():
-        model.forward(X, record=layers)
-    return layers
+        model.forward(X, record=layers)  # the nodes h_l
+    return [h.data for h in layers]
 # ~/~ end
 
 
@@ -78,5 +201,55 @@ def saturated_fraction(h: np.ndarray, threshold: float = 0.99) -> float:
 def dead_fraction(h: np.ndarray) -> float:
     """Share of the units of a ReLU layer that are zero on every example of the batch."""
     return float(np.mean(np.all(h <= 0, axis=0)))
+# ~/~ end
+
+
+# --------------------------------------------------------------- every layer, during training
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats>>[init]
+class LayerStats(Callback):
+    """Before the first step and every `every` steps, on fixed contexts X (B, K) and targets
+    Y (B,), for each hidden layer h_l = act(a_l): the mean and standard deviation of h_l, the
+    share of its saturated (tanh) or dead (ReLU) units, and the standard deviations of dL/dh_l,
+    the gradient reaching the layer's output, and of dL/da_l = dL/dh_l * act'(a_l), the part
+    that passes back through the nonlinearity (L: the mean loss over the B examples)."""
+
+    def __init__(self, model, X: np.ndarray, Y: np.ndarray, every: int = 10):
+        self.model, self.X, self.Y, self.every = model, X, Y, every
+        self.failure = "saturated" if model.config.activation == "tanh" else "dead"
+        self.steps, self.records = [], []  # the steps measured; a dict of per-layer lists each
+
+    def on_eval(self, run: TrainResult) -> None:
+        if run.steps == 0:  # the validation before the first step
+            self.measure(0)
+
+    def on_step(self, run: TrainResult) -> None:
+        if run.steps % self.every == 0:
+            self.measure(run.steps)
+
+    def series(self, name: str) -> np.ndarray:
+        """One statistic over the run: (measurements, layers)."""
+        return np.array([record[name] for record in self.records])
+
+    # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats-measure>>[init]
+    def measure(self, step: int) -> None:
+        params = self.model.parameters()
+        saved = [p.grad for p in params]
+        layers = []  # h_1 .. h_L, nodes of the graph: .grad is filled by backward()
+        cross_entropy(self.model.forward(self.X, record=layers), self.Y).backward()
+        for p, grad in zip(params, saved, strict=True):
+            p.grad = grad
+        tanh = self.failure == "saturated"
+        record = {name: [] for name in ("mean", "std", self.failure, "grad_h", "grad_a")}
+        for node in layers:
+            h, grad_h = node.data, node.grad  # (B, H_l) both
+            slope = 1.0 - h**2 if tanh else (h > 0)  # act'(a_l), read from h_l
+            record["mean"].append(float(h.mean()))
+            record["std"].append(float(h.std()))
+            record[self.failure].append(saturated_fraction(h) if tanh else dead_fraction(h))
+            record["grad_h"].append(float(grad_h.std()))
+            record["grad_a"].append(float((grad_h * slope).std()))  # dL/da_l (B, H_l)
+        self.steps.append(step)
+        self.records.append(record)
+    # ~/~ end
 # ~/~ end
 # ~/~ end

@@ -241,6 +241,17 @@ def test_learning_rate_schedules():
     assert math.isclose(nlm.learning_rate(cosine, 0.5), 0.1)
     step = nlm.TrainConfig(lr=0.2, decay="step")
     assert nlm.learning_rate(step, 0.74) == 0.2 and math.isclose(nlm.learning_rate(step, 0.8), 0.02)
+
+
+def test_a_schedule_given_to_train_sets_the_rate_of_every_step(data):
+    config = nlm.TrainConfig(steps=20, batch_size=16, eval_every=5, momentum=0.0)
+    rising = nlm.train(small_model(data), *nlm.training_windows(data, 3), config,
+                       schedule=lambda p: 0.5 * (1 + p))
+    assert rising.rates == [0.5 * (1 + t / 20) for t in range(20)]
+    assert rising.valid[-1][1] < rising.valid[0][1]
+    still = nlm.train(small_model(data), *nlm.training_windows(data, 3), config,
+                      schedule=lambda p: 0.0)
+    assert len({loss for _, loss in still.valid}) == 1    # a rate of 0 moves nothing
 # ~/~ end
 
 

@@ -16,7 +16,7 @@ import neural_lm as nlm
 import training_dynamics as td
 from corpora import BOUNDARY, Vocabulary, Windows, windows
 from neural_lm import (
-    DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, dropout, learning_rate,
+    DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, TrainResult, dropout, learning_rate,
 )
 from tensor import Tensor
 
@@ -55,8 +55,8 @@ def test_the_model_drops_units_only_in_training():
     trained = []
     logits = dropping.forward(X, np.random.default_rng(0), record=trained)
     assert not np.array_equal(logits.data, plain.forward(X).data)
-    assert np.array_equal(trained[0], seen_plain[0])      # recorded before its mask
-    assert not np.array_equal(trained[1], seen_plain[1])  # its input was masked
+    assert np.array_equal(trained[0].data, seen_plain[0].data)      # recorded before its mask
+    assert not np.array_equal(trained[1].data, seen_plain[1].data)  # its input was masked
     assert [h.shape for h in seen] == [(len(X), 16), (len(X), 8)]
 # ~/~ end
 
@@ -112,5 +112,114 @@ def test_unit_counters_on_hand_made_activations():
     h = np.array([[0.995, -0.2, 0.0], [0.5, -0.999, 0.0], [0.1, 0.3, -1.0]])
     assert td.saturated_fraction(h) == pytest.approx(3 / 9)
     assert td.dead_fraction(np.maximum(h, 0)) == pytest.approx(1 / 3)   # the last unit
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-range>>[init]
+def names_windows(model):
+    return Windows.of([w + BOUNDARY for w in WORDS], model.vocab, 2)
+
+
+def test_the_range_test_raises_the_rate_geometrically_from_low_to_high():
+    model, _ = tiny_problem()
+    config = TrainConfig(steps=40, batch_size=8, momentum=0.0, eval_every=100)
+    test = td.range_test(model, names_windows(model), names_windows(model), config, 1e-3, 1.0)
+    assert len(test.rates) == len(test.losses) == 40 and not test.diverged
+    assert test.rates[0] == pytest.approx(1e-3, rel=1e-12)
+    assert test.rates[-1] == pytest.approx(1.0, rel=1e-12)
+    np.testing.assert_allclose(test.rates[1:] / test.rates[:-1], 1000 ** (1 / 39), rtol=1e-12)
+    model, _ = tiny_problem()  # rates past float32's largest number (3.4e38) must overflow:
+    blown = td.range_test(model, names_windows(model), names_windows(model), config, 1.0, 1e45)
+    assert blown.diverged and len(blown.rates) == len(blown.losses) < 40
+    assert np.isfinite(blown.losses).all()
+
+
+def test_the_readings_of_a_known_curve():
+    line = 3.0 - 0.5 * np.arange(50.0)
+    np.testing.assert_allclose(td.centred_median(line, 5)[5:-5], line[5:-5], rtol=1e-12)
+    assert td.centred_median(line, 5)[0] == pytest.approx(np.median(line[:6]))
+    wild = line.copy()
+    wild[20] = 1e30
+    assert np.abs(td.centred_median(wild, 5) - td.centred_median(line, 5)).max() <= 0.5
+    x = np.linspace(-1.5, 2.5, 2001)  # ln eta
+    test = td.RangeTest(np.exp(x), x**3 / 3 - x, half_width=5)
+    assert test.steepest() == pytest.approx(1.0, rel=0.01)
+    assert test.bottom() == pytest.approx(np.e, rel=0.01)
+    start = (-1.5) ** 3 / 3 + 1.5  # L(x_0): the loss is back above it past this root
+    back = max(r.real for r in np.roots([1 / 3, 0, -1, -start]) if abs(r.imag) < 1e-9)
+    assert np.log(test.blow_up()) == pytest.approx(back, abs=0.02)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-update-ratio>>[init]
+def test_the_update_ratio_of_a_known_update():
+    model, _ = tiny_problem()
+    ratio = td.UpdateRatio(model)
+    assert ratio.names == ["embedding.weight", "hidden1.weight", "hidden2.weight",
+                           "output.weight"]
+    W = model.hidden[0].weight
+    norm = np.linalg.norm(W.data.astype(np.float64))
+    W.data += 0.01
+    ratio.on_step(TrainResult())
+    assert 10 ** ratio.ratios()[0, 1] == pytest.approx(0.01 * np.sqrt(W.data.size) / norm,
+                                                      rel=1e-4)
+    assert ratio.ratios()[0, 0] == -np.inf  # the embedding did not move
+
+
+def test_the_update_ratio_of_an_sgd_step_is_proportional_to_the_rate():
+    first = []
+    for lr in (0.1, 0.2):
+        model, _ = tiny_problem()
+        ratio = td.UpdateRatio(model)
+        config = TrainConfig(steps=1, lr=lr, momentum=0.0, decay="none", eval_every=10)
+        nlm.train(model, names_windows(model), names_windows(model), config, [ratio])
+        np.testing.assert_allclose(np.log10(ratio.travelled()), ratio.ratios()[0], rtol=1e-9)
+        first.append(ratio.ratios()[0])
+    np.testing.assert_allclose(first[1] - first[0], np.log10(2), atol=1e-4)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-layer-stats>>[init]
+def test_layer_statistics_match_a_backward_pass_by_hand():
+    model, (X, Y) = tiny_problem()
+    stats = td.LayerStats(model, X, Y)
+    stats.measure(0)
+    E, W1, b1, W2, b2, Wo, bo = [p.data.astype(np.float64) for p in model.parameters()]
+    h1 = np.tanh(E[X].reshape(len(X), -1) @ W1 + b1)  # (B, 16)
+    h2 = np.tanh(h1 @ W2 + b2)  # (B, 8)
+    z = h2 @ Wo + bo  # (B, V)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    dz = (p - np.eye(z.shape[1])[Y]) / len(Y)  # dL/dz for the mean loss
+    dh2 = dz @ Wo.T
+    da2 = dh2 * (1 - h2**2)
+    dh1 = da2 @ W2.T
+    da1 = dh1 * (1 - h1**2)
+    expected = {"mean": [h1.mean(), h2.mean()], "std": [h1.std(), h2.std()],
+                "grad_h": [dh1.std(), dh2.std()], "grad_a": [da1.std(), da2.std()],
+                "saturated": [td.saturated_fraction(h1), td.saturated_fraction(h2)]}
+    for name, values in expected.items():
+        np.testing.assert_allclose(stats.series(name)[0], values, rtol=1e-4, atol=1e-7)
+# ~/~ end
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-layer-stats>>[1]
+def test_a_layer_forced_dead_is_all_dead_and_passes_no_gradient():
+    model, (X, Y) = tiny_problem("relu")
+    model.hidden[0].bias.data[:] = -1e3  # a_1 < 0 for every example and unit
+    model.hidden[1].bias.data[:] = 1.0  # the layer above stays alive
+    stats = td.LayerStats(model, X, Y)
+    stats.measure(0)
+    assert stats.failure == "dead" and stats.series("dead")[0, 0] == 1.0
+    assert stats.series("grad_h")[0, 0] > 0 and stats.series("grad_a")[0, 0] == 0.0
+
+
+def test_layer_statistics_every_few_steps_leave_the_gradients_alone():
+    model, (X, Y) = tiny_problem()
+    stats = td.LayerStats(model, X, Y, every=10)
+    config = TrainConfig(steps=25, batch_size=8, momentum=0.0, eval_every=100)
+    nlm.train(model, names_windows(model), names_windows(model), config, [stats])
+    assert stats.steps == [0, 10, 20] and stats.series("saturated").shape == (3, 2)
+    grads = [p.grad for p in model.parameters()]
+    stats.measure(25)
+    assert all(p.grad is grad for p, grad in zip(model.parameters(), grads, strict=True))
 # ~/~ end
 # ~/~ end
