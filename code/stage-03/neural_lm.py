@@ -176,8 +176,8 @@ class MLPLanguageModel:
 
     def windows_log_probs(self, windows: Windows, batch_size: int | None = None) -> np.ndarray:
         """ln P(Y_i | X_i) of every window, in order, gathered and computed batch by batch
-        (batches of evaluation_batch(V) windows unless told)."""
-        batch_size = batch_size or evaluation_batch(self.config.vocab_size)
+        (batches of evaluation_batch windows unless told)."""
+        batch_size = batch_size or evaluation_batch(self.config)
         out = np.empty(len(windows), dtype=np.float64)
         for start in range(0, len(windows), batch_size):
             X, Y = windows.batch(slice(start, start + batch_size))  # (B, K), (B,)
@@ -221,12 +221,15 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
 
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-evaluation-batch>>[init]
-LOG_PROBS_BYTES = 32 * 2**20  # the float64 log-probabilities of one evaluation batch, at most
+EVAL_ARRAY_BYTES = 32 * 2**20  # the largest array of one evaluation batch, at most
 
 
-def evaluation_batch(V: int, most: int = 4096) -> int:
-    """B = min(most, LOG_PROBS_BYTES / 8V), at least 1: the windows of one evaluation batch."""
-    return max(1, min(most, LOG_PROBS_BYTES // (8 * V)))
+def evaluation_batch(config: ModelConfig, most: int = 4096) -> int:
+    """B = min(most, EVAL_ARRAY_BYTES / w), at least 1, where w is a window's bytes in the
+    widest array: 8V of float64 log-probabilities, or 4KD, 4H_l of float32 activations."""
+    widest = max(8 * config.vocab_size, 4 * config.context * config.embedding,
+                 *(4 * h for h in config.hidden))
+    return max(1, min(most, EVAL_ARRAY_BYTES // widest))
 # ~/~ end
 
 # ---- training --------------------------------------------------------------------------------
