@@ -252,9 +252,13 @@ class SaveBest(Callback):
 
     def on_best(self, run: TrainResult) -> None:
         target = self.output.target(run.best_valid)
-        save_checkpoint(target, self.model, step=run.best_step, train_config=self.config,
-                        data=self.data_info,
-                        metrics={"valid_loss": run.best_valid, "train_loss": run.recent_loss()})
+        try:
+            save_checkpoint(target, self.model, step=run.best_step, train_config=self.config,
+                            data=self.data_info, metrics={"valid_loss": run.best_valid,
+                                                          "train_loss": run.recent_loss()})
+        except OSError as error:  # a full disk, say: stop, and say what is where
+            raise NeuralLMError(f"could not write the checkpoint {target} ({error}); the run "
+                                f"stops: its best so far is {self.output.whereabouts()}") from None
         self.output.saved(target)
 # ~/~ end
 
@@ -317,7 +321,6 @@ class Output:
     overwrite: bool = False  # with --overwrite, the best goes to path once the run has ended
     side: Path | None = None
     saved_in: Path | None = None  # the file that holds this run's best so far
-    stopped: str = ""
 
     def target(self, valid_loss: float) -> Path:
         """The file for a new best of this validation loss."""
@@ -332,7 +335,6 @@ class Output:
 
     def finish(self, stopped: str) -> None:
         """The run has stopped; with --overwrite and a planned end, its best goes to path."""
-        self.stopped = stopped
         if self.overwrite and self.saved_in == self.side and stopped in ENDED:
             move_checkpoint(self.side, self.path)
             self.saved_in = self.path
@@ -358,7 +360,8 @@ def plan_output(path: Path, data: Data, overwrite: bool) -> Output:
         return Output(path, overwrite=overwrite)
     meta = read_meta(path)  # check_out made sure that it is one of ours
     trained = meta.get("data") if isinstance(meta.get("data"), dict) else {}
-    loss = (meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}).get("valid_loss")
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    loss = metrics.get("valid_loss")
     if trained != data.info():
         old, loss = f"(trained on other data: {json.dumps(trained)})", None
     elif not same_vocabulary(meta, data.vocab):
@@ -455,7 +458,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def seen_in_training(trained: dict, lines: bool, seed: int) -> str:
+def seen_in_training(trained: dict, lines: bool | None, seed: int) -> str:
     """Why the test split of the checkpoint's data, split with this seed and mode, holds text
     the model was trained on ("" when it is the checkpoint's own split)."""
     own_seed, own_lines = trained.get("split_seed", 0), trained.get("lines")

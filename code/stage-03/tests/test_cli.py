@@ -157,6 +157,26 @@ def test_a_failed_write_keeps_the_old_checkpoint(data, tmp_path, monkeypatch):
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-failed-save>>[init]
+def test_a_failed_save_stops_the_run_and_says_where_the_best_is(data, tmp_path, monkeypatch):
+    out = tmp_path / "run.ckpt.npz"
+    saves = []
+
+    def full_after_one(*args):
+        if saves:
+            raise OSError(28, "No space left on device")
+        saves.append(args)
+        return os.rename(*args)
+
+    monkeypatch.setattr(checkpoint.os, "replace", full_after_one)
+    said = f"could not write .*its best so far is saved in {re.escape(str(out))}"
+    with pytest.raises(nlm.NeuralLMError, match=said):
+        trained(data, out, steps=300, eval_every=1)
+    assert load_checkpoint(out).meta["step"] == 0  # the first best, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.ckpt.npz", "words.txt"]
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-callbacks>>[init]
 def test_a_diverging_run_keeps_the_last_good_checkpoint(data, tmp_path):
     out = tmp_path / "run.ckpt.npz"
@@ -354,7 +374,8 @@ def test_a_diverging_run_keeps_the_good_checkpoint(words_file, good):
 def test_a_killed_run_keeps_the_good_checkpoint(words_file, good):
     before = good.read_bytes()
     proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
-                             *map(str, TRAIN[:-1]), "--time-budget", "60", "--out", str(good)],
+                             *map(str, TRAIN[:-1]), "--time-budget", "60", "--lr", "1e-4",
+                             "--out", str(good)],  # a slow learner: it will not beat good soon
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for line in proc.stderr:  # the header, then a first status line after step 1
