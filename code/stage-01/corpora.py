@@ -233,6 +233,30 @@ def split_corpus(corpus: Corpus, seed: int = 0, fractions=(0.8, 0.1, 0.1),
 def code_points(text: str) -> np.ndarray:
     """The Unicode code points of text, as a uint32 array (no Python loop over characters)."""
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def count_code_points(sequences: list[str]) -> np.ndarray:
+    """counts[p]: how often code point p occurs in the sequences."""
+    counts = np.zeros(1, dtype=np.int64)
+    for piece in text_pieces(sequences):
+        more = np.bincount(code_points(piece), minlength=len(counts))
+        more[: len(counts)] += counts
+        counts = more
+    return counts
+
+
+def text_pieces(sequences: list[str], size: int = 2**20):
+    """The sequences' text, concatenated, in pieces of about `size` characters."""
+    group, length = [], 0
+    for text in sequences:
+        for start in range(0, len(text), size):
+            group.append(text[start : start + size])
+            length += len(group[-1])
+            if length >= size:
+                yield "".join(group)
+                group, length = [], 0
+    if group:
+        yield "".join(group)
 # ~/~ end
 
 
@@ -255,7 +279,7 @@ class Vocabulary:
         """Count characters in the training sequences; keep those seen >= min_count times."""
         if min_count < 1:
             raise ValueError(f"min_count must be at least 1, not {min_count}")
-        counts = np.bincount(code_points("".join(sequences)))                 # code point -> count
+        counts = count_code_points(sequences)                                 # code point -> count
         kept = {chr(p) for p in np.flatnonzero(counts >= min_count).tolist()}
         return cls([BOUNDARY, UNK] + sorted(kept - {BOUNDARY, UNK}), min_count)
     # ~/~ end
@@ -345,25 +369,29 @@ def load_data(source: str, lines: bool | None = None, split_seed: int = 0,
 # context windows: the one padding
 
 # ~/~ begin <<docs/foundations/counting.md#corpora-pad-ids>>[init]
-def pad_ids(id_sequences: list[np.ndarray], K: int) -> tuple[np.ndarray, np.ndarray]:
-    """All sequences of ids in one array, each preceded by K BOUNDARY ids (0); and where their
-    tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K : targets[i]]
-    its K-token context, padded at the start of a sequence."""
+def pad_ids(id_sequences: list[np.ndarray], K: int,
+            dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """All sequences of ids in one array of `dtype`, each preceded by K BOUNDARY ids (0); and
+    where their tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K :
+    targets[i]] its K-token context, padded at the start of a sequence."""
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
     lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
-    padding = K * np.arange(1, len(id_sequences) + 1)                    # (S,) before each one
-    targets = np.arange(int(lengths.sum()), dtype=np.int64)              # (N,)
+    size = int(lengths.sum()) + K * len(id_sequences)                    # N + K·S
+    position = np.int32 if size < 2**31 else np.int64                    # of an index into ids
+    padding = K * np.arange(1, len(id_sequences) + 1, dtype=position)    # (S,) before each one
+    targets = np.arange(int(lengths.sum()), dtype=position)              # (N,)
     targets += np.repeat(padding, lengths)
-    ids = np.full(len(targets) + K * len(id_sequences), BOUNDARY_ID, dtype=np.int64)
+    ids = np.full(size, BOUNDARY_ID, dtype=dtype)
     if len(targets):
-        ids[targets] = np.concatenate(id_sequences)
+        ids[targets] = np.concatenate(id_sequences, dtype=dtype)
     return ids, targets
 
 
-def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
-    """pad_ids of the sequences, encoded by the vocabulary."""
-    return pad_ids([vocab.encode(s) for s in sequences], K)
+def padded_ids(sequences: list[str], vocab: Vocabulary, K: int,
+               dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """pad_ids of the sequences, encoded by the vocabulary, each kept as `dtype` at once."""
+    return pad_ids([vocab.encode(s).astype(dtype, copy=False) for s in sequences], K, dtype)
 # ~/~ end
 
 
@@ -386,7 +414,7 @@ class Windows:
 
     @classmethod
     def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
-        return cls(*padded_ids(sequences, vocab, K), K)
+        return cls(*padded_ids(sequences, vocab, K, np.int32), K)
 
     def __len__(self) -> int:
         return len(self.targets)

@@ -13,18 +13,25 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import math
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 import lm
+import memory
 import runtime
-from checkpoint import load_checkpoint, save_checkpoint
-from corpora import CorpusError, load_data
+from checkpoint import (
+    CheckpointError, load_checkpoint, move_checkpoint, read_meta, save_checkpoint,
+)
+from corpora import BOUNDARY_ID, UNK_ID, CorpusError, Data, Vocabulary, Windows, load_data
 from neural_lm import (
     ACTIVATIONS, DECAYS, Callback, MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig,
     TrainResult, UsageError, train, training_windows,
@@ -38,6 +45,24 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def warn(command: str, message: str) -> None:
+    """One line on stderr about a request that goes on, but was probably not meant so."""
+    print(f"neural_lm.py {command}: warning: {message}", file=sys.stderr)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-seed>>[init]
+def seed_number(text: str) -> int:
+    """A seed from the command line: a whole number >= 0, as numpy's generators need."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, got {text!r}")
+    return seed
 # ~/~ end
 
 
@@ -47,7 +72,7 @@ def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
                    help="a bundled corpus (names, shakespeare) or the path of a UTF-8 text file")
     p.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
                    help="one item per line (default: yes for names, no for the others)")
-    p.add_argument("--split-seed", type=int, default=None, metavar="SEED",
+    p.add_argument("--split-seed", type=seed_number, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
 # ~/~ end
 
@@ -94,9 +119,14 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    help="train for this many seconds instead")
     p.add_argument("--eval-every", type=int, default=TrainConfig.eval_every, metavar="STEPS",
                    help="steps between two validations (%(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="of the initial weights and the batches")
+    p.add_argument("--seed", type=seed_number, default=0,
+                   help="of the initial weights and the batches")
     p.add_argument("--out", default=None, metavar="PATH",
-                   help="checkpoint to write (default runs/<data>.ckpt.npz)")
+                   help="checkpoint to write (default runs/<data>.ckpt.npz); a checkpoint already "
+                        "there is replaced only by a better one of the same data")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the checkpoint at --out by this run's best, better or not, "
+                        "once the run has ended as planned")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 # ~/~ end
 
@@ -106,31 +136,62 @@ def run_train(args: argparse.Namespace) -> int:
     steps = TrainConfig.steps if args.steps is None and args.time_budget is None else args.steps
     config = train_config(args, steps=steps, time_budget=args.time_budget,
                           eval_every=args.eval_every)
-    shape = model_config(args)
-    if args.out and Path(args.out).is_dir():
-        example = Path(args.out) / "model.ckpt.npz"
-        raise UsageError(f"--out {args.out} is a folder; give a file path, e.g. {example}")
+    out = Path(args.out) if args.out else Path("runs") / f"{Path(args.data).stem}.ckpt.npz"
+    check_out(out, args.data, args.overwrite)
+    memory.check_fits(memory.training_needs(model_config(args), config, args.data), "this run")
     data = load_data(args.data, args.lines, args.split_seed or 0)
-    model = MLPLanguageModel(dataclasses.replace(shape, vocab_size=data.vocab.size), data.vocab)
+    shape = dataclasses.replace(model_config(args), vocab_size=data.vocab.size)
+    memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
+                       memory.windows_needs(data.train + data.valid, shape.context)], "this run")
+    model = MLPLanguageModel(shape, data.vocab)
     train_windows, valid_windows = training_windows(data, shape.context)
-    out = Path(args.out) if args.out else Path("runs") / f"{Path(data.source).stem}.ckpt.npz"
+    if reason := nothing_to_learn(train_windows, data.vocab):
+        warn("train", reason)
+    output = plan_output(out, data, args.overwrite)
     if not args.quiet:
-        print(f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
-              f"{len(train_windows):,} training / {len(valid_windows):,} validation characters, "
-              f"V = {data.vocab.size}\nmodel: {model.config}, {model.num_parameters():,} "
-              f"parameters\ntraining: {config}", file=sys.stderr)
-    callbacks = [SaveBest(out, model, config, data.info())]
+        print(run_header(data, model, config, len(train_windows), len(valid_windows)),
+              file=sys.stderr)
+    callbacks = [SaveBest(output, model, config, data.info())]
     result = train(model, train_windows, valid_windows, config,
                    callbacks + ([] if args.quiet else [Progress(config.batch_size)]))
+    output.finish(result.stopped)
+    bits = result.best_valid / math.log(2)
+    best = (f"best validation loss {result.best_valid:.4f} nats ({bits:.4f} bits/char) at step "
+            f"{result.best_step:,}, {output.whereabouts()}")
     if result.stopped == "diverged":
-        raise NeuralLMError(
-            f"training diverged: the loss became {result.losses[-1]} at step {result.steps} with "
-            f"learning rate {config.lr}; {out} still holds step {result.best_step} (validation "
-            f"loss {result.best_valid:.4f}). Try a smaller --lr.")
-    print(f"{result.stopped}: {result.steps:,} steps in {result.seconds:.1f} s; best validation "
-          f"loss {result.best_valid:.4f} nats ({result.best_valid / math.log(2):.4f} bits/char) "
-          f"at step {result.best_step:,}, saved in {out}")
+        raise NeuralLMError(f"training diverged: the loss became {result.losses[-1]} at step "
+                            f"{result.steps} with learning rate {config.lr}; {best}. Try a "
+                            "smaller --lr.")
+    print(f"{result.stopped}: {result.steps:,} steps in {result.seconds:.1f} s; {best}")
     return 130 if result.stopped == "interrupted" else 0
+
+
+def run_header(data: Data, model: MLPLanguageModel, config: TrainConfig, n_train: int,
+               n_valid: int) -> str:
+    """The data, both configurations and the parameter count, shown before a run starts."""
+    return (f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
+            f"{n_train:,} training / {n_valid:,} validation characters, V = {data.vocab.size}\n"
+            f"model: {model.config}, {model.num_parameters():,} parameters\ntraining: {config}")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-nothing-to-learn>>[init]
+def nothing_to_learn(windows: Windows, vocab: Vocabulary) -> str:
+    """Why the training text leaves nothing to learn ("" if it does not): apart from the
+    boundary, every token it predicts is one and the same symbol."""
+    seen: set[int] = set()
+    for start in range(0, len(windows), 2**20):
+        seen.update(np.unique(windows.ids[windows.targets[start : start + 2**20]]).tolist())
+        seen.discard(BOUNDARY_ID)
+        if len(seen) > 1:
+            return ""
+    if seen == {UNK_ID}:
+        return (f"every character of the training split occurs fewer than {vocab.min_count} "
+                "times, so all of them read as the unknown symbol: there is nothing to learn "
+                "(give a longer text)")
+    (symbol,) = seen or {BOUNDARY_ID}
+    return (f"the training split is the symbol {vocab.symbols[symbol]!r} repeated: there is "
+            "nothing to learn (give a text with more than one symbol)")
 # ~/~ end
 
 
@@ -181,15 +242,151 @@ def format_seconds(seconds: float) -> str:
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-save-best>>[init]
 class SaveBest(Callback):
-    """A checkpoint at every new best validation loss, with the run's settings and its data."""
+    """A checkpoint at every new best validation loss, with the run's settings and its data,
+    in the file that `output` names (given a path: in that file)."""
 
-    def __init__(self, path: Path, model: MLPLanguageModel, config: TrainConfig, data_info: dict):
-        self.path, self.model, self.config, self.data_info = path, model, config, data_info
+    def __init__(self, output: Output | Path, model: MLPLanguageModel, config: TrainConfig,
+                 data_info: dict):
+        self.output = output if isinstance(output, Output) else Output(Path(output))
+        self.model, self.config, self.data_info = model, config, data_info
 
     def on_best(self, run: TrainResult) -> None:
-        save_checkpoint(self.path, self.model, step=run.best_step, train_config=self.config,
-                        data=self.data_info,
-                        metrics={"valid_loss": run.best_valid, "train_loss": run.recent_loss()})
+        target = self.output.target(run.best_valid)
+        try:
+            save_checkpoint(target, self.model, step=run.best_step, train_config=self.config,
+                            data=self.data_info, metrics={"valid_loss": run.best_valid,
+                                                          "train_loss": run.recent_loss()})
+        except OSError as error:  # a full disk, say: stop, and say what is where
+            raise NeuralLMError(f"could not write the checkpoint {target} ({error}); the run "
+                                f"stops: its best so far is {self.output.whereabouts()}") from None
+        self.output.saved(target)
+# ~/~ end
+
+# ---- nothing the reader made is lost ---------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-check-out>>[init]
+def check_out(path: Path, data: str, overwrite: bool) -> None:
+    """Refuse an --out that would destroy what is not ours: a folder, a device or any other
+    file that is not a regular one, the training data, a file that is not a checkpoint."""
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a folder; give a file path, e.g. "
+                         f"{path / 'model.ckpt.npz'}")
+    if os.path.lexists(path):
+        check_replaceable(path, data, overwrite)
+    folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+    if not folder.is_dir():
+        raise UsageError(f"--out {path} cannot be written: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {path} cannot be written: no permission to write in {folder}")
+
+
+def check_replaceable(path: Path, data: str, overwrite: bool) -> None:
+    """Refuse to write over path unless it is one of our checkpoints, and not the data."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:  # a link to nowhere, or a folder we may not look into
+        raise UsageError(f"--out {path} cannot be replaced ({error.strerror}); choose another "
+                         "path") from None
+    if not stat.S_ISREG(mode):
+        kind = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+                stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
+        raise UsageError(f"--out {path} is {kind.get(stat.S_IFMT(mode), 'not a regular file')}"
+                         ", not a file to write a checkpoint in; give a path such as "
+                         "runs/model.ckpt.npz")
+    if Path(data).is_file() and path.samefile(data):
+        raise UsageError(f"--out {path} is the training data itself; write the checkpoint "
+                         f"elsewhere, e.g. runs/{Path(data).stem}.ckpt.npz")
+    try:
+        read_meta(path)
+    except CheckpointError:
+        also = " (--overwrite replaces checkpoints only)" if overwrite else ""
+        raise UsageError(f"--out {path} exists and is not a checkpoint, so it is left as it "
+                         f"is{also}; choose another path") from None
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-output>>[init]
+ENDED = ("steps", "time", "patience")  # how a run ends as planned
+
+
+@dataclass
+class Output:
+    """Where a run's best checkpoints go: `path` (--out), unless a checkpoint was there before
+    the run (`old`, in words) that this run has not beaten (`old_loss`, when comparable);
+    then `side`, a new file beside it."""
+
+    path: Path
+    old: str = ""  # "" when there was no checkpoint at path
+    old_loss: float | None = None  # its validation loss, when comparable with this run's
+    overwrite: bool = False  # with --overwrite, the best goes to path once the run has ended
+    side: Path | None = None
+    saved_in: Path | None = None  # the file that holds this run's best so far
+
+    def target(self, valid_loss: float) -> Path:
+        """The file for a new best of this validation loss."""
+        beaten = self.old_loss is not None and valid_loss < self.old_loss
+        return self.path if not self.old or beaten else self.side
+
+    def saved(self, target: Path) -> None:
+        """Note a save; once path holds this run's best, the side file's worse one goes."""
+        if target == self.path and self.side is not None and self.saved_in == self.side:
+            self.side.unlink(missing_ok=True)
+        self.saved_in = target
+
+    def finish(self, stopped: str) -> None:
+        """The run has stopped; with --overwrite and a planned end, its best goes to path."""
+        if self.overwrite and self.saved_in == self.side and stopped in ENDED:
+            move_checkpoint(self.side, self.path)
+            self.saved_in = self.path
+
+    def whereabouts(self) -> str:
+        """Which file holds what, for the last line of a run."""
+        if self.saved_in is None:
+            return "no checkpoint written (no validation loss was finite)"
+        if not self.old:
+            return f"saved in {self.saved_in}"
+        if self.saved_in == self.path:
+            return f"saved in {self.path}, which held a checkpoint {self.old} before"
+        overwrite = ("--overwrite replaces it only when a run ends as planned"
+                     if self.overwrite else "--overwrite would replace it")
+        return f"saved in {self.side}; {self.path} keeps its checkpoint {self.old} ({overwrite})"
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-plan-output>>[init]
+def plan_output(path: Path, data: Data, overwrite: bool) -> Output:
+    """The Output of a run writing to path, given the checkpoint there before it (if any)."""
+    if not path.exists():
+        return Output(path, overwrite=overwrite)
+    meta = read_meta(path)  # check_out made sure that it is one of ours
+    trained = meta.get("data") if isinstance(meta.get("data"), dict) else {}
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    loss = metrics.get("valid_loss")
+    if trained != data.info():
+        old, loss = f"(trained on other data: {json.dumps(trained)})", None
+    elif not same_vocabulary(meta, data.vocab):
+        old, loss = "(of the same data, with another vocabulary)", None
+    elif isinstance(loss, bool) or not isinstance(loss, int | float):
+        old, loss = "(with no validation loss recorded)", None
+    else:
+        old = f"(validation loss {loss:.4f} on the same data)"
+    return Output(path, old, loss, overwrite, side_path(path))
+
+
+def same_vocabulary(meta: dict, vocab: Vocabulary) -> bool:
+    try:
+        return Vocabulary.from_json(meta["vocabulary"]) == vocab
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def side_path(path: Path) -> Path:
+    """NAME.new.ckpt.npz beside path, or NAME.new2.ckpt.npz, ...: the first that is free."""
+    name = path.name.removesuffix(".npz").removesuffix(".ckpt")
+    for n in itertools.count(1):
+        side = path.with_name(f"{name}.new{n if n > 1 else ''}.ckpt.npz")
+        if not os.path.lexists(side):
+            return side
 # ~/~ end
 
 # ---- generate, evaluate, compare -------------------------------------------------------------
@@ -201,16 +398,32 @@ def add_generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--length", type=int, default=300, help="characters to add (%(default)s)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = greedy (%(default)s)")
     p.add_argument("--top-k", type=int, default=None, help="draw among the k most likely only")
-    p.add_argument("--seed", type=int, default=0, help="of the sampler (%(default)s)")
+    p.add_argument("--seed", type=seed_number, default=0, help="of the sampler (%(default)s)")
 
 
 def run_generate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
-    text = lm.sample(ckpt.model, args.length, args.prompt, args.temperature, args.top_k,
-                     args.seed, lines=lines)
-    print(args.prompt + text)
+    ids = lm.sample_ids(ckpt.model, args.length, args.prompt, args.temperature, args.top_k,
+                        args.seed, lines=lines)  # the request is checked here, before any output
+    write_as_drawn(args.prompt, ids, ckpt.vocab, sys.stdout)
     return 0
+
+
+def write_as_drawn(prompt: str, ids, vocab: Vocabulary, stream, interval: float = 0.2) -> None:
+    """The prompt, then the text of the ids as they are drawn, written out every `interval`
+    seconds; a newline at the end."""
+    stream.write(prompt)
+    stream.flush()
+    pending, last = [], time.monotonic()
+    for i in ids:
+        pending.append(i)
+        if time.monotonic() - last >= interval:
+            stream.write(vocab.decode(pending))
+            stream.flush()
+            pending, last = [], time.monotonic()
+    stream.write(vocab.decode(pending) + "\n")
+    stream.flush()
 # ~/~ end
 
 
@@ -230,6 +443,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     same = source == trained.get("source")
     lines = args.lines if args.lines is not None else (trained.get("lines") if same else None)
     seed = args.split_seed if args.split_seed is not None else trained.get("split_seed", 0)
+    if same and (reason := seen_in_training(trained, lines, seed)):
+        warn("evaluate", reason)
+    memory.check_fits([memory.data_needs(source)], f"reading {source}")
     data = load_data(source, lines, seed, vocab=ckpt.model.vocab)
     s = lm.evaluate(ckpt.model, data.test)
     result = {"test_loss_nats": s["loss_nats"], "test_bpc": s["bits"],
@@ -240,6 +456,18 @@ def run_evaluate(args: argparse.Namespace) -> int:
           f"test split of {source} ({s['tokens']:,} characters): {s['loss_nats']:.4f} nats, "
           f"{s['bits']:.4f} bits/char, perplexity {s['perplexity']:.3f}")
     return 0
+
+
+def seen_in_training(trained: dict, lines: bool | None, seed: int) -> str:
+    """Why the test split of the checkpoint's data, split with this seed and mode, holds text
+    the model was trained on ("" when it is the checkpoint's own split)."""
+    own_seed, own_lines = trained.get("split_seed", 0), trained.get("lines")
+    if seed == own_seed and lines == own_lines:
+        return ""
+    return (f"the checkpoint was trained on {trained.get('source')} split with seed {own_seed}"
+            f"{' in lines mode' if own_lines else ''}; split with seed {seed}"
+            f"{' in lines mode' if lines else ''}, its test split holds text the model was "
+            "trained on, and the score is too good (leave out --split-seed and --lines)")
 # ~/~ end
 
 
@@ -253,7 +481,8 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
                    help="use only the first N characters of the corpus")
     p.add_argument("--time-budget", type=float, default=60.0,
                    help="seconds of network training (default 60)")
-    p.add_argument("--seed", type=int, default=0, help="the split, the network, the samples")
+    p.add_argument("--seed", type=seed_number, default=0,
+                   help="the split, the network, the samples")
     p.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
     p.add_argument("--temperature", type=float, default=0.8, help="for the samples")
     p.add_argument("--plot", default=None, help="write the embedding map to this PNG")
@@ -264,9 +493,41 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     shape, schedule = model_config(args), train_config(args, steps=None,
                                                        time_budget=args.time_budget)
+    check_plot(args.plot)
+    memory.check_fits(memory.training_needs(shape, schedule, args.data), "this comparison")
     import compare  # chapter 3.7's module, loaded only for its command
 
     return compare.run(args, shape, schedule, [Progress(schedule.batch_size)])
+
+
+def check_plot(path: str | None) -> None:
+    """Refuse a --plot file that could not be written, or whose writing would replace
+    something that is not a PNG image."""
+    if path is None:
+        return
+    plot = Path(path)
+    if plot.is_dir():
+        raise UsageError(f"--plot {plot} is a folder; give a file path, e.g. "
+                         f"{plot / 'embeddings.png'}")
+    if os.path.lexists(plot) and not is_png(plot):
+        raise UsageError(f"--plot {plot} exists and is not a PNG image, so it is left as it "
+                         "is; choose another path")
+    if not plot.parent.is_dir():
+        raise UsageError(f"--plot {plot}: there is no folder {plot.parent}; create it first, "
+                         "or choose another path")
+    if not os.access(plot.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"--plot {plot}: no permission to write in {plot.parent}")
+
+
+def is_png(path: Path) -> bool:
+    """Whether path is a regular file that starts as a PNG image does."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as f:
+            return f.read(8) == b"\x89PNG\r\n\x1a\n"
+    except OSError:
+        return False
 # ~/~ end
 
 # ---- the commands ----------------------------------------------------------------------------
@@ -318,6 +579,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (NeuralLMError, CorpusError, OSError) as error:
         print(f"{where} {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"{where} out of memory, although the estimate made before starting said it "
+              "would fit: ask for less (a smaller --batch-size or model, a smaller text)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"neural_lm.py {args.command}: interrupted", file=sys.stderr)

@@ -83,6 +83,21 @@ def test_lines_mode_restarts_the_history_after_a_boundary():
     assert model.asked[0] == [VOCAB.index["a"]]                   # the prompt's item only
 
 
+def test_a_vanishing_temperature_is_greedy():
+    model = Scripted(VOCAB)
+    assert lm.sample(model, 7, temperature=1e-320) == "aa\naaaa"   # ln p / T overflows
+    assert lm.draw(np.log([0.2, 0.5, 0.3]), 5e-324, 2, np.random.default_rng(0)) == 1
+
+
+def test_sampled_ids_come_one_by_one():
+    model = Scripted(VOCAB)
+    ids = lm.sample_ids(model, 10**12, temperature=0)        # a trillion: never all at once
+    assert [next(ids) for _ in range(3)] == [VOCAB.index["a"]] * 2 + [BOUNDARY_ID]
+    assert len(model.asked) == 3
+    with pytest.raises(lm.RequestError):                      # checked before the first id
+        lm.sample_ids(model, 5, temperature=-1)
+
+
 def test_temperature_and_top_k_reshape_the_distribution():
     p = np.array([0.5, 0.3, 0.15, 0.05])
     rng = np.random.default_rng(0)
