@@ -97,9 +97,9 @@ def check_request(vocab: Vocabulary, prompt: str, length: int, temperature: floa
     unknown = vocab.unknown_tokens(prompt)
     if unknown:
         raise PromptError(
-            f"the prompt contains {len(unknown)} symbol(s) outside the model's vocabulary: "
-            + ", ".join(repr(c) for c in unknown)
-            + f" (its {vocab.size} symbols come from the training split)")
+            f"the prompt contains {len(unknown)} {vocab.unit}(s) outside the model's "
+            "vocabulary: " + ", ".join(repr(c) for c in unknown)
+            + f" (its {vocab.size:,} tokens come from the training split)")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise RequestError(f"the temperature must be >= 0 (0 means greedy), got {temperature}")
     if top_k is not None and top_k < 1:
@@ -127,8 +127,9 @@ def draw(log_probs: np.ndarray, temperature: float, top_k: int | None,
 # ~/~ begin <<docs/foundations/counting.md#lm-sample>>[init]
 def sample(model: LanguageModel, length: int, prompt: str = "", temperature: float = 1.0,
            top_k: int | None = None, seed=0, lines: bool = False) -> str:
-    """`length` tokens continuing prompt (which is not returned), each drawn by `draw` from
-    the model's next-token distribution; UNK never; in lines mode, items restart afresh."""
+    """The text of `length` tokens continuing prompt (which is not returned), each drawn by
+    `draw` from the model's next-token distribution; UNK never; in lines mode, items restart
+    afresh."""
     check_request(model.vocab, prompt, length, temperature, top_k)
     rng = np.random.default_rng(seed)
     tokens = model.vocab.encode(prompt).tolist()      # the prompt, then the tokens drawn
@@ -141,7 +142,8 @@ def sample(model: LanguageModel, length: int, prompt: str = "", temperature: flo
         tokens.append(draw(log_p, temperature, top_k, rng))
         if lines and tokens[-1] == BOUNDARY_ID:
             start = len(tokens)                        # the next item starts from nothing
-    return model.vocab.decode(tokens[first:])
+    prompt_text = model.vocab.decode(tokens[:first])
+    return model.vocab.decode(tokens)[len(prompt_text):]  # what the drawn tokens add
 
 
 def restart_after(tokens: list[int]) -> int:

@@ -63,10 +63,19 @@ def gram_codes(ids: np.ndarray, targets: np.ndarray, V: int, order: int):
         yield codes
 
 
+def highest_order(V: int) -> int:
+    """The largest order n whose codes fit in 64 bits: V**n <= 2**63 - 1."""
+    n = 1
+    while V ** (n + 1) <= np.iinfo(np.int64).max:
+        n += 1
+    return n
+
+
 def check_code_range(V: int, order: int) -> None:
-    if V ** order > np.iinfo(np.int64).max:
-        raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code; "
-                         "use a lower order, or a larger min_count for a smaller vocabulary")
+    if order > highest_order(V):
+        raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code: "
+                         f"the highest order for {V} symbols is {highest_order(V)}; use a lower "
+                         "order, or a larger min_count for a smaller vocabulary")
 
 
 def codes_of_order(ids: np.ndarray, targets: np.ndarray, V: int, order: int) -> np.ndarray:
