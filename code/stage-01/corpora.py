@@ -323,7 +323,8 @@ class Vocabulary:
 
 # ~/~ begin <<docs/foundations/counting.md#corpora-word-tokens>>[init]
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[^\sa-z]|\n")   # a word, one other mark, or a newline
-CLOSING = frozenset(",.;:!?')") | {BOUNDARY}            # no space goes before these
+CLOSING = frozenset(",.;:!?')]") | {BOUNDARY}           # no space goes before these,
+OPENING = frozenset("([") | {BOUNDARY}                  # nor after these
 
 
 def word_tokens(text: str) -> list[str]:
@@ -365,10 +366,10 @@ class WordVocabulary(Vocabulary):
 
     def decode(self, ids, show_unk: bool = False) -> str:
         """The tokens of ids as text: a space between two tokens, except before a closing mark or
-        a newline and after a newline or "("; UNK as UNK, or as "⟨unk⟩" with show_unk."""
+        a newline and after an opening bracket or a newline; UNK as UNK (or "⟨unk⟩", show_unk)."""
         parts, previous = [], BOUNDARY
         for token in (self.symbols[i] for i in np.asarray(ids, dtype=np.int64).tolist()):
-            if previous not in (BOUNDARY, "(") and token not in CLOSING:
+            if previous not in OPENING and token not in CLOSING:
                 parts.append(" ")
             parts.append(UNK_DISPLAY if show_unk and token == UNK else token)
             previous = token

@@ -246,7 +246,7 @@ def test_word_vocabulary_keeps_tokens_seen_min_count_times():
 
 
 def test_word_decoding_puts_the_spaces_back():
-    text = "to be, or not (to be)!\nthat is: the question? o'er\n\nnot to be.\n"
+    text = "to be, or not (to be)!\nthat is: the question? o'er\n\n[exit hamlet]\n"
     vocab = WordVocabulary.from_sequences([text], min_count=1)
     assert vocab.decode(vocab.encode(text)) == text
     assert vocab.decode(vocab.encode("To   be,or\tnot")) == "to be, or not"
@@ -256,7 +256,7 @@ def test_word_decoding_puts_the_spaces_back():
 @given(st.lists(st.integers(0, 11), max_size=12))
 @settings(deadline=None, max_examples=100)
 def test_word_decoding_extends_the_decoding_of_a_prefix(ids):
-    vocab = WordVocabulary([BOUNDARY, UNK, "(", ")", ",", ".", "!", "'", "a", "b", "o'er", "é"])
+    vocab = WordVocabulary([BOUNDARY, UNK, "(", ")", "[", ",", ".", "'", "a", "b", "o'er", "é"])
     whole = vocab.decode(ids)
     for k in range(len(ids) + 1):
         assert whole.startswith(vocab.decode(ids[:k]))
