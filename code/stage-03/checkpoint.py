@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpora import Vocabulary
+from corpora import Vocabulary, vocabulary_from_json
 from neural_lm import MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig, UsageError
 
 # ~/~ begin <<docs/stage-03/command-line.md#ckpt-save>>[init]
@@ -119,7 +119,7 @@ def model_from_meta(path: Path, meta: dict) -> MLPLanguageModel:
                               f"{CHECKPOINT_FORMAT!r} version {CHECKPOINT_VERSION}")
     try:
         config = ModelConfig(**meta["model_config"])
-        vocab = Vocabulary.from_json(meta["vocabulary"])
+        vocab = vocabulary_from_json(meta["vocabulary"])  # of its kind: characters or words
     except (KeyError, TypeError, ValueError, UsageError) as error:
         raise CheckpointError(f"{path} has an unusable configuration or vocabulary "
                               f"({error})") from None

@@ -24,7 +24,7 @@ from pathlib import Path
 import lm
 import runtime
 from checkpoint import load_checkpoint, save_checkpoint
-from corpora import CorpusError, load_data
+from corpora import VOCABULARIES, CorpusError, Vocabulary, load_data
 from neural_lm import (
     ACTIVATIONS, DECAYS, Callback, MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig,
     TrainResult, UsageError, train, training_windows,
@@ -49,6 +49,26 @@ def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
                    help="one item per line (default: yes for names, no for the others)")
     p.add_argument("--split-seed", type=int, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
+    add_token_arguments(p)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-tokens>>[init]
+def add_token_arguments(p: argparse.ArgumentParser, min_count: bool = True) -> None:
+    p.add_argument("--tokens", choices=tuple(VOCABULARIES), default=None,
+                   help="what a token is (train and compare: chars; generate and evaluate: "
+                        "the checkpoint's, which this only checks)")
+    if min_count:
+        defaults = ", ".join(f"{k} {v.default_min_count}" for k, v in VOCABULARIES.items())
+        p.add_argument("--min-count", type=int, default=None, metavar="N",
+                       help=f"tokens seen fewer than N times in training are unknown ({defaults})")
+
+
+def check_tokens(args: argparse.Namespace, vocab: Vocabulary) -> None:
+    """A usage error if --tokens names another kind than the checkpoint's vocabulary."""
+    if args.tokens is not None and args.tokens != vocab.kind:
+        raise UsageError(f"--tokens {args.tokens}, but {args.checkpoint} holds a model of "
+                         f"{vocab.kind}: leave --tokens out, or give --tokens {vocab.kind}")
 # ~/~ end
 
 
@@ -82,6 +102,38 @@ def train_config(args: argparse.Namespace, **run) -> TrainConfig:
                        weight_decay=args.weight_decay, decay=args.decay, seed=args.seed)
 # ~/~ end
 
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-network-defaults>>[init]
+NETWORK_OPTIONS = ("context", "embedding", "hidden", "activation",  # the options' names, which
+                   "lr", "momentum", "weight_decay", "batch_size", "decay")  # are config fields
+
+
+def network_defaults(tokens: str) -> tuple[ModelConfig, TrainConfig]:
+    """The network and the optimiser that train and compare start from, for these tokens."""
+    if tokens == "words":
+        return (ModelConfig(vocab_size=2, context=3, embedding=64, hidden=(256,)),
+                TrainConfig(lr=0.2))
+    return ModelConfig(vocab_size=2), TrainConfig()
+
+
+def option_defaults(tokens: str) -> dict:
+    """network_defaults(tokens) as the values of the network options."""
+    shape, schedule = network_defaults(tokens)
+    values = {**dataclasses.asdict(shape), **dataclasses.asdict(schedule)}
+    return {name: list(v) if isinstance(v, tuple) else v
+            for name, v in values.items() if name in NETWORK_OPTIONS}
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-tokens-first>>[init]
+def tokens_asked(argv: list[str]) -> str:
+    """The --tokens of argv, read before everything else; "chars" if none (or not a kind)."""
+    first = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    first.add_argument("--tokens")
+    tokens = first.parse_known_args(argv)[0].tokens
+    return tokens if tokens in VOCABULARIES else "chars"
+# ~/~ end
+
 # ---- train -----------------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-train-arguments>>[init]
@@ -110,15 +162,17 @@ def run_train(args: argparse.Namespace) -> int:
     if args.out and Path(args.out).is_dir():
         example = Path(args.out) / "model.ckpt.npz"
         raise UsageError(f"--out {args.out} is a folder; give a file path, e.g. {example}")
-    data = load_data(args.data, args.lines, args.split_seed or 0)
+    data = load_data(args.data, args.lines, args.split_seed or 0, tokens=args.tokens or "chars",
+                     min_count=args.min_count)
     model = MLPLanguageModel(dataclasses.replace(shape, vocab_size=data.vocab.size), data.vocab)
     train_windows, valid_windows = training_windows(data, shape.context)
     out = Path(args.out) if args.out else Path("runs") / f"{Path(data.source).stem}.ckpt.npz"
     if not args.quiet:
         print(f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
-              f"{len(train_windows):,} training / {len(valid_windows):,} validation characters, "
-              f"V = {data.vocab.size}\nmodel: {model.config}, {model.num_parameters():,} "
-              f"parameters\ntraining: {config}", file=sys.stderr)
+              f"{len(train_windows):,} training / {len(valid_windows):,} validation {data.unit}s, "
+              f"V = {data.vocab.size:,} (min count {data.vocab.min_count})\nmodel: "
+              f"{model.config}, {model.num_parameters():,} parameters\ntraining: {config}",
+              file=sys.stderr)
     callbacks = [SaveBest(out, model, config, data.info())]
     result = train(model, train_windows, valid_windows, config,
                    callbacks + ([] if args.quiet else [Progress(config.batch_size)]))
@@ -128,8 +182,8 @@ def run_train(args: argparse.Namespace) -> int:
             f"learning rate {config.lr}; {out} still holds step {result.best_step} (validation "
             f"loss {result.best_valid:.4f}). Try a smaller --lr.")
     print(f"{result.stopped}: {result.steps:,} steps in {result.seconds:.1f} s; best validation "
-          f"loss {result.best_valid:.4f} nats ({result.best_valid / math.log(2):.4f} bits/char) "
-          f"at step {result.best_step:,}, saved in {out}")
+          f"loss {result.best_valid:.4f} nats ({result.best_valid / math.log(2):.4f} bits per "
+          f"{data.unit}) at step {result.best_step:,}, saved in {out}")
     return 130 if result.stopped == "interrupted" else 0
 # ~/~ end
 
@@ -198,14 +252,16 @@ class SaveBest(Callback):
 def add_generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", required=True, help="a checkpoint written by train")
     p.add_argument("--prompt", default="", help="text to continue (default: a fresh start)")
-    p.add_argument("--length", type=int, default=300, help="characters to add (%(default)s)")
+    p.add_argument("--length", type=int, default=300, help="tokens to add (%(default)s)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = greedy (%(default)s)")
     p.add_argument("--top-k", type=int, default=None, help="draw among the k most likely only")
     p.add_argument("--seed", type=int, default=0, help="of the sampler (%(default)s)")
+    add_token_arguments(p, min_count=False)
 
 
 def run_generate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    check_tokens(args, ckpt.vocab)
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
     text = lm.sample(ckpt.model, args.length, args.prompt, args.temperature, args.top_k,
                      args.seed, lines=lines)
@@ -223,6 +279,10 @@ def add_evaluate_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    check_tokens(args, ckpt.vocab)
+    if args.min_count is not None:
+        raise UsageError(f"--min-count: evaluate reads text with the checkpoint's vocabulary "
+                         f"(min count {ckpt.vocab.min_count}); the option is for train and compare")
     trained = ckpt.meta.get("data") or {}
     source = args.data or trained.get("source")
     if source is None:
@@ -231,14 +291,16 @@ def run_evaluate(args: argparse.Namespace) -> int:
     lines = args.lines if args.lines is not None else (trained.get("lines") if same else None)
     seed = args.split_seed if args.split_seed is not None else trained.get("split_seed", 0)
     data = load_data(source, lines, seed, vocab=ckpt.model.vocab)
-    s = lm.evaluate(ckpt.model, data.test)
-    result = {"test_loss_nats": s["loss_nats"], "test_bpc": s["bits"],
-              "test_perplexity": s["perplexity"], "test_characters": s["tokens"],
+    s, unit = lm.evaluate(ckpt.model, data.test), data.unit
+    result = {"unit": unit, "test_loss_nats": s["loss_nats"], "test_bits_per_token": s["bits"],
+              "test_perplexity": s["perplexity"], "test_tokens": s["tokens"],
               "data": source, "lines": data.lines, "split_seed": seed,
               "step": ckpt.meta.get("step")}
+    if unit == "character":  # the names these figures had before there were words
+        result.update(test_bpc=s["bits"], test_characters=s["tokens"])
     print(json.dumps(result) if args.json else
-          f"test split of {source} ({s['tokens']:,} characters): {s['loss_nats']:.4f} nats, "
-          f"{s['bits']:.4f} bits/char, perplexity {s['perplexity']:.3f}")
+          f"test split of {source} ({s['tokens']:,} {unit}s): {s['loss_nats']:.4f} nats, "
+          f"{s['bits']:.4f} bits per {unit}, perplexity {s['perplexity']:.3f} per {unit}")
     return 0
 # ~/~ end
 
@@ -251,10 +313,12 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
                    help="one item per line (default: the corpus default)")
     p.add_argument("--max-chars", type=int, default=None,
                    help="use only the first N characters of the corpus")
+    add_token_arguments(p)
     p.add_argument("--time-budget", type=float, default=60.0,
                    help="seconds of network training (default 60)")
     p.add_argument("--seed", type=int, default=0, help="the split, the network, the samples")
-    p.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
+    p.add_argument("--max-order", type=int, default=8,
+                   help="n-gram orders 1..N (default 8), at most what 64-bit codes allow")
     p.add_argument("--temperature", type=float, default=0.8, help="for the samples")
     p.add_argument("--plot", default=None, help="write the embedding map to this PNG")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -283,7 +347,7 @@ COMMANDS: dict[str, Command] = {
     "train": Command("train a model on a corpus, keeping its best checkpoint",
                      add_train_arguments, run_train),
     "generate": Command("sample text from a checkpoint", add_generate_arguments, run_generate),
-    "evaluate": Command("loss, bits per character and perplexity on the test split",
+    "evaluate": Command("loss, bits per token and perplexity on the test split",
                         add_evaluate_arguments, run_evaluate),
     "compare": Command("train the network and the n-gram baselines on one split and compare "
                        "them on the test text (chapter 3.7)", add_compare_arguments, run_compare),
@@ -292,20 +356,24 @@ COMMANDS: dict[str, Command] = {
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-main>>[init]
-def build_parser() -> Parser:
-    parser = Parser(prog="neural_lm.py", description="A character-level neural language model "
-                    "(Bengio et al., 2003) on our own autograd.")
+def build_parser(tokens: str = "chars") -> Parser:
+    """The parser of every command; the network options default to network_defaults(tokens)."""
+    parser = Parser(prog="neural_lm.py", description="A neural language model of characters "
+                    "or words (Bengio et al., 2003) on our own autograd.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(sub)
-        sub.set_defaults(run=command.run)
+        sub.set_defaults(run=command.run, **{option: value for option, value in
+                                             option_defaults(tokens).items()
+                                             if sub.get_default(option) is not None})
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; an error becomes one line on stderr and an exit status, no traceback."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(tokens_asked(argv)).parse_args(argv)
     runtime.configure()  # an entry point: set the process up for training, once
     where = f"neural_lm.py {args.command}: error:"
     try:
