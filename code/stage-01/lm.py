@@ -59,12 +59,12 @@ def cross_entropy(log_probs) -> float:
 
 
 def bits_per_char(log_probs) -> float:
-    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
+    """Bits per token, -mean(ln p) / ln 2 (bits per character when tokens are characters)."""
     return float(nats_to_bits(cross_entropy(log_probs)))
 
 
 def perplexity(log_probs) -> float:
-    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
+    """exp(cross-entropy in nats) = 2 ** (bits per token): the perplexity per token."""
     return float(np.exp(cross_entropy(log_probs)))
 # ~/~ end
 

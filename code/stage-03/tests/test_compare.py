@@ -116,13 +116,14 @@ def test_ngram_orders_stop_where_codes_stop_fitting(capsys):
 WORDS = ["anna", "bob", "carla", "dora", "emil", "frida", "gustav", "hanna"]
 
 
-@pytest.fixture(scope="module")
-def four_models():
-    """add-k, Kneser–Ney, a briefly trained network and their mixture, on one vocabulary."""
+@pytest.fixture(scope="module", params=["chars", "words"])
+def four_models(request):
+    """add-k, Kneser–Ney, a briefly trained network and their mixture, on one vocabulary (of
+    characters, then of words)."""
     rng = np.random.default_rng(0)
     train = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(200)]
     valid = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(20)]
-    vocab = corpora.Vocabulary.from_sequences(train)
+    vocab = corpora.VOCABULARIES[request.param].from_sequences(train, min_count=2)
     data = corpora.Data("words", True, 0, vocab, train, valid, [])
     config = neural_lm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=4, hidden=(16,))
     network = neural_lm.MLPLanguageModel(config, data.vocab)
@@ -136,7 +137,7 @@ def four_models():
 @pytest.mark.parametrize("name", ["add-k", "kneser-ney", "network", "mixture"])
 def test_every_model_answers_the_contract(four_models, name):
     model = four_models[name]
-    text = ["hanna bob\n", "zoe, emil\n"]               # z, o, e and "," are unknown
+    text = ["hanna bob\n", "zoe, emil\n"]     # z, o, e, "," and the word zoe are unknown
     scored = model.token_log_probs(text)
     asked = []
     for ids in (model.vocab.encode(s) for s in text):
@@ -218,10 +219,11 @@ def test_compare_json_on_words_end_to_end(tmp_path, capsys):
     path = tmp_path / "never_seen.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     status = cli.main(["compare", "--data", str(path), "--tokens", "words", "--time-budget", "1",
-                       "--json"])
+                       "--max-order", "20", "--json"])               # more than 64 bits allow
     assert status == 0
     figures = json.loads(capsys.readouterr().out)
-    check_the_json_contract(figures, "word", max_order=8)
+    check_the_json_contract(figures, "word", max_order=20)
+    assert figures["ngram_orders"]["tuned"] == [1, figures["ngram_orders"]["code_limit"]]
     assert "differences_bpc" not in figures and "test_bpc" not in figures["neural"]
     data = corpora.load_data(str(path), tokens="words")
     assert figures["corpus"]["test_tokens"] == data.num_tokens("test")
