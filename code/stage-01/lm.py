@@ -60,12 +60,12 @@ def cross_entropy(log_probs) -> float:
 
 
 def bits_per_char(log_probs) -> float:
-    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
+    """Bits per token, -mean(ln p) / ln 2 (bits per character when tokens are characters)."""
     return float(nats_to_bits(cross_entropy(log_probs)))
 
 
 def perplexity(log_probs) -> float:
-    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
+    """exp(cross-entropy in nats) = 2 ** (bits per token): the perplexity per token."""
     return float(np.exp(cross_entropy(log_probs)))
 # ~/~ end
 
@@ -98,9 +98,9 @@ def check_request(vocab: Vocabulary, prompt: str, length: int, temperature: floa
     unknown = vocab.unknown_tokens(prompt)
     if unknown:
         raise PromptError(
-            f"the prompt contains {len(unknown)} symbol(s) outside the model's vocabulary: "
-            + ", ".join(repr(c) for c in unknown)
-            + f" (its {vocab.size} symbols come from the training split)")
+            f"the prompt contains {len(unknown)} {vocab.unit}(s) outside the model's "
+            "vocabulary: " + ", ".join(repr(c) for c in unknown)
+            + f" (its {vocab.size:,} tokens come from the training split)")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise RequestError(f"the temperature must be >= 0 (0 means greedy), got {temperature}")
     if top_k is not None and top_k < 1:
@@ -132,10 +132,13 @@ def draw(log_probs: np.ndarray, temperature: float, top_k: int | None,
 # ~/~ begin <<docs/foundations/counting.md#lm-sample>>[init]
 def sample(model: LanguageModel, length: int, prompt: str = "", temperature: float = 1.0,
            top_k: int | None = None, seed=0, lines: bool = False) -> str:
-    """`length` tokens continuing prompt (which is not returned), each drawn by `draw` from
-    the model's next-token distribution; UNK never; in lines mode, items restart afresh."""
-    ids = sample_ids(model, length, prompt, temperature, top_k, seed, lines)
-    return model.vocab.decode(list(ids))
+    """The text of `length` tokens continuing prompt (which is not returned), each drawn by
+    `draw` from the model's next-token distribution; UNK never; in lines mode, items restart
+    afresh."""
+    drawn = list(sample_ids(model, length, prompt, temperature, top_k, seed, lines))
+    prompt_ids = model.vocab.encode(prompt).tolist()
+    prompt_text = model.vocab.decode(prompt_ids)
+    return model.vocab.decode(prompt_ids + drawn)[len(prompt_text):]  # what the draws add
 
 
 def sample_ids(model: LanguageModel, length: int, prompt: str = "", temperature: float = 1.0,

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import memory
-from corpora import Vocabulary
+from corpora import Vocabulary, vocabulary_from_json
 from neural_lm import (
     MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig, UsageError, parameter_count,
 )
@@ -204,7 +204,7 @@ def configuration(path: Path, meta: dict) -> tuple[ModelConfig, Vocabulary]:
                               + "; ".join(problems))
     try:
         config = ModelConfig(**meta["model_config"])
-        vocab = Vocabulary.from_json(meta["vocabulary"])
+        vocab = vocabulary_from_json(meta["vocabulary"])  # of its kind: characters or words
     except (KeyError, TypeError, ValueError, UsageError) as error:
         raise CheckpointError(f"{path} has an unusable configuration or vocabulary "
                               f"({error})") from None

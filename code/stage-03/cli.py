@@ -31,7 +31,10 @@ import runtime
 from checkpoint import (
     CheckpointError, load_checkpoint, move_checkpoint, read_meta, save_checkpoint,
 )
-from corpora import BOUNDARY_ID, UNK_ID, CorpusError, Data, Vocabulary, Windows, load_data
+from corpora import (
+    BOUNDARY_ID, UNK_ID, VOCABULARIES, CorpusError, Data, Vocabulary, Windows, load_data,
+)
+
 from neural_lm import (
     ACTIVATIONS, DECAYS, Callback, MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig,
     TrainResult, UsageError, train, training_windows,
@@ -74,6 +77,26 @@ def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
                    help="one item per line (default: yes for names, no for the others)")
     p.add_argument("--split-seed", type=seed_number, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
+    add_token_arguments(p)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-tokens>>[init]
+def add_token_arguments(p: argparse.ArgumentParser, min_count: bool = True) -> None:
+    p.add_argument("--tokens", choices=tuple(VOCABULARIES), default=None,
+                   help="what a token is (train and compare: chars; generate and evaluate: "
+                        "the checkpoint's, which this only checks)")
+    if min_count:
+        defaults = ", ".join(f"{k} {v.default_min_count}" for k, v in VOCABULARIES.items())
+        p.add_argument("--min-count", type=int, default=None, metavar="N",
+                       help=f"tokens seen fewer than N times in training are unknown ({defaults})")
+
+
+def check_tokens(args: argparse.Namespace, vocab: Vocabulary) -> None:
+    """A usage error if --tokens names another kind than the checkpoint's vocabulary."""
+    if args.tokens is not None and args.tokens != vocab.kind:
+        raise UsageError(f"--tokens {args.tokens}, but {args.checkpoint} holds a model of "
+                         f"{vocab.kind}: leave --tokens out, or give --tokens {vocab.kind}")
 # ~/~ end
 
 
@@ -105,6 +128,38 @@ def train_config(args: argparse.Namespace, **run) -> TrainConfig:
     """The optimiser the options ask for, and the run's length (and other settings) in run."""
     return TrainConfig(**run, batch_size=args.batch_size, lr=args.lr, momentum=args.momentum,
                        weight_decay=args.weight_decay, decay=args.decay, seed=args.seed)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-network-defaults>>[init]
+NETWORK_OPTIONS = ("context", "embedding", "hidden", "activation",  # the options' names, which
+                   "lr", "momentum", "weight_decay", "batch_size", "decay")  # are config fields
+
+
+def network_defaults(tokens: str) -> tuple[ModelConfig, TrainConfig]:
+    """The network and the optimiser that train and compare start from, for these tokens."""
+    if tokens == "words":
+        return (ModelConfig(vocab_size=2, context=3, embedding=64, hidden=(256,)),
+                TrainConfig(lr=0.2))
+    return ModelConfig(vocab_size=2), TrainConfig()
+
+
+def option_defaults(tokens: str) -> dict:
+    """network_defaults(tokens) as the values of the network options."""
+    shape, schedule = network_defaults(tokens)
+    values = {**dataclasses.asdict(shape), **dataclasses.asdict(schedule)}
+    return {name: list(v) if isinstance(v, tuple) else v
+            for name, v in values.items() if name in NETWORK_OPTIONS}
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-tokens-first>>[init]
+def tokens_asked(argv: list[str]) -> str:
+    """The --tokens of argv, read before everything else; "chars" if none (or not a kind)."""
+    first = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    first.add_argument("--tokens")
+    tokens = first.parse_known_args(argv)[0].tokens
+    return tokens if tokens in VOCABULARIES else "chars"
 # ~/~ end
 
 # ---- train -----------------------------------------------------------------------------------
@@ -139,7 +194,8 @@ def run_train(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("runs") / f"{Path(args.data).stem}.ckpt.npz"
     check_out(out, args.data, args.overwrite)
     memory.check_fits(memory.training_needs(model_config(args), config, args.data), "this run")
-    data = load_data(args.data, args.lines, args.split_seed or 0)
+    data = load_data(args.data, args.lines, args.split_seed or 0, tokens=args.tokens or "chars",
+                     min_count=args.min_count)
     shape = dataclasses.replace(model_config(args), vocab_size=data.vocab.size)
     memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
                        memory.windows_needs(data.train + data.valid, shape.context)], "this run")
@@ -156,7 +212,8 @@ def run_train(args: argparse.Namespace) -> int:
                    callbacks + ([] if args.quiet else [Progress(config.batch_size)]))
     output.finish(result.stopped)
     bits = result.best_valid / math.log(2)
-    best = (f"best validation loss {result.best_valid:.4f} nats ({bits:.4f} bits/char) at step "
+    best = (f"best validation loss {result.best_valid:.4f} nats ({bits:.4f} bits per {data.unit}) "
+            f"at step "
             f"{result.best_step:,}, {output.whereabouts()}")
     if result.stopped == "diverged":
         raise NeuralLMError(f"training diverged: the loss became {result.losses[-1]} at step "
@@ -170,7 +227,8 @@ def run_header(data: Data, model: MLPLanguageModel, config: TrainConfig, n_train
                n_valid: int) -> str:
     """The data, both configurations and the parameter count, shown before a run starts."""
     return (f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
-            f"{n_train:,} training / {n_valid:,} validation characters, V = {data.vocab.size}\n"
+            f"{n_train:,} training / {n_valid:,} validation {data.unit}s, V = {data.vocab.size:,} "
+            f"(min count {data.vocab.min_count})\n"
             f"model: {model.config}, {model.num_parameters():,} parameters\ntraining: {config}")
 # ~/~ end
 
@@ -395,14 +453,16 @@ def side_path(path: Path) -> Path:
 def add_generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", required=True, help="a checkpoint written by train")
     p.add_argument("--prompt", default="", help="text to continue (default: a fresh start)")
-    p.add_argument("--length", type=int, default=300, help="characters to add (%(default)s)")
+    p.add_argument("--length", type=int, default=300, help="tokens to add (%(default)s)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = greedy (%(default)s)")
     p.add_argument("--top-k", type=int, default=None, help="draw among the k most likely only")
     p.add_argument("--seed", type=seed_number, default=0, help="of the sampler (%(default)s)")
+    add_token_arguments(p, min_count=False)
 
 
 def run_generate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    check_tokens(args, ckpt.vocab)
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
     ids = lm.sample_ids(ckpt.model, args.length, args.prompt, args.temperature, args.top_k,
                         args.seed, lines=lines)  # the request is checked here, before any output
@@ -411,18 +471,24 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def write_as_drawn(prompt: str, ids, vocab: Vocabulary, stream, interval: float = 0.2) -> None:
-    """The prompt, then the text of the ids as they are drawn, written out every `interval`
-    seconds; a newline at the end."""
+    """The prompt as typed, then the text the ids add to it as they are drawn, written out
+    every `interval` seconds; a newline at the end. Each chunk is decoded after the token
+    before it, so that a space between the two (words) is written with the chunk."""
     stream.write(prompt)
     stream.flush()
+    before = vocab.encode(prompt).tolist()[-1:]       # the token before the next chunk
     pending, last = [], time.monotonic()
+
+    def chunk() -> str:
+        return vocab.decode(before + pending)[len(vocab.decode(before)):]
+
     for i in ids:
         pending.append(i)
         if time.monotonic() - last >= interval:
-            stream.write(vocab.decode(pending))
+            stream.write(chunk())
             stream.flush()
-            pending, last = [], time.monotonic()
-    stream.write(vocab.decode(pending) + "\n")
+            before, pending, last = pending[-1:], [], time.monotonic()
+    stream.write(chunk() + "\n")
     stream.flush()
 # ~/~ end
 
@@ -436,6 +502,10 @@ def add_evaluate_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    check_tokens(args, ckpt.vocab)
+    if args.min_count is not None:
+        raise UsageError(f"--min-count: evaluate reads text with the checkpoint's vocabulary "
+                         f"(min count {ckpt.vocab.min_count}); the option is for train and compare")
     trained = ckpt.meta.get("data") or {}
     source = args.data or trained.get("source")
     if source is None:
@@ -447,14 +517,16 @@ def run_evaluate(args: argparse.Namespace) -> int:
         warn("evaluate", reason)
     memory.check_fits([memory.data_needs(source)], f"reading {source}")
     data = load_data(source, lines, seed, vocab=ckpt.model.vocab)
-    s = lm.evaluate(ckpt.model, data.test)
-    result = {"test_loss_nats": s["loss_nats"], "test_bpc": s["bits"],
-              "test_perplexity": s["perplexity"], "test_characters": s["tokens"],
+    s, unit = lm.evaluate(ckpt.model, data.test), data.unit
+    result = {"unit": unit, "test_loss_nats": s["loss_nats"], "test_bits_per_token": s["bits"],
+              "test_perplexity": s["perplexity"], "test_tokens": s["tokens"],
               "data": source, "lines": data.lines, "split_seed": seed,
               "step": ckpt.meta.get("step")}
+    if unit == "character":  # the names these figures had before there were words
+        result.update(test_bpc=s["bits"], test_characters=s["tokens"])
     print(json.dumps(result) if args.json else
-          f"test split of {source} ({s['tokens']:,} characters): {s['loss_nats']:.4f} nats, "
-          f"{s['bits']:.4f} bits/char, perplexity {s['perplexity']:.3f}")
+          f"test split of {source} ({s['tokens']:,} {unit}s): {s['loss_nats']:.4f} nats, "
+          f"{s['bits']:.4f} bits per {unit}, perplexity {s['perplexity']:.3f} per {unit}")
     return 0
 
 
@@ -479,11 +551,13 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
                    help="one item per line (default: the corpus default)")
     p.add_argument("--max-chars", type=int, default=None,
                    help="use only the first N characters of the corpus")
+    add_token_arguments(p)
     p.add_argument("--time-budget", type=float, default=60.0,
                    help="seconds of network training (default 60)")
     p.add_argument("--seed", type=seed_number, default=0,
                    help="the split, the network, the samples")
-    p.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
+    p.add_argument("--max-order", type=int, default=8,
+                   help="n-gram orders 1..N (default 8), at most what 64-bit codes allow")
     p.add_argument("--temperature", type=float, default=0.8, help="for the samples")
     p.add_argument("--plot", default=None, help="write the embedding map to this PNG")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -544,7 +618,7 @@ COMMANDS: dict[str, Command] = {
     "train": Command("train a model on a corpus, keeping its best checkpoint",
                      add_train_arguments, run_train),
     "generate": Command("sample text from a checkpoint", add_generate_arguments, run_generate),
-    "evaluate": Command("loss, bits per character and perplexity on the test split",
+    "evaluate": Command("loss, bits per token and perplexity on the test split",
                         add_evaluate_arguments, run_evaluate),
     "compare": Command("train the network and the n-gram baselines on one split and compare "
                        "them on the test text (chapter 3.7)", add_compare_arguments, run_compare),
@@ -553,20 +627,24 @@ COMMANDS: dict[str, Command] = {
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-main>>[init]
-def build_parser() -> Parser:
-    parser = Parser(prog="neural_lm.py", description="A character-level neural language model "
-                    "(Bengio et al., 2003) on our own autograd.")
+def build_parser(tokens: str = "chars") -> Parser:
+    """The parser of every command; the network options default to network_defaults(tokens)."""
+    parser = Parser(prog="neural_lm.py", description="A neural language model of characters "
+                    "or words (Bengio et al., 2003) on our own autograd.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(sub)
-        sub.set_defaults(run=command.run)
+        sub.set_defaults(run=command.run, **{option: value for option, value in
+                                             option_defaults(tokens).items()
+                                             if sub.get_default(option) is not None})
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; an error becomes one line on stderr and an exit status, no traceback."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(tokens_asked(argv)).parse_args(argv)
     runtime.configure()  # an entry point: set the process up for training, once
     where = f"neural_lm.py {args.command}: error:"
     try:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lm
-from corpora import BOUNDARY_ID, UNK, UNK_ID, Vocabulary
+from corpora import BOUNDARY_ID, UNK, UNK_ID, Vocabulary, WordVocabulary
 
 VOCAB = Vocabulary.from_sequences(["abc\n", "abc\n"])        # \n, unk, a, b, c
 
@@ -112,6 +112,15 @@ def test_sampling_is_seeded_and_never_draws_unk():
     a = lm.sample(model, 200, seed=3)
     assert a == lm.sample(model, 200, seed=3) != lm.sample(model, 200, seed=4)
     assert len(a) == 200 and UNK not in a
+
+
+def test_a_word_continuation_carries_the_space_that_joins_it():
+    words = WordVocabulary.from_sequences(["a b ,\n"], min_count=1)
+    assert lm.sample(Scripted(words), 3, prompt="B", temperature=0) == " a\na"
+    assert lm.sample(Scripted(words), 3, prompt="b,", temperature=0) == "\na a"
+    assert lm.sample(Scripted(words), 3, temperature=0) == "a a\n"
+    with pytest.raises(lm.PromptError, match=r"1 word\(s\) .*: 'zebra'"):
+        lm.sample(Scripted(words), 3, prompt="a zebra")
 
 
 def test_bad_requests_are_refused_with_one_clear_error():

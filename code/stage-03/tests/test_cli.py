@@ -29,7 +29,7 @@ import cli
 import lm
 import neural_lm as nlm
 from checkpoint import load_checkpoint, save_checkpoint
-from corpora import load_data
+from corpora import Vocabulary, WordVocabulary, load_data, word_tokens
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-fixtures>>[init]
 WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida", "jon")
@@ -48,6 +48,18 @@ def words_file(tmp_path):
 @pytest.fixture
 def data(words_file):
     return load_data(str(words_file), lines=True)
+
+
+SENTENCES = ("the king loves the queen.", "my lord, the fool sees the king!",
+             "the queen serves my lord.", "the fool loves the queen, my lord.")
+
+
+@pytest.fixture
+def sentences_file(tmp_path):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "sentences.txt"
+    path.write_text("\n".join(rng.choice(SENTENCES, size=300)) + "\n", encoding="utf-8")
+    return path
 
 
 def small_model(data, **changes):
@@ -143,6 +155,30 @@ def test_bad_checkpoints_are_reported(data, tmp_path):
             load_checkpoint(path)
 
 
+def test_a_word_model_comes_back_with_its_word_vocabulary(sentences_file, tmp_path):
+    words = load_data(str(sentences_file), tokens="words", min_count=2)
+    model = small_model(words)
+    ckpt = load_checkpoint(save_checkpoint(tmp_path / "w.npz", model, data=words.info()))
+    assert type(ckpt.vocab) is WordVocabulary and ckpt.vocab == words.vocab
+    assert ckpt.vocab.min_count == 2 and ckpt.meta["data"]["tokens"] == "words"
+    assert np.array_equal(ckpt.model.token_log_probs(words.test), model.token_log_probs(words.test))
+
+
+def test_a_checkpoint_from_before_words_reads_as_characters(data, tmp_path):
+    path = save_checkpoint(tmp_path / "new.npz", small_model(data))
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    meta = json.loads(arrays[checkpoint.META].tobytes())
+    vocabulary = json.loads(meta["vocabulary"])
+    assert vocabulary.pop("kind") == "chars"                    # what older checkpoints lack
+    meta["vocabulary"] = json.dumps(vocabulary)
+    arrays[checkpoint.META] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    old = tmp_path / "old.npz"
+    np.savez(old, **arrays)
+    vocab = load_checkpoint(old).vocab
+    assert type(vocab) is Vocabulary and vocab == data.vocab
+
+
 def test_a_failed_write_keeps_the_old_checkpoint(data, tmp_path, monkeypatch):
     path = save_checkpoint(tmp_path / "runs" / "m.npz", small_model(data), step=1)
 
@@ -223,6 +259,22 @@ def test_every_command_has_help():
         assert cli_run(command, "--help").returncode == 0
 
 
+def test_the_tokens_choose_the_network_defaults():
+    argv = ["train", "--data", "x", "--tokens", "words", "--embedding", "5"]
+    args = cli.build_parser(cli.tokens_asked(argv)).parse_args(argv)
+    shape, schedule = cli.network_defaults("words")
+    assert (shape, schedule) != cli.network_defaults("chars")
+    assert args.context == shape.context and args.hidden == list(shape.hidden)
+    assert args.lr == schedule.lr and args.embedding == 5     # an option given wins
+    chars = cli.build_parser().parse_args(["compare"])
+    assert chars.context == nlm.ModelConfig(vocab_size=2).context
+    assert chars.lr == nlm.TrainConfig().lr and chars.tokens is None
+    assert cli.tokens_asked(["compare", "--tokens=words"]) == "words"
+    assert cli.tokens_asked(["train", "--tokens", "bytes"]) == cli.tokens_asked([]) == "chars"
+    assert not hasattr(cli.build_parser("words").parse_args(["generate", "--checkpoint", "m"]),
+                       "context")
+
+
 def test_generate_help_loads_only_what_it_needs():
     proc = subprocess.run([sys.executable, "-X", "importtime", str(SCRIPT), "generate", "--help"],
                           capture_output=True, text=True, timeout=120)
@@ -251,6 +303,36 @@ def test_train_generate_evaluate(words_file, tmp_path):
     test = load_data(str(words_file), lines=True, vocab=ckpt.vocab).test
     by_hand = lm.evaluate(ckpt.model, test)["loss_nats"]
     assert math.isclose(scores["test_loss_nats"], by_hand, rel_tol=1e-12)
+
+
+@pytest.mark.slow
+def test_words_train_generate_evaluate(sentences_file, tmp_path):
+    out = tmp_path / "w.ckpt.npz"
+    made = cli_run("train", "--data", sentences_file, "--tokens", "words", "--min-count", 2,
+                   "--steps", 100, "--hidden", 32, "--out", out)
+    assert made.returncode == 0 and "bits per word" in made.stdout
+    assert " validation words, V = " in made.stderr and "context=3" in made.stderr  # words' K
+    ckpt = load_checkpoint(out)
+    assert ckpt.vocab.kind == "words" and ckpt.vocab.min_count == 2
+    sample = cli_run("generate", "--checkpoint", out, "--prompt", "The KING", "--length", 12)
+    assert sample.returncode == 0 and sample.stdout.startswith("The KING")
+    assert sample.stdout[len("The KING")] in " ,.!\n"  # the space that joins, where one goes
+    assert not ckpt.vocab.unknown_tokens(sample.stdout)
+    scores = json.loads(cli_run("evaluate", "--checkpoint", out, "--json").stdout)
+    assert scores["unit"] == "word" and "test_bpc" not in scores
+    test = load_data(str(sentences_file), vocab=ckpt.vocab).test
+    by_hand = lm.evaluate(ckpt.model, test)
+    assert scores["test_tokens"] == by_hand["tokens"] == sum(len(word_tokens(s)) for s in test)
+    assert math.isclose(scores["test_bits_per_token"], by_hand["bits"], rel_tol=1e-12)
+    assert "bits per word, perplexity" in cli_run("evaluate", "--checkpoint", out).stdout
+    refused = [(("generate", "--prompt", "the jester"), "'jester'"),
+               (("generate", "--tokens", "chars"), "holds a model of words"),
+               (("evaluate", "--tokens", "chars"), "holds a model of words"),
+               (("evaluate", "--min-count", 2), "the checkpoint's vocabulary")]
+    for (command, *args), message in refused:
+        proc = cli_run(command, "--checkpoint", out, *args)
+        assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.slow
