@@ -640,6 +640,18 @@ def test_a_long_text_streams(good):
     assert len(first) == 100  # the first characters came while the rest was being drawn
 
 
+@pytest.mark.parametrize("interval", [0.0, 1e9])  # every token a chunk of its own; one chunk
+def test_text_written_as_drawn_reads_as_one_decoding(interval):
+    vocab = WordVocabulary.from_sequences(["the king , i say : the queen 's men ."] * 3)
+    prompt, drawn = "The king,", vocab.encode("i say : the queen 's men .").tolist()
+    stream = io.StringIO()
+    cli.write_as_drawn(prompt, iter(drawn), vocab, stream, interval=interval)
+    whole = vocab.decode(vocab.encode(prompt).tolist() + drawn)
+    continuation = whole[len(vocab.decode(vocab.encode(prompt).tolist())):]
+    assert stream.getvalue() == prompt + continuation + "\n"
+    assert continuation.startswith(" i say")  # the space between prompt and draws is written
+
+
 def read_within(stream, n: int, seconds: float) -> bytes:
     """Up to n bytes of stream, as many as arrive within the seconds."""
     got, deadline = b"", time.monotonic() + seconds
