@@ -244,7 +244,7 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
 
 # ---- training --------------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-sgd>>[init]
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-optimiser>>[init]
 class Optimiser:
     """The parameters an optimiser updates, with the weight decay of each (matrices only)."""
 
@@ -255,8 +255,10 @@ class Optimiser:
     def zero_grad(self):
         for p in self.params:
             p.zero_grad()
+# ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-sgd>>[init]
 class SGD(Optimiser):
     """v <- mu v + g + lambda w;  w <- w - eta v   (lambda on matrices only, not on biases)."""
 
@@ -276,7 +278,7 @@ class SGD(Optimiser):
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-adam>>[init]
+# ~/~ begin <<docs/stage-03/training-dynamics.md#nlm-adam>>[init]
 class Adam(Optimiser):
     """m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g²,  t <- t + 1;
     w <- w - eta [m^ / (sqrt(v^) + eps) + lambda w],  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)
