@@ -25,9 +25,10 @@ import lm
 import runtime
 from checkpoint import load_checkpoint, save_checkpoint
 from corpora import CorpusError, load_data
+from defaults import UNITS, network_defaults
 from neural_lm import (
-    ACTIVATIONS, DECAYS, Callback, MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig,
-    TrainResult, UsageError, train, training_windows,
+    ACTIVATIONS, DECAYS, OPTIMISERS, OUTPUT_BIASES, Callback, MLPLanguageModel, ModelConfig,
+    NeuralLMError, TrainConfig, TrainResult, UsageError, target_counts, train, training_windows,
 )
 
 # ---- parsing and errors ----------------------------------------------------------------------
@@ -53,33 +54,73 @@ def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[init]
+NETWORK_OPTIONS = [  # (flag, the configuration it sets, its field, argparse settings, help)
+    ("--context", "model", "context", {"type": int}, "K, tokens of context"),
+    ("--embedding", "model", "embedding", {"type": int}, "D, the size of a token's vector"),
+    ("--hidden", "model", "hidden", {"type": int, "nargs": "+", "metavar": "H"},
+     "hidden layer sizes"),
+    ("--activation", "model", "activation", {"choices": ACTIVATIONS}, "of the hidden layers"),
+    ("--dropout", "model", "dropout", {"type": float, "metavar": "P"},
+     "drop each hidden unit with probability P in training"),
+    ("--embedding-scale", "model", "embedding_scale", {"type": float, "metavar": "S"},
+     "the embedding table starts N(0, S²)"),
+    ("--output-bias", "model", "output_bias", {"choices": OUTPUT_BIASES},
+     "start the output bias at 0 or at ln of the unigram frequencies"),
+    ("--optimiser", "train", "optimiser", {"choices": tuple(OPTIMISERS)}, "sgd or adam"),
+    ("--lr", "train", "lr", {"type": float}, "learning rate"),
+    ("--momentum", "train", "momentum", {"type": float}, "mu, of SGD"),
+    ("--adam-betas", "train", ("beta1", "beta2"), {"type": float, "nargs": 2, "metavar": "B"},
+     "Adam's beta1 and beta2"),
+    ("--adam-eps", "train", "eps", {"type": float, "metavar": "EPS"},
+     "Adam's epsilon, the smallest gradient size it divides by"),
+    ("--weight-decay", "train", "weight_decay", {"type": float}, "lambda, pulls weights to 0"),
+    ("--batch-size", "train", "batch_size", {"type": int}, "B"),
+    ("--decay", "train", "decay", {"choices": DECAYS},
+     "learning-rate schedule: cosine to 0, step (/10 after 75%%) or none"),
+    ("--patience", "train", "patience", {"type": int, "metavar": "N"},
+     "stop after N validations without a new best (early stopping)"),
+]
+# ~/~ end
+# ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[1]
 def add_network_arguments(p: argparse.ArgumentParser) -> None:
-    m, d = p.add_argument_group("model"), ModelConfig(vocab_size=2)
-    m.add_argument("--context", type=int, default=d.context, help="K (%(default)s)")
-    m.add_argument("--embedding", type=int, default=d.embedding, help="D (%(default)s)")
-    m.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), metavar="H",
-                   help="hidden layer sizes (%(default)s)")
-    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation, help="(%(default)s)")
-    o, t = p.add_argument_group("optimiser"), TrainConfig()
-    o.add_argument("--lr", type=float, default=t.lr, help="learning rate (%(default)s)")
-    o.add_argument("--momentum", type=float, default=t.momentum, help="mu (%(default)s)")
-    o.add_argument("--weight-decay", type=float, default=t.weight_decay,
-                   help="lambda, pulls weights to 0 (%(default)s)")
-    o.add_argument("--batch-size", type=int, default=t.batch_size, help="B (%(default)s)")
-    o.add_argument("--decay", choices=DECAYS, default=t.decay,
-                   help="learning-rate schedule: cosine to 0, step (/10 after 75%%) or none")
+    groups = {"model": p.add_argument_group("model"), "train": p.add_argument_group("optimiser")}
+    defaults = {unit: dict(zip(("model", "train"), network_defaults(unit), strict=True))
+                for unit in UNITS}
+    for flag, config, fields, settings, text in NETWORK_OPTIONS:
+        shown = [f"{unit} {option_value(defaults[unit][config], fields)}" for unit in UNITS]
+        groups[config].add_argument(flag, default=None, **settings,
+                                    help=f"{text} (default: {', '.join(shown)})")
+
+
+def option_value(config, fields) -> str:
+    """A configuration's value of an option as typed: one field, or several (--adam-betas)."""
+    values = [getattr(config, name) for name in ((fields,) if isinstance(fields, str) else fields)]
+    flat = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
+    return " ".join("none" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+                    for v in flat)
+# ~/~ end
+# ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[2]
+def chosen(args: argparse.Namespace, config: str) -> dict:
+    """The fields of one configuration ("model" or "train") that the options set."""
+    changes = {}
+    for flag, where, fields, _, _ in NETWORK_OPTIONS:
+        value = getattr(args, flag.removeprefix("--").replace("-", "_"))
+        if where == config and value is not None:
+            changes.update({fields: value} if isinstance(fields, str)
+                           else dict(zip(fields, value, strict=True)))
+    return changes
 
 
 def model_config(args: argparse.Namespace) -> ModelConfig:
     """The network the options ask for; its vocabulary size is set once the data is read."""
-    return ModelConfig(vocab_size=2, context=args.context, embedding=args.embedding,
-                       hidden=tuple(args.hidden), activation=args.activation, seed=args.seed)
+    shape = network_defaults(getattr(args, "tokens", "chars"))[0]
+    return dataclasses.replace(shape, **chosen(args, "model"), seed=args.seed)
 
 
 def train_config(args: argparse.Namespace, **run) -> TrainConfig:
     """The optimiser the options ask for, and the run's length (and other settings) in run."""
-    return TrainConfig(**run, batch_size=args.batch_size, lr=args.lr, momentum=args.momentum,
-                       weight_decay=args.weight_decay, decay=args.decay, seed=args.seed)
+    schedule = network_defaults(getattr(args, "tokens", "chars"))[1]
+    return dataclasses.replace(schedule, **chosen(args, "train"), **run, seed=args.seed)
 # ~/~ end
 
 # ---- train -----------------------------------------------------------------------------------
@@ -111,8 +152,9 @@ def run_train(args: argparse.Namespace) -> int:
         example = Path(args.out) / "model.ckpt.npz"
         raise UsageError(f"--out {args.out} is a folder; give a file path, e.g. {example}")
     data = load_data(args.data, args.lines, args.split_seed or 0)
-    model = MLPLanguageModel(dataclasses.replace(shape, vocab_size=data.vocab.size), data.vocab)
     train_windows, valid_windows = training_windows(data, shape.context)
+    model = MLPLanguageModel(dataclasses.replace(shape, vocab_size=data.vocab.size), data.vocab,
+                             target_counts(train_windows, data.vocab.size))
     out = Path(args.out) if args.out else Path("runs") / f"{Path(data.source).stem}.ckpt.npz"
     if not args.quiet:
         print(f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "

@@ -30,6 +30,7 @@ import lm
 import neural_lm
 import ngram
 from corpora import Data
+from defaults import network_defaults
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
@@ -77,8 +78,9 @@ def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
 # ---- the neural model ------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
-NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
-TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
+NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation", "dropout", "embedding_scale",
+                   "output_bias")
+TRAIN_SETTINGS = ("optimiser", "lr", "eps", "batch_size", "weight_decay", "decay", "patience")
 
 
 def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
@@ -87,9 +89,10 @@ def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.T
     its best validation loss."""
     config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
     schedule = dataclasses.replace(schedule, seed=seed)
-    model = neural_lm.MLPLanguageModel(config, data.vocab)
-    result = neural_lm.train(model, *neural_lm.training_windows(data, config.context), schedule,
-                             callbacks)
+    train_windows, valid_windows = neural_lm.training_windows(data, config.context)
+    model = neural_lm.MLPLanguageModel(config, data.vocab,
+                                       neural_lm.target_counts(train_windows, data.vocab.size))
+    result = neural_lm.train(model, train_windows, valid_windows, schedule, callbacks)
     if result.stopped == "diverged":
         raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
                                       f"with learning rate {schedule.lr}; try a smaller --lr")
@@ -254,8 +257,8 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     length = (f"{schedule.steps:,} steps" if schedule.steps is not None
               else f"{schedule.time_budget:g} s")
     progress(f"training the network for {length}")
-    fitted["neural"] = train_neural(data, shape or neural_lm.ModelConfig(vocab_size=2), schedule,
-                                    seed, callbacks)
+    fitted["neural"] = train_neural(data, shape or network_defaults("chars")[0], schedule, seed,
+                                    callbacks)
     valid = scores(fitted, data.valid)
     nn, kn = fitted["neural"], fitted["best_kneser_ney"]
     mixture = Mixture(nn.model, kn.model, tune_weight(valid["neural"], valid["best_kneser_ney"]))

@@ -24,6 +24,7 @@ import lm
 import neural_lm as nlm
 from checkpoint import load_checkpoint, save_checkpoint
 from corpora import load_data
+from defaults import network_defaults
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-fixtures>>[init]
 WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida", "jon")
@@ -112,6 +113,26 @@ def test_a_failed_write_keeps_the_old_checkpoint(data, tmp_path, monkeypatch):
     assert load_checkpoint(path).meta["step"] == 1
     assert [p.name for p in path.parent.iterdir()] == ["m.npz"]
 # ~/~ end
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-checkpoints>>[1]
+def test_new_settings_are_kept_and_old_checkpoints_still_load(data, tmp_path):
+    model = small_model(data, embedding_scale=0.5, output_bias="unigram", dropout=0.25)
+    settings = nlm.TrainConfig(optimiser="adam", lr=3e-3, eps=1e-5, beta2=0.99, patience=3)
+    path = save_checkpoint(tmp_path / "new.npz", model, train_config=settings)
+    ckpt = load_checkpoint(path)
+    assert ckpt.model.config == model.config
+    assert nlm.TrainConfig(**ckpt.meta["train_config"]) == settings
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    meta = json.loads(arrays[checkpoint.META].tobytes())
+    for name in ("embedding_scale", "output_bias"):  # as written before these options existed
+        del meta["model_config"][name]
+    old = tmp_path / "old.npz"
+    np.savez(old, **{**arrays, checkpoint.META: np.frombuffer(json.dumps(meta).encode(),
+                                                             dtype=np.uint8)})
+    loaded = load_checkpoint(old).model
+    assert (loaded.config.embedding_scale, loaded.config.output_bias) == (1.0, "zero")
+    assert np.array_equal(loaded.token_log_probs(data.test), model.token_log_probs(data.test))
+# ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-callbacks>>[init]
@@ -171,6 +192,45 @@ def test_generate_help_loads_only_what_it_needs():
     assert "neural_lm" not in loaded                           # it runs as __main__: no copy
     twice = [name for name in BOOK if loaded.count(name) > 1]
     assert not twice, twice
+
+
+NETWORK_ARGS = ["--optimiser", "adam", "--lr", "0.004", "--adam-eps", "1e-6", "--adam-betas",
+                "0.8", "0.99", "--dropout", "0.3", "--patience", "4", "--embedding-scale", "0.2",
+                "--output-bias", "unigram", "--hidden", "64", "32", "--batch-size", "64"]
+
+
+def test_the_network_options_reach_the_configurations():
+    for command in (["train", "--data", "x.txt"], ["compare"]):
+        args = cli.build_parser().parse_args([*command, *NETWORK_ARGS])
+        model, schedule = cli.model_config(args), cli.train_config(args, steps=10)
+        assert (model.dropout, model.embedding_scale, model.output_bias, model.hidden) == \
+            (0.3, 0.2, "unigram", (64, 32))
+        assert (schedule.optimiser, schedule.lr, schedule.eps, schedule.beta1, schedule.beta2,
+                schedule.patience, schedule.batch_size) == ("adam", 0.004, 1e-6, 0.8, 0.99, 4, 64)
+        plain = cli.build_parser().parse_args(command)  # nothing given: the book's defaults
+        shape, optimiser = network_defaults("chars")
+        assert cli.model_config(plain) == shape
+        assert cli.train_config(plain, steps=optimiser.steps) == optimiser
+
+
+def exit_status(argv: list[str]) -> int:
+    """cli.main's exit status, also when argparse refuses the arguments (it exits)."""
+    try:
+        return cli.main(argv)
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_impossible_option_values_are_refused_in_one_line(capsys):
+    cases = [["--dropout", "1.5"], ["--patience", "0"], ["--adam-eps", "0"],
+             ["--adam-betas", "1", "0.999"], ["--embedding-scale", "-1"], ["--lr", "nan"],
+             ["--optimiser", "adagrad"], ["--output-bias", "mean"]]
+    for command in (["train", "--data", "names"], ["compare", "--data", "names"]):
+        for case in cases:
+            assert exit_status([*command, *case]) == 2, case  # before any data is read
+            err = capsys.readouterr().err
+            assert len(err.strip().splitlines()) == 1 and "error" in err, (case, err)
+            assert "[compare]" not in err  # no work was started
 
 
 @pytest.mark.slow
