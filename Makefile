@@ -78,16 +78,22 @@ demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of S
 bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value (BENCH_JSON=out.json)
 	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
+.PHONY: bench-memory
+bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a 200 MB text, the estimates (~3 min)
+	$(BIN)/python code/stage-03/bench_memory.py
+
 .PHONY: bench-ngram
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora
 	$(BIN)/python code/stage-01/bench_ngram.py
 
 .PHONY: exercise debug
+# N reaches the recipe's shell as an environment variable (make exports what the command line
+# sets), quoted there: `N="3; touch x"` is one (bad) argument, never a second command.
 exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first): make exercise N=3
-	@$(BIN)/python code/stage-03/exercises/runner.py $(N)
+	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"}
 
 debug: $(STAMP)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
-	@$(BIN)/python code/stage-03/mistakes.py $(N) $(if $(KEEP),--keep)
+	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep)
 
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .run-cache .pytest_cache .hypothesis .entangled

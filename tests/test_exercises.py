@@ -79,7 +79,7 @@ def book_copy(tmp_path):
     return tmp_path
 
 
-def make_exercise(root: Path, n: int) -> subprocess.CompletedProcess:
+def make_exercise(root: Path, n: int | str) -> subprocess.CompletedProcess:
     # -o: never try to remake the virtual environment's stamp in the copy
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
     return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "exercise",
@@ -105,6 +105,15 @@ def test_make_exercise_copies_the_starter_once_and_never_overwrites(book_copy):
     assert second.returncode == 0, second.stdout + second.stderr
     assert "✗" not in second.stdout and "✓" in second.stdout
     assert "Created" not in second.stdout
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists() or shutil.which("make") is None,
+                    reason="needs `make install` and make")
+def test_make_exercise_runs_no_command_hidden_in_n(book_copy, tmp_path):
+    injected = tmp_path / "INJECTED"
+    proc = make_exercise(book_copy, f"3; touch {injected}")
+    assert not injected.exists(), "make exercise ran the command after the ';' in N"
+    assert proc.returncode != 0 and "make exercise: argument n: invalid int value" in proc.stderr
 
 
 def test_the_checklist_says_what_failed_and_what_to_do(tmp_path):

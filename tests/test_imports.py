@@ -11,7 +11,8 @@ from pathlib import Path
 
 CODE = Path(__file__).resolve().parent.parent / "code"
 STAGE_OF = {p.stem: int(p.parent.name[-1]) for p in CODE.glob("stage-0*/*.py")}  # module: stage
-LATER_PAGES = {"cli", "checkpoint", "compare", "training_dynamics", "defaults", "bench", "mistakes"}
+LATER_PAGES = {"cli", "checkpoint", "memory", "compare", "training_dynamics", "defaults", "bench",
+               "bench_memory", "mistakes"}
 
 
 def is_main_block(node: ast.stmt) -> bool:

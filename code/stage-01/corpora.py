@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +234,45 @@ def split_corpus(corpus: Corpus, seed: int = 0, fractions=(0.8, 0.1, 0.1),
 def code_points(text: str) -> np.ndarray:
     """The Unicode code points of text, as a uint32 array (no Python loop over characters)."""
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def count_code_points(sequences: list[str]) -> np.ndarray:
+    """counts[p]: how often code point p occurs in the sequences."""
+    counts = np.zeros(1, dtype=np.int64)
+    for piece in text_pieces(sequences):
+        more = np.bincount(code_points(piece), minlength=len(counts))
+        more[: len(counts)] += counts
+        counts = more
+    return counts
+
+
+def text_pieces(sequences: list[str], size: int = 2**20):
+    """The sequences' text, concatenated, in pieces of about `size` characters."""
+    group, length = [], 0
+    for text in sequences:
+        for start in range(0, len(text), size):
+            group.append(text[start : start + size])
+            length += len(group[-1])
+            if length >= size:
+                yield "".join(group)
+                group, length = [], 0
+    if group:
+        yield "".join(group)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-vocab-checks>>[init]
+def check_symbols(symbols: list[str]) -> None:
+    if symbols[:2] != [BOUNDARY, UNK] or len(set(symbols)) != len(symbols):
+        raise ValueError("a vocabulary starts with BOUNDARY, UNK and lists no symbol twice")
+
+
+def check_min_count(cls, min_count: int | None) -> int:
+    """min_count, or the class's default when None; a ValueError below 1."""
+    min_count = cls.default_min_count if min_count is None else int(min_count)
+    if min_count < 1:
+        raise ValueError(f"min_count must be at least 1, not {min_count}")
+    return min_count
 # ~/~ end
 
 
@@ -240,9 +280,10 @@ class Vocabulary:
     """Symbols seen >= min_count times in the training split, BOUNDARY (id 0) and UNK (id 1)."""
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-build>>[init]
+    kind, unit, default_min_count = "chars", "character", 2   # what a token is; min_count's default
+
     def __init__(self, symbols: list[str], min_count: int = 2):
-        if symbols[:2] != [BOUNDARY, UNK] or len(set(symbols)) != len(symbols):
-            raise ValueError("a vocabulary starts with BOUNDARY, UNK and lists no symbol twice")
+        check_symbols(symbols)
         if any(len(s) != 1 for s in symbols):
             raise ValueError("every symbol of a vocabulary is one character")
         self.symbols = list(symbols)
@@ -251,11 +292,10 @@ class Vocabulary:
         self._points = code_points("".join(self.symbols))                    # id -> code point
 
     @classmethod
-    def from_sequences(cls, sequences: list[str], min_count: int = 2) -> Vocabulary:
+    def from_sequences(cls, sequences: list[str], min_count: int | None = None) -> Vocabulary:
         """Count characters in the training sequences; keep those seen >= min_count times."""
-        if min_count < 1:
-            raise ValueError(f"min_count must be at least 1, not {min_count}")
-        counts = np.bincount(code_points("".join(sequences)))                 # code point -> count
+        min_count = check_min_count(cls, min_count)
+        counts = count_code_points(sequences)                                 # code point -> count
         kept = {chr(p) for p in np.flatnonzero(counts >= min_count).tolist()}
         return cls([BOUNDARY, UNK] + sorted(kept - {BOUNDARY, UNK}), min_count)
     # ~/~ end
@@ -288,19 +328,98 @@ class Vocabulary:
         return len(self.symbols)
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Vocabulary) and self.symbols == other.symbols
+        return type(other) is type(self) and self.symbols == other.symbols
 
     def __repr__(self) -> str:
-        return f"Vocabulary(size={self.size}, min_count={self.min_count})"
+        return f"{type(self).__name__}(size={self.size}, min_count={self.min_count})"
 
     def to_json(self) -> str:
-        return json.dumps({"symbols": self.symbols, "min_count": self.min_count})
+        return json.dumps({"kind": self.kind, "symbols": self.symbols, "min_count": self.min_count})
 
     @classmethod
     def from_json(cls, data: str | dict) -> Vocabulary:
         data = json.loads(data) if isinstance(data, str) else data
-        return cls(list(data["symbols"]), int(data.get("min_count", 2)))
+        return cls(list(data["symbols"]), int(data.get("min_count", cls.default_min_count)))
     # ~/~ end
+
+
+# words as tokens
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-word-tokens>>[init]
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[^\sa-z]|\n")   # a word, one other mark, or a newline
+CLOSING = frozenset(",.;:!?')]") | {BOUNDARY}           # no space goes before these,
+OPENING = frozenset("([") | {BOUNDARY}                  # nor after these
+
+
+def word_tokens(text: str) -> list[str]:
+    """The tokens of text: lower-case words (inner apostrophes kept), single marks, newlines."""
+    return WORD.findall(text.lower())
+# ~/~ end
+
+
+class WordVocabulary(Vocabulary):
+    """The tokens of word_tokens seen >= min_count times in the training split, BOUNDARY
+    (id 0, which is also the newline token) and UNK (id 1): Vocabulary's interface, for words."""
+
+    # ~/~ begin <<docs/foundations/counting.md#corpora-word-vocab-build>>[init]
+    kind, unit, default_min_count = "words", "word", 3
+
+    def __init__(self, symbols: list[str], min_count: int = 3):
+        check_symbols(symbols)
+        if any(word_tokens(s) != [s] for s in symbols[2:]):
+            raise ValueError("every symbol of a word vocabulary is one token of word_tokens")
+        self.symbols = list(symbols)
+        self.min_count = min_count
+        self.index = {s: i for i, s in enumerate(self.symbols)}
+
+    @classmethod
+    def from_sequences(cls, sequences: list[str],
+                       min_count: int | None = None) -> WordVocabulary:
+        """Count the tokens of the training sequences; keep those seen >= min_count times."""
+        min_count = check_min_count(cls, min_count)
+        counts = Counter(token for s in sequences for token in word_tokens(s))
+        kept = {token for token, count in counts.items() if count >= min_count}
+        return cls([BOUNDARY, UNK] + sorted(kept - {BOUNDARY, UNK}), min_count)
+    # ~/~ end
+
+    # ~/~ begin <<docs/foundations/counting.md#corpora-word-vocab-encode>>[init]
+    def encode(self, text: str) -> np.ndarray:
+        """Token ids (int64) of the tokens of text; a token not in the vocabulary becomes UNK."""
+        get = self.index.get
+        return np.array([get(token, UNK_ID) for token in word_tokens(text)], dtype=np.int64)
+
+    def decode(self, ids, show_unk: bool = False) -> str:
+        """The tokens of ids as text: a space between two tokens, except before a closing mark or
+        a newline and after an opening bracket or a newline; UNK as UNK (or "⟨unk⟩", show_unk)."""
+        parts, previous = [], BOUNDARY
+        for token in (self.symbols[i] for i in np.asarray(ids, dtype=np.int64).tolist()):
+            if previous not in OPENING and token not in CLOSING:
+                parts.append(" ")
+            parts.append(UNK_DISPLAY if show_unk and token == UNK else token)
+            previous = token
+        return "".join(parts)
+
+    def unknown_tokens(self, text: str) -> list[str]:
+        """The distinct tokens (here: words and marks) of text that it maps to UNK, sorted."""
+        return sorted(set(word_tokens(text)) - self.index.keys())
+    # ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#corpora-vocabularies>>[init]
+VOCABULARIES = {"chars": Vocabulary, "words": WordVocabulary}   # the values of --tokens
+
+
+def vocabulary_class(tokens: str) -> type[Vocabulary]:
+    if tokens not in VOCABULARIES:
+        raise CorpusError(f"tokens must be one of {', '.join(VOCABULARIES)}, not {tokens!r}")
+    return VOCABULARIES[tokens]
+
+
+def vocabulary_from_json(data: str | dict) -> Vocabulary:
+    """The vocabulary that to_json wrote, of the kind it records ("chars" if none)."""
+    data = json.loads(data) if isinstance(data, str) else data
+    return vocabulary_class(data.get("kind", "chars")).from_json(data)
+# ~/~ end
 
 
 # the one data setup
@@ -322,22 +441,38 @@ class Data:
     def name(self) -> str:
         return Path(self.source).name
 
+    @property
+    def tokens(self) -> str:
+        """What a token is: "chars" or "words" (the vocabulary's kind)."""
+        return self.vocab.kind
+
+    @property
+    def unit(self) -> str:
+        """The name of one token in reports: "character" or "word"."""
+        return self.vocab.unit
+
     def num_tokens(self, part: str) -> int:
         """How many tokens the split `part` ("train", "valid" or "test") holds."""
         return sum(len(self.vocab.encode(s)) for s in getattr(self, part))
 
     def info(self) -> dict:
         """Where the data came from: enough to load the same split again."""
-        return {"source": self.source, "lines": self.lines, "split_seed": self.split_seed}
+        return {"source": self.source, "lines": self.lines, "split_seed": self.split_seed,
+                "tokens": self.tokens}
 
 
 def load_data(source: str, lines: bool | None = None, split_seed: int = 0,
-              vocab: Vocabulary | None = None, max_chars: int | None = None) -> Data:
+              vocab: Vocabulary | None = None, max_chars: int | None = None,
+              tokens: str | None = None, min_count: int | None = None) -> Data:
     """Load a corpus (only its first max_chars characters, if given), split it with the seed,
-    and build the vocabulary from the training split, unless one is given."""
+    and build the vocabulary of `tokens` ("chars", the default, or "words") from the training
+    split with min_count, unless a vocabulary is given (its kind must then be `tokens`)."""
     corpus = load_corpus(source, lines=lines, max_chars=max_chars)
     splits = split_corpus(corpus, seed=split_seed)
-    vocab = Vocabulary.from_sequences(splits.train) if vocab is None else vocab
+    if vocab is None:
+        vocab = vocabulary_class(tokens or "chars").from_sequences(splits.train, min_count)
+    elif tokens is not None and tokens != vocab.kind:
+        raise CorpusError(f"asked for {tokens} with a vocabulary of {vocab.kind}")
     return Data(source, corpus.lines, split_seed, vocab, splits.train, splits.valid, splits.test)
 # ~/~ end
 
@@ -345,25 +480,29 @@ def load_data(source: str, lines: bool | None = None, split_seed: int = 0,
 # context windows: the one padding
 
 # ~/~ begin <<docs/foundations/counting.md#corpora-pad-ids>>[init]
-def pad_ids(id_sequences: list[np.ndarray], K: int) -> tuple[np.ndarray, np.ndarray]:
-    """All sequences of ids in one array, each preceded by K BOUNDARY ids (0); and where their
-    tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K : targets[i]]
-    its K-token context, padded at the start of a sequence."""
+def pad_ids(id_sequences: list[np.ndarray], K: int,
+            dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """All sequences of ids in one array of `dtype`, each preceded by K BOUNDARY ids (0); and
+    where their tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K :
+    targets[i]] its K-token context, padded at the start of a sequence."""
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
     lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
-    padding = K * np.arange(1, len(id_sequences) + 1)                    # (S,) before each one
-    targets = np.arange(int(lengths.sum()), dtype=np.int64)              # (N,)
+    size = int(lengths.sum()) + K * len(id_sequences)                    # N + K·S
+    position = np.int32 if size < 2**31 else np.int64                    # of an index into ids
+    padding = K * np.arange(1, len(id_sequences) + 1, dtype=position)    # (S,) before each one
+    targets = np.arange(int(lengths.sum()), dtype=position)              # (N,)
     targets += np.repeat(padding, lengths)
-    ids = np.full(len(targets) + K * len(id_sequences), BOUNDARY_ID, dtype=np.int64)
+    ids = np.full(size, BOUNDARY_ID, dtype=dtype)
     if len(targets):
-        ids[targets] = np.concatenate(id_sequences)
+        ids[targets] = np.concatenate(id_sequences, dtype=dtype)
     return ids, targets
 
 
-def padded_ids(sequences: list[str], vocab: Vocabulary, K: int) -> tuple[np.ndarray, np.ndarray]:
-    """pad_ids of the sequences, encoded by the vocabulary."""
-    return pad_ids([vocab.encode(s) for s in sequences], K)
+def padded_ids(sequences: list[str], vocab: Vocabulary, K: int,
+               dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """pad_ids of the sequences, encoded by the vocabulary, each kept as `dtype` at once."""
+    return pad_ids([vocab.encode(s).astype(dtype, copy=False) for s in sequences], K, dtype)
 # ~/~ end
 
 
@@ -386,7 +525,7 @@ class Windows:
 
     @classmethod
     def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
-        return cls(*padded_ids(sequences, vocab, K), K)
+        return cls(*padded_ids(sequences, vocab, K, np.int32), K)
 
     def __len__(self) -> int:
         return len(self.targets)

@@ -13,6 +13,7 @@ generated: edit the chapter and run `make tangle`, or edit here and run `make st
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
@@ -59,12 +60,12 @@ def cross_entropy(log_probs) -> float:
 
 
 def bits_per_char(log_probs) -> float:
-    """Cross-entropy in bits per character: -mean(ln p) / ln 2."""
+    """Bits per token, -mean(ln p) / ln 2 (bits per character when tokens are characters)."""
     return float(nats_to_bits(cross_entropy(log_probs)))
 
 
 def perplexity(log_probs) -> float:
-    """exp(cross-entropy in nats) = 2 ** (bits per character)."""
+    """exp(cross-entropy in nats) = 2 ** (bits per token): the perplexity per token."""
     return float(np.exp(cross_entropy(log_probs)))
 # ~/~ end
 
@@ -97,9 +98,9 @@ def check_request(vocab: Vocabulary, prompt: str, length: int, temperature: floa
     unknown = vocab.unknown_tokens(prompt)
     if unknown:
         raise PromptError(
-            f"the prompt contains {len(unknown)} symbol(s) outside the model's vocabulary: "
-            + ", ".join(repr(c) for c in unknown)
-            + f" (its {vocab.size} symbols come from the training split)")
+            f"the prompt contains {len(unknown)} {vocab.unit}(s) outside the model's "
+            "vocabulary: " + ", ".join(repr(c) for c in unknown)
+            + f" (its {vocab.size:,} tokens come from the training split)")
     if not (temperature >= 0 and math.isfinite(temperature)):
         raise RequestError(f"the temperature must be >= 0 (0 means greedy), got {temperature}")
     if top_k is not None and top_k < 1:
@@ -112,10 +113,14 @@ def check_request(vocab: Vocabulary, prompt: str, length: int, temperature: floa
 # ~/~ begin <<docs/foundations/counting.md#lm-draw>>[init]
 def draw(log_probs: np.ndarray, temperature: float, top_k: int | None,
          rng: np.random.Generator) -> int:
-    """One id from softmax(log_probs / T) over the k most likely ids; T = 0 is the argmax."""
+    """One id from softmax(log_probs / T) over the k most likely ids; T = 0 is the argmax,
+    and so is a T so small that log_probs / T overflows (the limit T -> 0)."""
     if temperature == 0:
         return int(np.argmax(log_probs))
-    z = log_probs / temperature
+    with np.errstate(over="ignore"):
+        z = log_probs / temperature
+    if not np.isfinite(z.max()):
+        return int(np.argmax(log_probs))
     if top_k is not None and top_k < len(z):
         kth = np.partition(z, -top_k)[-top_k]
         z = np.where(z >= kth, z, -np.inf)
@@ -127,21 +132,39 @@ def draw(log_probs: np.ndarray, temperature: float, top_k: int | None,
 # ~/~ begin <<docs/foundations/counting.md#lm-sample>>[init]
 def sample(model: LanguageModel, length: int, prompt: str = "", temperature: float = 1.0,
            top_k: int | None = None, seed=0, lines: bool = False) -> str:
-    """`length` tokens continuing prompt (which is not returned), each drawn by `draw` from
-    the model's next-token distribution; UNK never; in lines mode, items restart afresh."""
+    """The text of `length` tokens continuing prompt (which is not returned), each drawn by
+    `draw` from the model's next-token distribution; UNK never; in lines mode, items restart
+    afresh."""
+    drawn = list(sample_ids(model, length, prompt, temperature, top_k, seed, lines))
+    prompt_ids = model.vocab.encode(prompt).tolist()
+    prompt_text = model.vocab.decode(prompt_ids)
+    return model.vocab.decode(prompt_ids + drawn)[len(prompt_text):]  # what the draws add
+
+
+def sample_ids(model: LanguageModel, length: int, prompt: str = "", temperature: float = 1.0,
+               top_k: int | None = None, seed=0, lines: bool = False) -> Iterator[int]:
+    """The ids of `sample`, one by one as they are drawn; the request is checked at once."""
     check_request(model.vocab, prompt, length, temperature, top_k)
     rng = np.random.default_rng(seed)
-    tokens = model.vocab.encode(prompt).tolist()      # the prompt, then the tokens drawn
-    first = len(tokens)                               # where the drawn tokens begin
-    start = restart_after(tokens) if lines else 0     # the current history is tokens[start:]
+    return drawn_ids(model, model.vocab.encode(prompt), length, temperature, top_k, rng, lines)
+
+
+def drawn_ids(model, prompt_ids, length, temperature, top_k, rng, lines) -> Iterator[int]:
+    """The draws of sample_ids after the prompt's ids, for a request already checked."""
+    ids = np.empty(len(prompt_ids) + min(length, 4096), dtype=np.int64)  # doubled when full
+    n = len(prompt_ids)                               # ids[:n]: the prompt, then the draws
+    ids[:n] = prompt_ids
+    start = restart_after(prompt_ids.tolist()) if lines else 0   # the history is ids[start:n]
     for _ in range(length):
-        history = np.array(tokens[start:], dtype=np.int64)
-        log_p = np.array(model.next_log_probs(history), dtype=np.float64)  # our own copy
+        log_p = np.array(model.next_log_probs(ids[start:n]), dtype=np.float64)  # our own copy
         log_p[UNK_ID] = -np.inf                        # never drawn
-        tokens.append(draw(log_p, temperature, top_k, rng))
-        if lines and tokens[-1] == BOUNDARY_ID:
-            start = len(tokens)                        # the next item starts from nothing
-    return model.vocab.decode(tokens[first:])
+        token = draw(log_p, temperature, top_k, rng)
+        if n == len(ids):
+            ids = np.concatenate([ids, np.empty_like(ids)])
+        ids[n], n = token, n + 1
+        if lines and token == BOUNDARY_ID:
+            start = n                                  # the next item starts from nothing
+        yield token
 
 
 def restart_after(tokens: list[int]) -> int:

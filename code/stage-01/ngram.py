@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/foundations/counting.md#code/stage-01/ngram.py>>[init]
-"""Character n-gram language models by counting: MLE, add-k and interpolated Kneser–Ney.
+"""n-gram language models by counting: MLE, add-k and interpolated Kneser–Ney, of any tokens.
 
 Each answers the model contract of lm.py (token_log_probs, next_log_probs), so the book's one
 evaluation and one sampler serve them as they serve the network.
@@ -53,20 +53,29 @@ def log(p: np.ndarray) -> np.ndarray:
 def gram_codes(ids: np.ndarray, targets: np.ndarray, V: int, order: int):
     """Yield, for m = 1..order, the m-grams ending at each target position as base-V numbers.
 
-    The oldest character is the most significant digit, so for an m-gram code g:
-    g // V is its context, g % V its last character, g % V**(m-1) the (m-1)-gram it ends with.
+    The oldest token is the most significant digit, so for an m-gram code g:
+    g // V is its context, g % V its last token, g % V**(m-1) the (m-1)-gram it ends with.
     """
     codes = ids[targets]                                                 # unigrams
     yield codes
     for m in range(2, order + 1):
-        codes = codes + ids[targets - (m - 1)] * V ** (m - 1)            # one older character
+        codes = codes + ids[targets - (m - 1)] * V ** (m - 1)            # one older token
         yield codes
 
 
+def highest_order(V: int) -> int:
+    """The largest order n whose codes fit in 64 bits: V**n <= 2**63 - 1."""
+    n = 1
+    while V ** (n + 1) <= np.iinfo(np.int64).max:
+        n += 1
+    return n
+
+
 def check_code_range(V: int, order: int) -> None:
-    if V ** order > np.iinfo(np.int64).max:
-        raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code; "
-                         "use a lower order, or a larger min_count for a smaller vocabulary")
+    if order > highest_order(V):
+        raise NgramError(f"{V} symbols to the power {order} does not fit in a 64-bit code: "
+                         f"the highest order for {V} symbols is {highest_order(V)}; use a lower "
+                         "order, or a larger min_count for a smaller vocabulary")
 
 
 def codes_of_order(ids: np.ndarray, targets: np.ndarray, V: int, order: int) -> np.ndarray:
@@ -120,7 +129,7 @@ class NgramCounts:
     """How often every m-gram (m = 1..max_order) occurs in the training sequences.
 
     raw[m] = (grams, counts): sorted unique m-gram codes and how often each occurs;
-    continuation[m] (m < max_order) = (grams, N1+(. g)): how many distinct characters precede g.
+    continuation[m] (m < max_order) = (grams, N1+(. g)): how many distinct tokens precede g.
     """
 
     def __init__(self, sequences: list[str], vocab: Vocabulary, max_order: int):
@@ -155,7 +164,7 @@ class NgramCounts:
 
 # ~/~ begin <<docs/foundations/counting.md#ngram-model-base>>[init]
 class NgramModel:
-    """An order-n model: P(next character | the n-1 characters before it)."""
+    """An order-n model: P(next token | the n-1 tokens before it)."""
 
     order: int
     vocab: Vocabulary | None = None
@@ -189,7 +198,7 @@ class NgramModel:
         return log(self._probs(codes[: self.order]))
 
     def log_prob(self, text: str) -> float:
-        """ln P(text), text read as one sequence: the sum of its characters' log-probabilities."""
+        """ln P(text), text read as one sequence: the sum of its tokens' log-probabilities."""
         return float(self.token_log_probs([text]).sum())
     # ~/~ end
 
@@ -219,7 +228,7 @@ class NgramModel:
     # ~/~ begin <<docs/foundations/counting.md#ngram-model-sample>>[init]
     def sample(self, length: int = 200, temperature: float = 1.0, seed=0, prompt: str = "",
                stop_at_boundary: bool = False) -> str:
-        """Up to `length` characters after `prompt` (not included), from the one sampler of the
+        """Up to `length` tokens after `prompt` (not included), from the one sampler of the
         book, lm.sample; with stop_at_boundary, the first item only, without its BOUNDARY."""
         self._check_fitted()
         text = lm.sample(self, length, prompt, temperature, seed=seed, lines=stop_at_boundary)
@@ -310,7 +319,7 @@ class KneserNey(NgramModel):
         P_m(w | h) = (c(hw) - D(c(hw)) + gamma(h) P_{m-1}(w | h')) / c(h),
         gamma(h)   = D1 N1(h .) + D2 N2(h .) + D3+ N3+(h .),
 
-    h' = h without its oldest character, P_0 = 1/V, and P_m = P_{m-1} when c(h) = 0.
+    h' = h without its oldest token, P_0 = 1/V, and P_m = P_{m-1} when c(h) = 0.
     discount=None: three discounts per order from counts of counts (modified KN);
     a number d in (0, 1): that one discount everywhere.
     """
@@ -398,7 +407,8 @@ def tune(kind: str, train: list[str], valid: list[str], vocab: Vocabulary,
 
     params: the k values for 'addk' (default K_GRID); the discounts for 'kn' (default
     (None,): the modified discounts estimated from the counts). The table is a list of rows
-    {"kind", "order", "param", "valid_bpc"}; the best model has the lowest valid_bpc.
+    {"kind", "order", "param", "valid_bpc"}; the best model has the lowest valid_bpc (bits per
+    token: per character, or per word with a vocabulary of words).
     counts: NgramCounts of train, if already made (they are reused, not checked against train).
     """
     orders = [check_order(o) for o in orders]

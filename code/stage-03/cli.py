@@ -13,18 +13,27 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import math
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 import lm
+import memory
 import runtime
-from checkpoint import load_checkpoint, save_checkpoint
-from corpora import CorpusError, load_data
+from checkpoint import (
+    CheckpointError, load_checkpoint, move_checkpoint, read_meta, save_checkpoint,
+)
+from corpora import (
+    BOUNDARY_ID, UNK_ID, VOCABULARIES, CorpusError, Data, Vocabulary, Windows, load_data,
+)
 from defaults import UNITS, network_defaults
 from neural_lm import (
     ACTIVATIONS, DECAYS, OPTIMISERS, OUTPUT_BIASES, Callback, MLPLanguageModel, ModelConfig,
@@ -39,6 +48,24 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def warn(command: str, message: str) -> None:
+    """One line on stderr about a request that goes on, but was probably not meant so."""
+    print(f"neural_lm.py {command}: warning: {message}", file=sys.stderr)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-seed>>[init]
+def seed_number(text: str) -> int:
+    """A seed from the command line: a whole number >= 0, as numpy's generators need."""
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number >= 0, got {text!r}")
+    return seed
 # ~/~ end
 
 
@@ -48,8 +75,28 @@ def add_data_arguments(p: argparse.ArgumentParser, required: bool) -> None:
                    help="a bundled corpus (names, shakespeare) or the path of a UTF-8 text file")
     p.add_argument("--lines", action=argparse.BooleanOptionalAction, default=None,
                    help="one item per line (default: yes for names, no for the others)")
-    p.add_argument("--split-seed", type=int, default=None, metavar="SEED",
+    p.add_argument("--split-seed", type=seed_number, default=None, metavar="SEED",
                    help="seed of the train/valid/test split (train: 0; evaluate: the checkpoint's)")
+    add_token_arguments(p)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-tokens>>[init]
+def add_token_arguments(p: argparse.ArgumentParser, min_count: bool = True) -> None:
+    p.add_argument("--tokens", choices=tuple(VOCABULARIES), default=None,
+                   help="what a token is (train and compare: chars; generate and evaluate: "
+                        "the checkpoint's, which this only checks)")
+    if min_count:
+        defaults = ", ".join(f"{k} {v.default_min_count}" for k, v in VOCABULARIES.items())
+        p.add_argument("--min-count", type=int, default=None, metavar="N",
+                       help=f"tokens seen fewer than N times in training are unknown ({defaults})")
+
+
+def check_tokens(args: argparse.Namespace, vocab: Vocabulary) -> None:
+    """A usage error if --tokens names another kind than the checkpoint's vocabulary."""
+    if args.tokens is not None and args.tokens != vocab.kind:
+        raise UsageError(f"--tokens {args.tokens}, but {args.checkpoint} holds a model of "
+                         f"{vocab.kind}: leave --tokens out, or give --tokens {vocab.kind}")
 # ~/~ end
 
 
@@ -113,15 +160,16 @@ def chosen(args: argparse.Namespace, config: str) -> dict:
 
 def model_config(args: argparse.Namespace) -> ModelConfig:
     """The network the options ask for; its vocabulary size is set once the data is read."""
-    shape = network_defaults(getattr(args, "tokens", "chars"))[0]
+    shape = network_defaults(args.tokens or "chars")[0]
     return dataclasses.replace(shape, **chosen(args, "model"), seed=args.seed)
 
 
 def train_config(args: argparse.Namespace, **run) -> TrainConfig:
     """The optimiser the options ask for, and the run's length (and other settings) in run."""
-    schedule = network_defaults(getattr(args, "tokens", "chars"))[1]
+    schedule = network_defaults(args.tokens or "chars")[1]
     return dataclasses.replace(schedule, **chosen(args, "train"), **run, seed=args.seed)
 # ~/~ end
+
 
 # ---- train -----------------------------------------------------------------------------------
 
@@ -135,9 +183,14 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
                    help="train for this many seconds instead")
     p.add_argument("--eval-every", type=int, default=TrainConfig.eval_every, metavar="STEPS",
                    help="steps between two validations (%(default)s)")
-    p.add_argument("--seed", type=int, default=0, help="of the initial weights and the batches")
+    p.add_argument("--seed", type=seed_number, default=0,
+                   help="of the initial weights and the batches")
     p.add_argument("--out", default=None, metavar="PATH",
-                   help="checkpoint to write (default runs/<data>.ckpt.npz)")
+                   help="checkpoint to write (default runs/<data>.ckpt.npz); a checkpoint already "
+                        "there is replaced only by a better one of the same data")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the checkpoint at --out by this run's best, better or not, "
+                        "once the run has ended as planned")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 # ~/~ end
 
@@ -147,32 +200,65 @@ def run_train(args: argparse.Namespace) -> int:
     steps = TrainConfig.steps if args.steps is None and args.time_budget is None else args.steps
     config = train_config(args, steps=steps, time_budget=args.time_budget,
                           eval_every=args.eval_every)
-    shape = model_config(args)
-    if args.out and Path(args.out).is_dir():
-        example = Path(args.out) / "model.ckpt.npz"
-        raise UsageError(f"--out {args.out} is a folder; give a file path, e.g. {example}")
-    data = load_data(args.data, args.lines, args.split_seed or 0)
+    out = Path(args.out) if args.out else Path("runs") / f"{Path(args.data).stem}.ckpt.npz"
+    check_out(out, args.data, args.overwrite)
+    memory.check_fits(memory.training_needs(model_config(args), config, args.data), "this run")
+    data = load_data(args.data, args.lines, args.split_seed or 0, tokens=args.tokens or "chars",
+                     min_count=args.min_count)
+    shape = dataclasses.replace(model_config(args), vocab_size=data.vocab.size)
+    memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
+                       memory.windows_needs(data.train + data.valid, shape.context)], "this run")
     train_windows, valid_windows = training_windows(data, shape.context)
-    model = MLPLanguageModel(dataclasses.replace(shape, vocab_size=data.vocab.size), data.vocab,
-                             target_counts(train_windows, data.vocab.size))
-    out = Path(args.out) if args.out else Path("runs") / f"{Path(data.source).stem}.ckpt.npz"
+    model = MLPLanguageModel(shape, data.vocab, target_counts(train_windows, data.vocab.size))
+    if reason := nothing_to_learn(train_windows, data.vocab):
+        warn("train", reason)
+    output = plan_output(out, data, args.overwrite)
     if not args.quiet:
-        print(f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
-              f"{len(train_windows):,} training / {len(valid_windows):,} validation characters, "
-              f"V = {data.vocab.size}\nmodel: {model.config}, {model.num_parameters():,} "
-              f"parameters\ntraining: {config}", file=sys.stderr)
-    callbacks = [SaveBest(out, model, config, data.info())]
+        print(run_header(data, model, config, len(train_windows), len(valid_windows)),
+              file=sys.stderr)
+    callbacks = [SaveBest(output, model, config, data.info())]
     result = train(model, train_windows, valid_windows, config,
                    callbacks + ([] if args.quiet else [Progress(config.batch_size)]))
+    output.finish(result.stopped)
+    bits = result.best_valid / math.log(2)
+    best = (f"best validation loss {result.best_valid:.4f} nats ({bits:.4f} bits per {data.unit}) "
+            f"at step "
+            f"{result.best_step:,}, {output.whereabouts()}")
     if result.stopped == "diverged":
-        raise NeuralLMError(
-            f"training diverged: the loss became {result.losses[-1]} at step {result.steps} with "
-            f"learning rate {config.lr}; {out} still holds step {result.best_step} (validation "
-            f"loss {result.best_valid:.4f}). Try a smaller --lr.")
-    print(f"{result.stopped}: {result.steps:,} steps in {result.seconds:.1f} s; best validation "
-          f"loss {result.best_valid:.4f} nats ({result.best_valid / math.log(2):.4f} bits/char) "
-          f"at step {result.best_step:,}, saved in {out}")
+        raise NeuralLMError(f"training diverged: the loss became {result.losses[-1]} at step "
+                            f"{result.steps} with learning rate {config.lr}; {best}. Try a "
+                            "smaller --lr.")
+    print(f"{result.stopped}: {result.steps:,} steps in {result.seconds:.1f} s; {best}")
     return 130 if result.stopped == "interrupted" else 0
+
+
+def run_header(data: Data, model: MLPLanguageModel, config: TrainConfig, n_train: int,
+               n_valid: int) -> str:
+    """The data, both configurations and the parameter count, shown before a run starts."""
+    return (f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
+            f"{n_train:,} training / {n_valid:,} validation {data.unit}s, V = {data.vocab.size:,} "
+            f"(min count {data.vocab.min_count})\n"
+            f"model: {model.config}, {model.num_parameters():,} parameters\ntraining: {config}")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-nothing-to-learn>>[init]
+def nothing_to_learn(windows: Windows, vocab: Vocabulary) -> str:
+    """Why the training text leaves nothing to learn ("" if it does not): apart from the
+    boundary, every token it predicts is one and the same symbol."""
+    seen: set[int] = set()
+    for start in range(0, len(windows), 2**20):
+        seen.update(np.unique(windows.ids[windows.targets[start : start + 2**20]]).tolist())
+        seen.discard(BOUNDARY_ID)
+        if len(seen) > 1:
+            return ""
+    if seen == {UNK_ID}:
+        return (f"every character of the training split occurs fewer than {vocab.min_count} "
+                "times, so all of them read as the unknown symbol: there is nothing to learn "
+                "(give a longer text)")
+    (symbol,) = seen or {BOUNDARY_ID}
+    return (f"the training split is the symbol {vocab.symbols[symbol]!r} repeated: there is "
+            "nothing to learn (give a text with more than one symbol)")
 # ~/~ end
 
 
@@ -223,15 +309,151 @@ def format_seconds(seconds: float) -> str:
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-save-best>>[init]
 class SaveBest(Callback):
-    """A checkpoint at every new best validation loss, with the run's settings and its data."""
+    """A checkpoint at every new best validation loss, with the run's settings and its data,
+    in the file that `output` names (given a path: in that file)."""
 
-    def __init__(self, path: Path, model: MLPLanguageModel, config: TrainConfig, data_info: dict):
-        self.path, self.model, self.config, self.data_info = path, model, config, data_info
+    def __init__(self, output: Output | Path, model: MLPLanguageModel, config: TrainConfig,
+                 data_info: dict):
+        self.output = output if isinstance(output, Output) else Output(Path(output))
+        self.model, self.config, self.data_info = model, config, data_info
 
     def on_best(self, run: TrainResult) -> None:
-        save_checkpoint(self.path, self.model, step=run.best_step, train_config=self.config,
-                        data=self.data_info,
-                        metrics={"valid_loss": run.best_valid, "train_loss": run.recent_loss()})
+        target = self.output.target(run.best_valid)
+        try:
+            save_checkpoint(target, self.model, step=run.best_step, train_config=self.config,
+                            data=self.data_info, metrics={"valid_loss": run.best_valid,
+                                                          "train_loss": run.recent_loss()})
+        except OSError as error:  # a full disk, say: stop, and say what is where
+            raise NeuralLMError(f"could not write the checkpoint {target} ({error}); the run "
+                                f"stops: its best so far is {self.output.whereabouts()}") from None
+        self.output.saved(target)
+# ~/~ end
+
+# ---- nothing the reader made is lost ---------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-check-out>>[init]
+def check_out(path: Path, data: str, overwrite: bool) -> None:
+    """Refuse an --out that would destroy what is not ours: a folder, a device or any other
+    file that is not a regular one, the training data, a file that is not a checkpoint."""
+    if path.is_dir():
+        raise UsageError(f"--out {path} is a folder; give a file path, e.g. "
+                         f"{path / 'model.ckpt.npz'}")
+    if os.path.lexists(path):
+        check_replaceable(path, data, overwrite)
+    folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+    if not folder.is_dir():
+        raise UsageError(f"--out {path} cannot be written: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {path} cannot be written: no permission to write in {folder}")
+
+
+def check_replaceable(path: Path, data: str, overwrite: bool) -> None:
+    """Refuse to write over path unless it is one of our checkpoints, and not the data."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:  # a link to nowhere, or a folder we may not look into
+        raise UsageError(f"--out {path} cannot be replaced ({error.strerror}); choose another "
+                         "path") from None
+    if not stat.S_ISREG(mode):
+        kind = {stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+                stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket"}
+        raise UsageError(f"--out {path} is {kind.get(stat.S_IFMT(mode), 'not a regular file')}"
+                         ", not a file to write a checkpoint in; give a path such as "
+                         "runs/model.ckpt.npz")
+    if Path(data).is_file() and path.samefile(data):
+        raise UsageError(f"--out {path} is the training data itself; write the checkpoint "
+                         f"elsewhere, e.g. runs/{Path(data).stem}.ckpt.npz")
+    try:
+        read_meta(path)
+    except CheckpointError:
+        also = " (--overwrite replaces checkpoints only)" if overwrite else ""
+        raise UsageError(f"--out {path} exists and is not a checkpoint, so it is left as it "
+                         f"is{also}; choose another path") from None
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-output>>[init]
+ENDED = ("steps", "time", "patience")  # how a run ends as planned
+
+
+@dataclass
+class Output:
+    """Where a run's best checkpoints go: `path` (--out), unless a checkpoint was there before
+    the run (`old`, in words) that this run has not beaten (`old_loss`, when comparable);
+    then `side`, a new file beside it."""
+
+    path: Path
+    old: str = ""  # "" when there was no checkpoint at path
+    old_loss: float | None = None  # its validation loss, when comparable with this run's
+    overwrite: bool = False  # with --overwrite, the best goes to path once the run has ended
+    side: Path | None = None
+    saved_in: Path | None = None  # the file that holds this run's best so far
+
+    def target(self, valid_loss: float) -> Path:
+        """The file for a new best of this validation loss."""
+        beaten = self.old_loss is not None and valid_loss < self.old_loss
+        return self.path if not self.old or beaten else self.side
+
+    def saved(self, target: Path) -> None:
+        """Note a save; once path holds this run's best, the side file's worse one goes."""
+        if target == self.path and self.side is not None and self.saved_in == self.side:
+            self.side.unlink(missing_ok=True)
+        self.saved_in = target
+
+    def finish(self, stopped: str) -> None:
+        """The run has stopped; with --overwrite and a planned end, its best goes to path."""
+        if self.overwrite and self.saved_in == self.side and stopped in ENDED:
+            move_checkpoint(self.side, self.path)
+            self.saved_in = self.path
+
+    def whereabouts(self) -> str:
+        """Which file holds what, for the last line of a run."""
+        if self.saved_in is None:
+            return "no checkpoint written (no validation loss was finite)"
+        if not self.old:
+            return f"saved in {self.saved_in}"
+        if self.saved_in == self.path:
+            return f"saved in {self.path}, which held a checkpoint {self.old} before"
+        overwrite = ("--overwrite replaces it only when a run ends as planned"
+                     if self.overwrite else "--overwrite would replace it")
+        return f"saved in {self.side}; {self.path} keeps its checkpoint {self.old} ({overwrite})"
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-plan-output>>[init]
+def plan_output(path: Path, data: Data, overwrite: bool) -> Output:
+    """The Output of a run writing to path, given the checkpoint there before it (if any)."""
+    if not path.exists():
+        return Output(path, overwrite=overwrite)
+    meta = read_meta(path)  # check_out made sure that it is one of ours
+    trained = meta.get("data") if isinstance(meta.get("data"), dict) else {}
+    metrics = meta.get("metrics") if isinstance(meta.get("metrics"), dict) else {}
+    loss = metrics.get("valid_loss")
+    if trained != data.info():
+        old, loss = f"(trained on other data: {json.dumps(trained)})", None
+    elif not same_vocabulary(meta, data.vocab):
+        old, loss = "(of the same data, with another vocabulary)", None
+    elif isinstance(loss, bool) or not isinstance(loss, int | float):
+        old, loss = "(with no validation loss recorded)", None
+    else:
+        old = f"(validation loss {loss:.4f} on the same data)"
+    return Output(path, old, loss, overwrite, side_path(path))
+
+
+def same_vocabulary(meta: dict, vocab: Vocabulary) -> bool:
+    try:
+        return Vocabulary.from_json(meta["vocabulary"]) == vocab
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def side_path(path: Path) -> Path:
+    """NAME.new.ckpt.npz beside path, or NAME.new2.ckpt.npz, ...: the first that is free."""
+    name = path.name.removesuffix(".npz").removesuffix(".ckpt")
+    for n in itertools.count(1):
+        side = path.with_name(f"{name}.new{n if n > 1 else ''}.ckpt.npz")
+        if not os.path.lexists(side):
+            return side
 # ~/~ end
 
 # ---- generate, evaluate, compare -------------------------------------------------------------
@@ -240,19 +462,43 @@ class SaveBest(Callback):
 def add_generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--checkpoint", required=True, help="a checkpoint written by train")
     p.add_argument("--prompt", default="", help="text to continue (default: a fresh start)")
-    p.add_argument("--length", type=int, default=300, help="characters to add (%(default)s)")
+    p.add_argument("--length", type=int, default=300, help="tokens to add (%(default)s)")
     p.add_argument("--temperature", type=float, default=1.0, help="0 = greedy (%(default)s)")
     p.add_argument("--top-k", type=int, default=None, help="draw among the k most likely only")
-    p.add_argument("--seed", type=int, default=0, help="of the sampler (%(default)s)")
+    p.add_argument("--seed", type=seed_number, default=0, help="of the sampler (%(default)s)")
+    add_token_arguments(p, min_count=False)
 
 
 def run_generate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    check_tokens(args, ckpt.vocab)
     lines = bool((ckpt.meta.get("data") or {}).get("lines", False))
-    text = lm.sample(ckpt.model, args.length, args.prompt, args.temperature, args.top_k,
-                     args.seed, lines=lines)
-    print(args.prompt + text)
+    ids = lm.sample_ids(ckpt.model, args.length, args.prompt, args.temperature, args.top_k,
+                        args.seed, lines=lines)  # the request is checked here, before any output
+    write_as_drawn(args.prompt, ids, ckpt.vocab, sys.stdout)
     return 0
+
+
+def write_as_drawn(prompt: str, ids, vocab: Vocabulary, stream, interval: float = 0.2) -> None:
+    """The prompt as typed, then the text the ids add to it as they are drawn, written out
+    every `interval` seconds; a newline at the end. Each chunk is decoded after the token
+    before it, so that a space between the two (words) is written with the chunk."""
+    stream.write(prompt)
+    stream.flush()
+    before = vocab.encode(prompt).tolist()[-1:]       # the token before the next chunk
+    pending, last = [], time.monotonic()
+
+    def chunk() -> str:
+        return vocab.decode(before + pending)[len(vocab.decode(before)):]
+
+    for i in ids:
+        pending.append(i)
+        if time.monotonic() - last >= interval:
+            stream.write(chunk())
+            stream.flush()
+            before, pending, last = pending[-1:], [], time.monotonic()
+    stream.write(chunk() + "\n")
+    stream.flush()
 # ~/~ end
 
 
@@ -265,6 +511,10 @@ def add_evaluate_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     ckpt = load_checkpoint(args.checkpoint)
+    check_tokens(args, ckpt.vocab)
+    if args.min_count is not None:
+        raise UsageError(f"--min-count: evaluate reads text with the checkpoint's vocabulary "
+                         f"(min count {ckpt.vocab.min_count}); the option is for train and compare")
     trained = ckpt.meta.get("data") or {}
     source = args.data or trained.get("source")
     if source is None:
@@ -272,16 +522,33 @@ def run_evaluate(args: argparse.Namespace) -> int:
     same = source == trained.get("source")
     lines = args.lines if args.lines is not None else (trained.get("lines") if same else None)
     seed = args.split_seed if args.split_seed is not None else trained.get("split_seed", 0)
+    if same and (reason := seen_in_training(trained, lines, seed)):
+        warn("evaluate", reason)
+    memory.check_fits([memory.data_needs(source)], f"reading {source}")
     data = load_data(source, lines, seed, vocab=ckpt.model.vocab)
-    s = lm.evaluate(ckpt.model, data.test)
-    result = {"test_loss_nats": s["loss_nats"], "test_bpc": s["bits"],
-              "test_perplexity": s["perplexity"], "test_characters": s["tokens"],
+    s, unit = lm.evaluate(ckpt.model, data.test), data.unit
+    result = {"unit": unit, "test_loss_nats": s["loss_nats"], "test_bits_per_token": s["bits"],
+              "test_perplexity": s["perplexity"], "test_tokens": s["tokens"],
               "data": source, "lines": data.lines, "split_seed": seed,
               "step": ckpt.meta.get("step")}
+    if unit == "character":  # the names these figures had before there were words
+        result.update(test_bpc=s["bits"], test_characters=s["tokens"])
     print(json.dumps(result) if args.json else
-          f"test split of {source} ({s['tokens']:,} characters): {s['loss_nats']:.4f} nats, "
-          f"{s['bits']:.4f} bits/char, perplexity {s['perplexity']:.3f}")
+          f"test split of {source} ({s['tokens']:,} {unit}s): {s['loss_nats']:.4f} nats, "
+          f"{s['bits']:.4f} bits per {unit}, perplexity {s['perplexity']:.3f} per {unit}")
     return 0
+
+
+def seen_in_training(trained: dict, lines: bool | None, seed: int) -> str:
+    """Why the test split of the checkpoint's data, split with this seed and mode, holds text
+    the model was trained on ("" when it is the checkpoint's own split)."""
+    own_seed, own_lines = trained.get("split_seed", 0), trained.get("lines")
+    if seed == own_seed and lines == own_lines:
+        return ""
+    return (f"the checkpoint was trained on {trained.get('source')} split with seed {own_seed}"
+            f"{' in lines mode' if own_lines else ''}; split with seed {seed}"
+            f"{' in lines mode' if lines else ''}, its test split holds text the model was "
+            "trained on, and the score is too good (leave out --split-seed and --lines)")
 # ~/~ end
 
 
@@ -293,10 +560,20 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
                    help="one item per line (default: the corpus default)")
     p.add_argument("--max-chars", type=int, default=None,
                    help="use only the first N characters of the corpus")
+    add_token_arguments(p)
     p.add_argument("--time-budget", type=float, default=60.0,
                    help="seconds of network training (default 60)")
-    p.add_argument("--seed", type=int, default=0, help="the split, the network, the samples")
-    p.add_argument("--max-order", type=int, default=8, help="n-gram orders 1..N (default 8)")
+    p.add_argument("--steps", type=int, default=None, metavar="N",
+                   help="train the network for N steps instead (the same on every machine)")
+    p.add_argument("--seed", type=seed_number, default=0,
+                   help="the split, the network, the samples")
+    p.add_argument("--seeds", type=int, default=1, metavar="N",
+                   help="train N networks, seeds SEED, SEED+1, ..., and report their spread")
+    p.add_argument("--curves", type=int, default=0, metavar="POINTS",
+                   help="learning curves of the network (about POINTS points; needs --steps) "
+                        "and of Kneser-Ney")
+    p.add_argument("--max-order", type=int, default=8,
+                   help="n-gram orders 1..N (default 8), at most what 64-bit codes allow")
     p.add_argument("--temperature", type=float, default=0.8, help="for the samples")
     p.add_argument("--plot", default=None, help="write the embedding map to this PNG")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -304,11 +581,47 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    shape, schedule = model_config(args), train_config(args, steps=None,
-                                                       time_budget=args.time_budget)
+    if args.seeds < 1 or args.curves < 0 or (args.curves and args.steps is None):
+        raise UsageError(f"--seeds must be at least 1 and --curves needs --steps, got --seeds "
+                         f"{args.seeds}, --curves {args.curves}, --steps {args.steps}")
+    budget = None if args.steps is not None else args.time_budget
+    shape, schedule = model_config(args), train_config(args, steps=args.steps,
+                                                       time_budget=budget)
+    check_plot(args.plot)
+    memory.check_fits(memory.training_needs(shape, schedule, args.data), "this comparison")
     import compare  # chapter 3.7's module, loaded only for its command
 
     return compare.run(args, shape, schedule, [Progress(schedule.batch_size)])
+
+
+def check_plot(path: str | None) -> None:
+    """Refuse a --plot file that could not be written, or whose writing would replace
+    something that is not a PNG image."""
+    if path is None:
+        return
+    plot = Path(path)
+    if plot.is_dir():
+        raise UsageError(f"--plot {plot} is a folder; give a file path, e.g. "
+                         f"{plot / 'embeddings.png'}")
+    if os.path.lexists(plot) and not is_png(plot):
+        raise UsageError(f"--plot {plot} exists and is not a PNG image, so it is left as it "
+                         "is; choose another path")
+    if not plot.parent.is_dir():
+        raise UsageError(f"--plot {plot}: there is no folder {plot.parent}; create it first, "
+                         "or choose another path")
+    if not os.access(plot.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"--plot {plot}: no permission to write in {plot.parent}")
+
+
+def is_png(path: Path) -> bool:
+    """Whether path is a regular file that starts as a PNG image does."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as f:
+            return f.read(8) == b"\x89PNG\r\n\x1a\n"
+    except OSError:
+        return False
 # ~/~ end
 
 # ---- the commands ----------------------------------------------------------------------------
@@ -325,7 +638,7 @@ COMMANDS: dict[str, Command] = {
     "train": Command("train a model on a corpus, keeping its best checkpoint",
                      add_train_arguments, run_train),
     "generate": Command("sample text from a checkpoint", add_generate_arguments, run_generate),
-    "evaluate": Command("loss, bits per character and perplexity on the test split",
+    "evaluate": Command("loss, bits per token and perplexity on the test split",
                         add_evaluate_arguments, run_evaluate),
     "compare": Command("train the network and the n-gram baselines on one split and compare "
                        "them on the test text (chapter 3.7)", add_compare_arguments, run_compare),
@@ -335,8 +648,9 @@ COMMANDS: dict[str, Command] = {
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-main>>[init]
 def build_parser() -> Parser:
-    parser = Parser(prog="neural_lm.py", description="A character-level neural language model "
-                    "(Bengio et al., 2003) on our own autograd.")
+    """The parser of every command; a network option not given is None (the unit's default)."""
+    parser = Parser(prog="neural_lm.py", description="A neural language model of characters "
+                    "or words (Bengio et al., 2003) on our own autograd.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
@@ -347,6 +661,7 @@ def build_parser() -> Parser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; an error becomes one line on stderr and an exit status, no traceback."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     runtime.configure()  # an entry point: set the process up for training, once
     where = f"neural_lm.py {args.command}: error:"
@@ -360,6 +675,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (NeuralLMError, CorpusError, OSError) as error:
         print(f"{where} {error}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"{where} out of memory, although the estimate made before starting said it "
+              "would fit: ask for less (a smaller --batch-size or model, a smaller text)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"neural_lm.py {args.command}: interrupted", file=sys.stderr)

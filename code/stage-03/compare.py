@@ -55,6 +55,7 @@ class Fitted:
     settings: dict            # the chosen hyperparameters
     parameters: int           # stored counts, or the network's weights
     seconds: float            # wall time to fit (for n-grams: counting and tuning)
+    curve: list = dataclasses.field(default_factory=list)  # the network's learning curve
 
 
 def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
@@ -72,6 +73,16 @@ def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
                                 else float(model.discount))
     stored = sum(len(counts.raw[m][0]) for m in range(1, model.order + 1))  # distinct m-grams
     return Fitted(model, settings, stored, seconds), table
+
+
+def ngram_orders(orders, V: int) -> list[int]:
+    """The orders whose n-gram codes fit in 64 bits for V tokens; says which it leaves out."""
+    limit = ngram.highest_order(V)
+    kept = [order for order in orders if order <= limit]
+    if len(kept) < len(orders):
+        progress(f"orders above {limit} left out: {V:,} tokens to the power {limit + 1} "
+                 "do not fit in a 64-bit n-gram code")
+    return kept
 # ~/~ end
 
 
@@ -84,22 +95,26 @@ TRAIN_SETTINGS = ("optimiser", "lr", "eps", "batch_size", "weight_decay", "decay
 
 
 def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
-                 seed: int, callbacks=()) -> Fitted:
+                 seed: int, callbacks=(), curve_points: int = 0) -> Fitted:
     """Train the network of chapter 3.5 as schedule says; it returns with the parameters of
-    its best validation loss."""
+    its best validation loss (and its learning curve at about curve_points steps, if > 0)."""
     config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
     schedule = dataclasses.replace(schedule, seed=seed)
     train_windows, valid_windows = neural_lm.training_windows(data, config.context)
     model = neural_lm.MLPLanguageModel(config, data.vocab,
                                        neural_lm.target_counts(train_windows, data.vocab.size))
-    result = neural_lm.train(model, train_windows, valid_windows, schedule, callbacks)
+    recorders = [] if not curve_points else [CurveRecorder(
+        model, data, curve_steps(schedule.steps, curve_points), schedule.batch_size)]
+    result = neural_lm.train(model, train_windows, valid_windows, schedule,
+                             [*callbacks, *recorders])
     if result.stopped == "diverged":
         raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
                                       f"with learning rate {schedule.lr}; try a smaller --lr")
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
     settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
     settings.update(steps=result.steps, best_step=result.best_step)
-    return Fitted(model, settings, model.num_parameters(), result.seconds)
+    curve = recorders[0].points if recorders else []
+    return Fitted(model, settings, model.num_parameters(), result.seconds, curve)
 # ~/~ end
 
 
@@ -204,10 +219,94 @@ def block_bootstrap(values: np.ndarray, mask: np.ndarray | None = None, block: i
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-seen>>[init]
 def seen_split(data: Data, context_length: int) -> np.ndarray:
-    """For each test position: was its context of context_length characters seen in training?"""
+    """For each test position: was its context of context_length tokens seen in training?"""
     train = corpus_stats.encode_all(data.train, data.vocab)
     test = corpus_stats.encode_all(data.test, data.vocab)
     return corpus_stats.seen_context_mask(train, test, context_length, data.vocab.size)
+# ~/~ end
+
+
+# ---- seeds and learning curves --------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-seeds>>[init]
+def seed_entry(seed: int, test: dict) -> dict:
+    """One network's run: its test bits per token, its mixture's, and the differences."""
+    return {"seed": seed,
+            "test_bits_per_token": {k: bits_per_token(test[k]) for k in ("neural", "mixture")},
+            "differences_bits_per_token": differences(test, None, seed)}
+
+
+def retrained(data: Data, shape, schedule, seed: int, valid: dict, test: dict,
+              callbacks=()) -> dict:
+    """seed_entry of the network trained again with `seed`, with its own mixture (the weight
+    tuned again on validation); the n-gram models' scores are those already computed."""
+    nn = train_neural(data, shape, schedule, seed, callbacks)
+    valid = {**valid, "neural": nn.model.token_log_probs(data.valid)}
+    test = {**test, "neural": nn.model.token_log_probs(data.test)}
+    weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
+    test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
+    return seed_entry(seed, test)
+
+
+def seed_spread(entries: list[dict]) -> dict:
+    """For each difference, across the runs: the mean, smallest and largest of its means, their
+    standard deviation (ddof 1; 0 for one run), and whether every run's interval excludes 0
+    below (the first model better) or above (worse)."""
+    spread = {}
+    for name in DIFFERENCES:
+        runs = [entry["differences_bits_per_token"][name] for entry in entries]
+        means = np.array([run["mean"] for run in runs])
+        spread[name] = {"mean": float(means.mean()), "min": float(means.min()),
+                        "max": float(means.max()),
+                        "sd": float(means.std(ddof=1)) if len(means) > 1 else 0.0,
+                        "all_below_zero": all(run["ci95"][1] < 0 for run in runs),
+                        "all_above_zero": all(run["ci95"][0] > 0 for run in runs)}
+    return spread
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-learning-curves>>[init]
+class CurveRecorder(neural_lm.Callback):
+    """Validation bits per token of the whole validation text at the given steps of a run."""
+
+    def __init__(self, model, data: Data, steps: set[int], batch_size: int):
+        self.model, self.data, self.steps, self.batch_size = model, data, steps, batch_size
+        self.points: list[tuple[int, float]] = []  # (tokens read, validation bits per token)
+
+    def on_step(self, run: neural_lm.TrainResult) -> None:
+        if run.steps in self.steps:
+            bits = bits_per_token(self.model.token_log_probs(self.data.valid))
+            self.points.append((run.steps * self.batch_size, bits))
+
+
+def curve_steps(total: int, points: int) -> set[int]:
+    """About `points` steps from 1 to total, evenly spaced in log(step)."""
+    return {int(s) for s in np.unique(np.geomspace(1, total, points).round())}
+
+
+def kneser_ney_curve(data: Data, orders, fractions=(1 / 16, 1 / 8, 1 / 4, 1 / 2, 1)) -> list:
+    """(training tokens counted, validation bits per token) of Kneser-Ney tuned on validation,
+    counted on the first fraction of the training sequences."""
+    points = []
+    for fraction in fractions:
+        part = data.train[: max(1, round(fraction * len(data.train)))]
+        model, _ = ngram.tune("kneser-ney", part, data.valid, data.vocab, orders=orders)
+        tokens = sum(len(data.vocab.encode(s)) for s in part)
+        points.append((tokens, bits_per_token(model.token_log_probs(data.valid))))
+    return points
+
+
+def crossing(network: list, level: float, last: int = 4) -> float | None:
+    """Tokens read at which a straight line through the network's last points, bits against
+    ln(tokens read), reaches `level`; None if that line does not fall."""
+    x = np.log([tokens for tokens, _ in network[-last:]])
+    y = np.array([bits for _, bits in network[-last:]])
+    if len(network) < 2:
+        return None
+    slope, intercept = np.polyfit(x, y, 1)
+    if slope >= 0:
+        return None
+    return float(np.exp((level - intercept) / slope))
 # ~/~ end
 
 
@@ -241,12 +340,21 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
 def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
             shape: neural_lm.ModelConfig | None = None, temperature: float = 0.8,
-            sample_length: int = 300, callbacks=()) -> tuple[dict, dict]:
+            sample_length: int = 300, callbacks=(), seeds: int = 1,
+            curve_points: int = 0) -> tuple[dict, dict]:
     """Tune, train and score every model on one split; return (figures, objects for plots).
-    The network has the book's default shape unless `shape` is given (its V and seed are set
-    here), and trains as `schedule` says; the callbacks watch its training."""
-    progress(f"{data.name}: {data.num_tokens('train'):,} training characters, "
-             f"V = {data.vocab.size}")
+    The n-gram orders are those of `orders` that 64-bit codes allow. The network has the book's
+    default shape unless `shape` is given (its V and seed are set here), and trains as
+    `schedule` says, `seeds` times (seeds seed, seed + 1, ...; the first is the one reported in
+    full); the callbacks watch its training. With curve_points > 0 (and a schedule of steps),
+    the figures hold the learning curves of the network's first run and of Kneser-Ney."""
+    if seeds < 1 or curve_points < 0 or (curve_points and schedule.steps is None):
+        raise CompareError(f"seeds must be at least 1 and curve points need a number of steps "
+                           f"(not a time budget), got seeds {seeds}, curve points {curve_points}")
+    shape = shape or network_defaults(data.vocab.kind)[0]
+    progress(f"{data.name}: {data.num_tokens('train'):,} training {data.unit}s, "
+             f"V = {data.vocab.size:,}")
+    orders = ngram_orders(orders, data.vocab.size)
     start = time.perf_counter()
     counts = ngram.NgramCounts(data.train, data.vocab, max(orders))  # one count serves both kinds
     count_seconds = time.perf_counter() - start
@@ -257,8 +365,7 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     length = (f"{schedule.steps:,} steps" if schedule.steps is not None
               else f"{schedule.time_budget:g} s")
     progress(f"training the network for {length}")
-    fitted["neural"] = train_neural(data, shape or network_defaults("chars")[0], schedule, seed,
-                                    callbacks)
+    fitted["neural"] = train_neural(data, shape, schedule, seed, callbacks, curve_points)
     valid = scores(fitted, data.valid)
     nn, kn = fitted["neural"], fitted["best_kneser_ney"]
     mixture = Mixture(nn.model, kn.model, tune_weight(valid["neural"], valid["best_kneser_ney"]))
@@ -275,13 +382,27 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     context_length = kn.settings["order"] - 1
     seen = seen_split(data, context_length)
     figures = report_figures(data, fitted, tables, valid, test, seen, context_length, seed)
+    figures["ngram_orders"] = {"tuned": [min(orders), max(orders)],
+                               "code_limit": ngram.highest_order(data.vocab.size)}
+    runs = [seed_entry(seed, test)]
+    for other in range(seed + 1, seed + seeds):
+        progress(f"training the network again with seed {other} ({other - seed + 1} of {seeds})")
+        runs.append(retrained(data, shape, schedule, other, valid, test, callbacks))
+    figures["seeds"] = {"runs": runs, "spread": seed_spread(runs)}
+    if curve_points:
+        progress("learning curves: Kneser-Ney counted on parts of the training text")
+        figures["learning_curves"] = {"neural": nn.curve,
+                                      "kneser_ney": kneser_ney_curve(data, orders),
+                                      "train_tokens": data.num_tokens("train")}
     progress("sampling")
     figures["samples"] = {key: lm.sample(f.model, sample_length, temperature=temperature,
                                          seed=[seed, i], lines=data.lines)
                           for i, (key, f) in enumerate(fitted.items())}
     figures["samples_temperature"] = temperature
     extras = {"embedding": nn.model.embedding.weight.data.astype(np.float64),
-              "symbols": list(data.vocab.symbols)}
+              "symbols": list(data.vocab.symbols),
+              "counts": np.bincount(np.concatenate(corpus_stats.encode_all(data.train, data.vocab)),
+                                    minlength=data.vocab.size)}
     return figures, extras
 
 
@@ -296,40 +417,49 @@ DIFFERENCES = {"neural_vs_add_k": ("neural", "best_add_k"),
                "neural_vs_kneser_ney": ("neural", "best_kneser_ney"),
                "mixture_vs_kneser_ney": ("mixture", "best_kneser_ney")}
 MODELS = ("best_add_k", "best_kneser_ney", "neural", "mixture")
+PARTS = ("train", "valid", "test")
 
 
-def bpc(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
+def bits_per_token(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """-mean(ln p) / ln 2 over the positions in mask (all if None)."""
     lp = lp if mask is None else lp[mask]
     return float(-lp.mean() / math.log(2))
 
 
+def differences(test: dict, mask: np.ndarray | None, seed: int) -> dict:
+    """Each difference of DIFFERENCES, in bits per token, with its bootstrap interval."""
+    return {name: block_bootstrap(bits_difference(test[a], test[b]), mask, seed=seed).to_json()
+            for name, (a, b) in DIFFERENCES.items()}
+
+
 def report_figures(data, fitted, tables, valid, test, seen, context_length, seed):
-    figures = {"corpus": {"name": data.name, "lines": data.lines, "seed": seed,
-                          "vocabulary": data.vocab.size,
-                          **{f"{part}_chars": data.num_tokens(part)
-                             for part in ("train", "valid", "test")}},
-               "validation_tables": {key: jsonable(t) for key, t in tables.items()}}
+    figures = {"unit": data.unit,
+               "corpus": {"name": data.name, "lines": data.lines, "seed": seed,
+                          "tokens": data.tokens, "vocabulary": data.vocab.size,
+                          "min_count": data.vocab.min_count,
+                          **{f"{part}_tokens": data.num_tokens(part) for part in PARTS}},
+               "validation_tables": {key: [validation_row(row) for row in t]
+                                     for key, t in tables.items()}}
     for key in MODELS:
-        figures[key] = {**fitted[key].settings, "valid_bpc": bpc(valid[key]),
-                        "test_bpc": bpc(test[key]), "test_perplexity": 2 ** bpc(test[key]),
+        bits = bits_per_token(test[key])
+        figures[key] = {**fitted[key].settings, "valid_bits_per_token": bits_per_token(valid[key]),
+                        "test_bits_per_token": bits, "test_perplexity": 2**bits,
                         "parameters": fitted[key].parameters,
                         "train_seconds": fitted[key].seconds}
-    figures["differences_bpc"] = {
-        name: block_bootstrap(bits_difference(test[a], test[b]), seed=seed).to_json()
-        for name, (a, b) in DIFFERENCES.items()}
-    figures["by_context"] = {"context_length": context_length,
-                             "seen_share": float(seen.mean())}
+    figures["differences_bits_per_token"] = differences(test, None, seed)
+    figures["by_context"] = {"context_length": context_length, "seen_share": float(seen.mean())}
     for part, mask in (("seen", seen), ("unseen", ~seen)):
-        if not mask.any():
-            figures["by_context"][part] = None
-            continue
-        figures["by_context"][part] = {
+        figures["by_context"][part] = None if not mask.any() else {
             "positions": int(mask.sum()),
-            "test_bpc": {key: bpc(test[key], mask) for key in MODELS},
-            "differences_bpc": {
-                name: block_bootstrap(bits_difference(test[a], test[b]), mask, seed=seed).to_json()
-                for name, (a, b) in DIFFERENCES.items()}}
-    return figures
+            "test_bits_per_token": {key: bits_per_token(test[key], mask) for key in MODELS},
+            "differences_bits_per_token": differences(test, mask, seed)}
+    return with_character_names(figures) if data.unit == "character" else figures
+
+
+def validation_row(row: dict) -> dict:
+    """A row of ngram.tune's table, its score named per token."""
+    return {"kind": row["kind"], "order": row["order"], "param": jsonable(row["param"]),
+            "valid_bits_per_token": row["valid_bpc"]}
 
 
 def jsonable(x):
@@ -348,11 +478,33 @@ def jsonable(x):
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-character-names>>[init]
+def with_character_names(figures: dict) -> dict:
+    """The figures with their per-character names beside the per-token ones."""
+    for part in PARTS:
+        figures["corpus"][f"{part}_chars"] = figures["corpus"][f"{part}_tokens"]
+    for rows in figures["validation_tables"].values():
+        for row in rows:
+            row["valid_bpc"] = row["valid_bits_per_token"]
+    for key in MODELS:
+        figures[key].update(valid_bpc=figures[key]["valid_bits_per_token"],
+                            test_bpc=figures[key]["test_bits_per_token"])
+    figures["differences_bpc"] = figures["differences_bits_per_token"]
+    for part in ("seen", "unseen"):
+        if figures["by_context"][part] is not None:
+            entry = figures["by_context"][part]
+            entry.update(test_bpc=entry["test_bits_per_token"],
+                         differences_bpc=entry["differences_bits_per_token"])
+    return figures
+# ~/~ end
+
+
 # ---- reporting -------------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-report>>[init]
 LABELS = {"best_add_k": "add-k", "best_kneser_ney": "Kneser–Ney", "neural": "neural network",
           "mixture": "mixture (network + Kneser–Ney)"}
+BITS = {"character": "bpc", "word": "bits/word"}  # the short name of bits per token
 
 
 def settings_text(key: str, entry: dict) -> str:
@@ -368,42 +520,46 @@ def settings_text(key: str, entry: dict) -> str:
 
 
 def models_table(figures: dict) -> str:
-    lines = ["| model | chosen on validation | valid bpc | **test bpc** | test perplexity "
+    bits = BITS[figures["unit"]]
+    lines = [f"| model | chosen on validation | valid {bits} | **test {bits}** | test perplexity "
              "| parameters | training time |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for key in MODELS:
         e = figures[key]
-        lines.append(f"| {LABELS[key]} | {settings_text(key, e)} | {e['valid_bpc']:.3f} | "
-                     f"**{e['test_bpc']:.3f}** | {e['test_perplexity']:.2f} | "
-                     f"{e['parameters']:,} | {e['train_seconds']:.1f} s |")
+        lines.append(f"| {LABELS[key]} | {settings_text(key, e)} | "
+                     f"{e['valid_bits_per_token']:.3f} | **{e['test_bits_per_token']:.3f}** | "
+                     f"{e['test_perplexity']:.2f} | {e['parameters']:,} | "
+                     f"{e['train_seconds']:.1f} s |")
     return "\n".join(lines)
 
 
-def verdict(a: str, b: str, d: dict) -> str:
-    """One sentence on the difference a - b (bits per character) and its interval."""
+def verdict(a: str, b: str, d: dict, unit: str) -> str:
+    """One sentence on the difference a - b (bits per token) and its interval."""
     lo, hi = d["ci95"]
     better = "better" if d["mean"] < 0 else "worse"
     zero = "excludes" if lo > 0 or hi < 0 else "includes"
-    return (f"The {LABELS[a]} is {abs(d['mean']):.3f} bpc {better} than {LABELS[b]} "
+    return (f"The {LABELS[a]} is {abs(d['mean']):.3f} {BITS[unit]} {better} than {LABELS[b]} "
             f"(95% interval of the difference [{lo:+.3f}, {hi:+.3f}], which {zero} zero).")
 
 
 def differences_text(figures: dict) -> str:
-    return "\n".join(f"- {verdict(a, b, figures['differences_bpc'][name])}"
-                     for name, (a, b) in DIFFERENCES.items())
+    return "\n".join(
+        f"- {verdict(a, b, figures['differences_bits_per_token'][name], figures['unit'])}"
+        for name, (a, b) in DIFFERENCES.items())
 
 
 def by_context_table(figures: dict) -> str:
-    ctx = figures["by_context"]
-    lines = [f"| test positions (context of {ctx['context_length']} characters) | share | "
-             + " | ".join(LABELS[k] for k in MODELS) + " | network − Kneser–Ney (95% interval) |",
+    ctx, unit = figures["by_context"], figures["unit"]
+    lines = [f"| test positions (context of {ctx['context_length']} {unit}s) | share | "
+             + " | ".join(LABELS[k] for k in MODELS)
+             + f" | network − Kneser–Ney, {BITS[unit]} (95% interval) |",
              "| --- | ---: |" + " ---: |" * (len(MODELS) + 1)]
     for part, share in (("seen", ctx["seen_share"]), ("unseen", 1 - ctx["seen_share"])):
         e = ctx[part]
         if e is None:
             continue
-        d = e["differences_bpc"]["neural_vs_kneser_ney"]
+        d = e["differences_bits_per_token"]["neural_vs_kneser_ney"]
         lines.append(f"| context {part} in training | {share:.1%} | "
-                     + " | ".join(f"{e['test_bpc'][k]:.3f}" for k in MODELS)
+                     + " | ".join(f"{e['test_bits_per_token'][k]:.3f}" for k in MODELS)
                      + f" | {d['mean']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}] |")
     return "\n".join(lines)
 
@@ -413,23 +569,57 @@ def context_sentence(figures: dict) -> str:
     ctx, parts = figures["by_context"], []
     for part in ("seen", "unseen"):
         if ctx[part] is not None:
-            d = ctx[part]["differences_bpc"]["neural_vs_kneser_ney"]
+            d = ctx[part]["differences_bits_per_token"]["neural_vs_kneser_ney"]
             lo, hi = d["ci95"]
             side = "better" if d["mean"] < 0 else "worse"
             sure = "excludes" if lo > 0 or hi < 0 else "includes"
             parts.append(f"on test positions whose context was {part} in training, the network "
-                         f"is {abs(d['mean']):.3f} bpc {side} than Kneser–Ney (interval "
-                         f"[{lo:+.3f}, {hi:+.3f}], which {sure} zero)")
+                         f"is {abs(d['mean']):.3f} {BITS[figures['unit']]} {side} than "
+                         f"Kneser–Ney (interval [{lo:+.3f}, {hi:+.3f}], which {sure} zero)")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "." if parts else ""
+
+
+def interval(d: dict) -> str:
+    return f"{d['mean']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]"
+
+
+def seeds_table(figures: dict) -> str:
+    """One row per network seed: test bits per token, and the differences with Kneser-Ney."""
+    bits = BITS[figures["unit"]]
+    lines = [f"| network seed | network, test {bits} | mixture, test {bits} | network − "
+             f"Kneser–Ney (95% interval) | mixture − Kneser–Ney (95% interval) |",
+             "| ---: | ---: | ---: | ---: | ---: |"]
+    for run in figures["seeds"]["runs"]:
+        d, b = run["differences_bits_per_token"], run["test_bits_per_token"]
+        lines.append(f"| {run['seed']} | {b['neural']:.3f} | {b['mixture']:.3f} | "
+                     f"{interval(d['neural_vs_kneser_ney'])} | "
+                     f"{interval(d['mixture_vs_kneser_ney'])} |")
+    return "\n".join(lines)
+
+
+def seeds_sentence(figures: dict, name: str = "neural_vs_kneser_ney") -> str:
+    """The spread of one difference over the seeds, and whether the seeds agree, in words."""
+    s, n = figures["seeds"]["spread"][name], len(figures["seeds"]["runs"])
+    a, b = (LABELS[k] for k in DIFFERENCES[name])
+    unit = BITS[figures["unit"]]
+    if n == 1:
+        return "One network was trained; the spread over seeds is not measured (`--seeds`)."
+    agree = ("every run's interval lies below zero: all the seeds find the "
+             f"{a} better" if s["all_below_zero"] else
+             "every run's interval lies above zero: all the seeds find the "
+             f"{a} worse" if s["all_above_zero"] else
+             "the runs' intervals do not all exclude zero on the same side")
+    return (f"Over {n} seeds, {a} − {b} is {s['mean']:+.3f} {unit} on average, between "
+            f"{s['min']:+.3f} and {s['max']:+.3f} (standard deviation {s['sd']:.3f}); {agree}.")
 
 
 def report(figures: dict) -> str:
     samples = "\n\n".join(f"**{LABELS[k]}**\n\n```text\n{figures['samples'][k].strip()}\n```"
                           for k in MODELS)
     return "\n\n".join([
-        models_table(figures), differences_text(figures), by_context_table(figures),
-        context_sentence(figures),
+        models_table(figures), differences_text(figures), seeds_table(figures),
+        seeds_sentence(figures), by_context_table(figures), context_sentence(figures),
         f"Samples at temperature {figures['samples_temperature']}:", samples])
 # ~/~ end
 
@@ -443,21 +633,30 @@ def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, schedule: neural
     if args.max_order < 1 or args.temperature <= 0:
         raise CompareError(f"--max-order must be >= 1 and --temperature > 0, got "
                            f"{args.max_order} and {args.temperature}")
-    data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars)
+    data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars,
+                             tokens=args.tokens or "chars", min_count=args.min_count)
     figures, extras = compare(data, schedule, args.seed, range(1, args.max_order + 1), shape,
-                              args.temperature, callbacks=callbacks)
+                              args.temperature, callbacks=callbacks, seeds=args.seeds,
+                              curve_points=args.curves)
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig, ax = plt.subplots(figsize=(6, 6))
-        plot_embedding_map(embedding_map(extras["embedding"]), extras["symbols"], ax)
-        fig.savefig(args.plot, dpi=110, bbox_inches="tight")
-        progress(f"embedding map written to {args.plot}")
+        save_embedding_map(args.plot, extras)
     print(json.dumps(figures, indent=2) if args.json else report(figures))
     return 0
+
+
+def save_embedding_map(path: str, extras: dict, labelled: int = 200) -> None:
+    """The embedding map as a PNG, the `labelled` most frequent training tokens labelled."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = np.argsort(-extras["counts"], kind="stable")[:labelled]
+    fig, ax = plt.subplots(figsize=(6, 6))
+    plot_embedding_map(embedding_map(extras["embedding"])[shown],
+                       [extras["symbols"][i] for i in shown], ax)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    progress(f"embedding map written to {path}")
 # ~/~ end
 
 

@@ -12,7 +12,6 @@ and run `make stitch`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,31 +84,11 @@ def seen_context_mask(train, held_out, context_length: int, base: int) -> np.nda
 # ~/~ end
 
 
-# ---- words -----------------------------------------------------------------------------------
-
-# ~/~ begin <<docs/stage-03/why-neural.md#stats-words>>[init]
-WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[^\sa-z]")   # a word (with inner apostrophes) or one mark
-
-
-def word_sequences(train: list[str], held_out: list[str]):
-    """Both splits as arrays of word ids, and the size of the id space: 0 is the boundary,
-    1 an unknown word, and every word of the training text has an id of its own."""
-    train_words = [WORD.findall(s.lower()) for s in train]
-    held_words = [WORD.findall(s.lower()) for s in held_out]
-    index = {w: i + 2 for i, w in enumerate(sorted({w for ws in train_words for w in ws}))}
-
-    def as_ids(words: list[str]) -> np.ndarray:
-        return np.array([index.get(w, 1) for w in words], dtype=np.int64)
-
-    return [as_ids(ws) for ws in train_words], [as_ids(ws) for ws in held_words], len(index) + 2
-# ~/~ end
-
-
 # ---- formatting ------------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/why-neural.md#stats-format>>[init]
 def encode_all(sequences: list[str], vocab) -> list[np.ndarray]:
-    """Each sequence as an array of symbol ids of the (character) vocabulary."""
+    """Each sequence as an array of token ids of the vocabulary (of characters or words)."""
     return [vocab.encode(s) for s in sequences]
 
 

@@ -199,8 +199,10 @@ class MLPLanguageModel:
             logits = self.forward(X).data.astype(np.float64)
         return log_softmax(logits)
 
-    def windows_log_probs(self, windows: Windows, batch_size: int = 4096) -> np.ndarray:
-        """ln P(Y_i | X_i) of every window, in order, gathered and computed batch by batch."""
+    def windows_log_probs(self, windows: Windows, batch_size: int | None = None) -> np.ndarray:
+        """ln P(Y_i | X_i) of every window, in order, gathered and computed batch by batch
+        (batches of evaluation_batch windows unless told)."""
+        batch_size = batch_size or evaluation_batch(self.config)
         out = np.empty(len(windows), dtype=np.float64)
         for start in range(0, len(windows), batch_size):
             X, Y = windows.batch(slice(start, start + batch_size))  # (B, K), (B,)
@@ -240,6 +242,19 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     """z - log sum exp z along the last axis, shifted by the maximum so nothing overflows."""
     z = logits - logits.max(axis=-1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-evaluation-batch>>[init]
+EVAL_ARRAY_BYTES = 32 * 2**20  # the largest array of one evaluation batch, at most
+
+
+def evaluation_batch(config: ModelConfig, most: int = 4096) -> int:
+    """B = min(most, EVAL_ARRAY_BYTES / w), at least 1, where w is a window's bytes in the
+    widest array: 8V of float64 log-probabilities, or 4KD, 4H_l of float32 activations."""
+    widest = max(8 * config.vocab_size, 4 * config.context * config.embedding,
+                 *(4 * h for h in config.hidden))
+    return max(1, min(most, EVAL_ARRAY_BYTES // widest))
 # ~/~ end
 
 # ---- training --------------------------------------------------------------------------------
@@ -351,13 +366,15 @@ class TrainConfig:
         rules = [
             ((steps is None) == (budget is None), "give exactly one of steps and time_budget"),
             (steps is not None and steps < 1, f"steps must be at least 1, got {steps}"),
-            (budget is not None and not budget > 0, f"the time budget must be > 0, got {budget}"),
+            (budget is not None and not 0 < budget < math.inf,
+             f"the time budget must be a finite number of seconds > 0, got {budget}"),
             (not (lr > 0 and math.isfinite(lr)), f"the learning rate must be positive, got {lr}"),
             (not 0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}"),
             (not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1),
              f"Adam's betas must be in [0, 1), got {self.beta1} and {self.beta2}"),
             (not (self.eps > 0 and math.isfinite(self.eps)), f"eps must be > 0, got {self.eps}"),
-            (not self.weight_decay >= 0, f"weight decay must be >= 0, got {self.weight_decay}"),
+            (not 0 <= self.weight_decay < math.inf,
+             f"weight decay must be finite and >= 0, got {self.weight_decay}"),
             (min(self.batch_size, self.eval_every, self.valid_windows) < 1,
              "batch size, eval_every and valid_windows must be at least 1"),
             (self.optimiser not in OPTIMISERS, f"optimiser must be one of {tuple(OPTIMISERS)}"),

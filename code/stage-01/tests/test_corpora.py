@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/foundations/counting.md#code/stage-01/tests/test_corpora.py>>[init]
-"""Tests of corpora.py: loading, licence stripping, splits, the vocabulary, windows."""
+"""Tests of corpora.py: loading, licence stripping, splits, the vocabularies, windows."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import corpora
-from corpora import BOUNDARY, UNK, CorpusError, Vocabulary
+from corpora import BOUNDARY, UNK, CorpusError, Vocabulary, WordVocabulary
 
 
 def write(tmp_path: Path, data: bytes | str, name: str = "text.txt") -> Path:
@@ -128,7 +128,8 @@ def test_load_data_splits_once_and_keeps_a_given_vocabulary(tmp_path):
     splits = corpora.split_corpus(corpora.load_corpus(str(path), lines=True), seed=3)
     assert (data.train, data.valid, data.test) == (splits.train, splits.valid, splits.test)
     assert data.vocab == Vocabulary.from_sequences(splits.train) and data.name == "text.txt"
-    assert data.info() == {"source": str(path), "lines": True, "split_seed": 3}
+    assert data.info() == {"source": str(path), "lines": True, "split_seed": 3,
+                           "tokens": "chars"}
     assert data.num_tokens("test") == sum(map(len, data.test))      # characters are tokens here
     tiny = Vocabulary.from_sequences(["item\n"], min_count=1)
     assert corpora.load_data(str(path), lines=True, vocab=tiny).vocab is tiny
@@ -214,6 +215,79 @@ def test_vocabulary_json_round_trip_and_checks():
         Vocabulary(["a", BOUNDARY, UNK])
     with pytest.raises(ValueError):
         Vocabulary.from_sequences(["abc"], min_count=0)
+# ~/~ end
+
+
+# ~/~ begin <<docs/foundations/counting.md#test-corpora-words>>[init]
+# words as tokens
+
+def test_word_tokens_are_words_marks_and_newlines():
+    assert corpora.word_tokens("O'er the hills, Romeo!\n  (Exit)") == [
+        "o'er", "the", "hills", ",", "romeo", "!", "\n", "(", "exit", ")"]
+    assert corpora.word_tokens("'Tis 42 cafés") == ["'", "tis", "4", "2", "caf", "é", "s"]
+    assert corpora.word_tokens(" \t ") == []
+
+
+def test_word_vocabulary_keeps_tokens_seen_min_count_times():
+    train = ["to be, or not to be\n", "to see or not\n"]
+    vocab = WordVocabulary.from_sequences(train, min_count=2)
+    assert vocab.symbols == [BOUNDARY, UNK, "be", "not", "or", "to"]
+    assert vocab.index["to"] == 5 and vocab.size == len(vocab) == 6
+    assert (vocab.kind, vocab.unit) == ("words", "word")
+    assert vocab.encode("To see, or NOT!\n").tolist() == [5, 1, 1, 4, 3, 1, 0]
+    assert vocab.encode("").dtype == np.int64 and len(vocab.encode("  ")) == 0
+    assert vocab.unknown_tokens("To see, or not!") == ["!", ",", "see"]
+    assert WordVocabulary.from_sequences(train).min_count == 3       # the default for words
+    assert WordVocabulary.from_sequences(train).symbols == [BOUNDARY, UNK, "to"]  # 3 times
+    with pytest.raises(ValueError):
+        WordVocabulary.from_sequences(train, min_count=0)
+    with pytest.raises(ValueError, match="one token"):
+        WordVocabulary([BOUNDARY, UNK, "two words"])
+
+
+def test_word_decoding_puts_the_spaces_back():
+    text = "to be, or not (to be)!\nthat is: the question? o'er\n\n[exit hamlet]\n"
+    vocab = WordVocabulary.from_sequences([text], min_count=1)
+    assert vocab.decode(vocab.encode(text)) == text
+    assert vocab.decode(vocab.encode("To   be,or\tnot")) == "to be, or not"
+    assert vocab.decode([vocab.index["be"], 1, 0], show_unk=True) == "be ⟨unk⟩\n"
+
+
+@given(st.lists(st.integers(0, 11), max_size=12))
+@settings(deadline=None, max_examples=100)
+def test_word_decoding_extends_the_decoding_of_a_prefix(ids):
+    vocab = WordVocabulary([BOUNDARY, UNK, "(", ")", "[", ",", ".", "'", "a", "b", "o'er", "é"])
+    whole = vocab.decode(ids)
+    for k in range(len(ids) + 1):
+        assert whole.startswith(vocab.decode(ids[:k]))
+
+
+def test_vocabularies_are_read_back_by_their_kind():
+    words = WordVocabulary.from_sequences(["a b a b\n"], min_count=2)
+    again = corpora.vocabulary_from_json(words.to_json())
+    assert type(again) is WordVocabulary and again == words and again.min_count == 2
+    characters = Vocabulary.from_sequences(["ab\n"], min_count=1)
+    assert type(corpora.vocabulary_from_json(characters.to_json())) is Vocabulary
+    old = {"symbols": characters.symbols, "min_count": 1}     # saved before there were words
+    assert corpora.vocabulary_from_json(old) == characters
+    assert Vocabulary(characters.symbols) != WordVocabulary(characters.symbols)
+    with pytest.raises(CorpusError, match="tokens must be one of chars, words"):
+        corpora.vocabulary_from_json({**old, "kind": "bytes"})
+
+
+def test_load_data_with_words_splits_as_with_characters(tmp_path):
+    path = write(tmp_path, "".join(f"the item {i % 7}, again\n" for i in range(60)))
+    words = corpora.load_data(str(path), tokens="words", min_count=2)
+    characters = corpora.load_data(str(path))
+    assert words.train == characters.train and words.test == characters.test
+    assert (words.tokens, words.unit, words.info()["tokens"]) == ("words", "word", "words")
+    assert words.vocab == WordVocabulary.from_sequences(words.train, min_count=2)
+    assert words.num_tokens("test") == sum(len(corpora.word_tokens(s)) for s in words.test)
+    assert corpora.load_data(str(path), tokens="words").vocab.min_count == 3
+    with pytest.raises(CorpusError, match="tokens must be"):
+        corpora.load_data(str(path), tokens="bytes")
+    with pytest.raises(CorpusError, match="vocabulary of words"):
+        corpora.load_data(str(path), tokens="chars", vocab=words.vocab)
 # ~/~ end
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lm
-from corpora import BOUNDARY_ID, UNK, UNK_ID, Vocabulary
+from corpora import BOUNDARY_ID, UNK, UNK_ID, Vocabulary, WordVocabulary
 
 VOCAB = Vocabulary.from_sequences(["abc\n", "abc\n"])        # \n, unk, a, b, c
 
@@ -83,6 +83,21 @@ def test_lines_mode_restarts_the_history_after_a_boundary():
     assert model.asked[0] == [VOCAB.index["a"]]                   # the prompt's item only
 
 
+def test_a_vanishing_temperature_is_greedy():
+    model = Scripted(VOCAB)
+    assert lm.sample(model, 7, temperature=1e-320) == "aa\naaaa"   # ln p / T overflows
+    assert lm.draw(np.log([0.2, 0.5, 0.3]), 5e-324, 2, np.random.default_rng(0)) == 1
+
+
+def test_sampled_ids_come_one_by_one():
+    model = Scripted(VOCAB)
+    ids = lm.sample_ids(model, 10**12, temperature=0)        # a trillion: never all at once
+    assert [next(ids) for _ in range(3)] == [VOCAB.index["a"]] * 2 + [BOUNDARY_ID]
+    assert len(model.asked) == 3
+    with pytest.raises(lm.RequestError):                      # checked before the first id
+        lm.sample_ids(model, 5, temperature=-1)
+
+
 def test_temperature_and_top_k_reshape_the_distribution():
     p = np.array([0.5, 0.3, 0.15, 0.05])
     rng = np.random.default_rng(0)
@@ -97,6 +112,15 @@ def test_sampling_is_seeded_and_never_draws_unk():
     a = lm.sample(model, 200, seed=3)
     assert a == lm.sample(model, 200, seed=3) != lm.sample(model, 200, seed=4)
     assert len(a) == 200 and UNK not in a
+
+
+def test_a_word_continuation_carries_the_space_that_joins_it():
+    words = WordVocabulary.from_sequences(["a b ,\n"], min_count=1)
+    assert lm.sample(Scripted(words), 3, prompt="B", temperature=0) == " a\na"
+    assert lm.sample(Scripted(words), 3, prompt="b,", temperature=0) == "\na a"
+    assert lm.sample(Scripted(words), 3, temperature=0) == "a a\n"
+    with pytest.raises(lm.PromptError, match=r"1 word\(s\) .*: 'zebra'"):
+        lm.sample(Scripted(words), 3, prompt="a zebra")
 
 
 def test_bad_requests_are_refused_with_one_clear_error():

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 import corpora
 import lm
 import ngram
-from corpora import BOUNDARY, UNK, Vocabulary
+from corpora import BOUNDARY, UNK, Vocabulary, WordVocabulary
 from ngram import MLE, AddK, KneserNey, NgramError
 
 TRAIN = ["anna\n", "hannah\n", "ann\n", "nathan\n", "hana\n", "nan\n", "thea\n"]
@@ -194,6 +194,28 @@ def test_add_k_equals_its_formula():
 # ~/~ end
 
 
+# ~/~ begin <<docs/foundations/counting.md#test-ngram-words>>[init]
+# words
+
+WORD_TRAIN = ["the king is dead, long live the king\n", "the queen is here\n",
+              "long live the queen!\n", "is the king here?\n", "the fool is dead\n"]
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_kneser_ney_on_words_equals_the_slow_reference(order):
+    vocab = WordVocabulary.from_sequences(WORD_TRAIN, min_count=2)  # ",", "!", ... are UNK
+    model = KneserNey(order).fit(WORD_TRAIN, vocab)
+    p = reference_kneser_ney(WORD_TRAIN, vocab, order)
+    for context in ["", "the", "long live the", "the jester is", "king\nis the"]:
+        ids = [0] * order + vocab.encode(context).tolist()
+        h = tuple(ids[len(ids) - (order - 1):]) if order > 1 else ()
+        expected = [p(w, h) for w in range(vocab.size)]
+        np.testing.assert_allclose(model.distribution(context), expected, rtol=1e-12)
+    text = "the jester is here, long live the king!\n"
+    assert len(model.token_log_probs([text])) == len(corpora.word_tokens(text)) == 11
+# ~/~ end
+
+
 # ~/~ begin <<docs/foundations/counting.md#test-ngram-scoring>>[init]
 # scoring text
 
@@ -308,5 +330,15 @@ def test_unfitted_model_and_too_large_codes():
 
 def test_ngram_errors_are_value_errors():
     assert issubclass(NgramError, ValueError)
+
+
+@pytest.mark.parametrize("V, expected", [(2, 62), (27, 13), (85, 9), (3_977, 5), (11_370, 4),
+                                         (2**21, 2), (3_037_000_500, 1)])  # (2**21)**3 = 2**63
+def test_highest_order_is_the_last_whose_codes_fit_in_64_bits(V, expected):
+    n = ngram.highest_order(V)
+    assert n == expected and V**n <= 2**63 - 1 < V ** (n + 1)
+    ngram.check_code_range(V, n)
+    with pytest.raises(NgramError, match=f"the highest order for {V} symbols is {n}"):
+        ngram.check_code_range(V, n + 1)
 # ~/~ end
 # ~/~ end

@@ -149,18 +149,19 @@ def report(n: int, shown: str, outcomes: list[Outcome]) -> str:
 
 # ~/~ begin <<docs/stage-03/exercises.md#exrunner-main>>[init]
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Check your answer to one exercise.")
+    parser = argparse.ArgumentParser(description="Check your answer to one exercise.",
+                                     exit_on_error=False)  # a bad N: our one line below
     parser.add_argument("n", nargs="?", type=int, help="the exercise number")
     parser.add_argument("--file", type=Path, help="check this file instead of exercises/exNN.py")
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         if args.n is None:
             listing = "\n".join(f"  {m:2d}  {title(m)}" for m in numbers())
             raise ExerciseError(f"say which exercise: make exercise N=<n>, one of\n{listing}")
         if args.n not in numbers():
             raise ExerciseError(f"there is no exercise {args.n}; they are numbered "
                                 f"{', '.join(map(str, numbers()))}")
-    except ExerciseError as error:
+    except (ExerciseError, argparse.ArgumentError) as error:
         print(f"make exercise: {error}", file=sys.stderr)
         return 2
     path = args.file or reader_file(args.n)

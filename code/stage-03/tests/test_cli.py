@@ -8,11 +8,17 @@ import dataclasses
 import io
 import json
 import math
+import os
 import re
+import resource
+import select
 import signal
+import stat
 import subprocess
 import sys
 import time
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +27,10 @@ import pytest
 import checkpoint
 import cli
 import lm
+import memory
 import neural_lm as nlm
 from checkpoint import load_checkpoint, save_checkpoint
-from corpora import load_data
+from corpora import Vocabulary, WordVocabulary, load_data, word_tokens
 from defaults import network_defaults
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-fixtures>>[init]
@@ -45,6 +52,18 @@ def data(words_file):
     return load_data(str(words_file), lines=True)
 
 
+SENTENCES = ("the king loves the queen.", "my lord, the fool sees the king!",
+             "the queen serves my lord.", "the fool loves the queen, my lord.")
+
+
+@pytest.fixture
+def sentences_file(tmp_path):
+    rng = np.random.default_rng(0)
+    path = tmp_path / "sentences.txt"
+    path.write_text("\n".join(rng.choice(SENTENCES, size=300)) + "\n", encoding="utf-8")
+    return path
+
+
 def small_model(data, **changes):
     config = nlm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=4, hidden=(16,))
     return nlm.MLPLanguageModel(dataclasses.replace(config, **changes), data.vocab)
@@ -58,11 +77,48 @@ def trained(data, path, callbacks=(), **changes):
     return model, nlm.train(model, *nlm.training_windows(data, 3), config, [save, *callbacks])
 
 
-def cli_run(*args, cwd=None):
+def cli_run(*args, cwd=None, limit=None):
+    """neural_lm.py run as a reader runs it (with at most `limit` bytes of address space)."""
+    def small_machine():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     proc = subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=small_machine if limit else None)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc
+
+
+def one_line(proc) -> bool:
+    return len(proc.stderr.strip().splitlines()) == 1
+
+
+TRAIN = ("--lines", "--context", 3, "--hidden", 32, "--quiet")  # a small run on words_file
+
+
+@pytest.fixture
+def good(data, tmp_path):
+    """A checkpoint of words_file, trained well, readable by all: the reader's work."""
+    path = tmp_path / "good.ckpt.npz"
+    trained(data, path, steps=300)
+    path.chmod(0o644)
+    return path
+
+
+def set_config(**changes):
+    """A change for rewrite: these values in the description's model_config."""
+    return lambda meta, arrays: meta["model_config"].update(changes)
+
+
+def rewrite(source: Path, target: Path, change) -> Path:
+    """A copy of the checkpoint source, with change(meta, arrays) made to it."""
+    with np.load(source) as npz:
+        arrays = dict(npz)
+    meta = json.loads(arrays[checkpoint.META].tobytes())
+    change(meta, arrays)
+    arrays[checkpoint.META] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(target, **arrays)
+    return target
 # ~/~ end
 
 
@@ -101,6 +157,30 @@ def test_bad_checkpoints_are_reported(data, tmp_path):
             load_checkpoint(path)
 
 
+def test_a_word_model_comes_back_with_its_word_vocabulary(sentences_file, tmp_path):
+    words = load_data(str(sentences_file), tokens="words", min_count=2)
+    model = small_model(words)
+    ckpt = load_checkpoint(save_checkpoint(tmp_path / "w.npz", model, data=words.info()))
+    assert type(ckpt.vocab) is WordVocabulary and ckpt.vocab == words.vocab
+    assert ckpt.vocab.min_count == 2 and ckpt.meta["data"]["tokens"] == "words"
+    assert np.array_equal(ckpt.model.token_log_probs(words.test), model.token_log_probs(words.test))
+
+
+def test_a_checkpoint_from_before_words_reads_as_characters(data, tmp_path):
+    path = save_checkpoint(tmp_path / "new.npz", small_model(data))
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    meta = json.loads(arrays[checkpoint.META].tobytes())
+    vocabulary = json.loads(meta["vocabulary"])
+    assert vocabulary.pop("kind") == "chars"                    # what older checkpoints lack
+    meta["vocabulary"] = json.dumps(vocabulary)
+    arrays[checkpoint.META] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    old = tmp_path / "old.npz"
+    np.savez(old, **arrays)
+    vocab = load_checkpoint(old).vocab
+    assert type(vocab) is Vocabulary and vocab == data.vocab
+
+
 def test_a_failed_write_keeps_the_old_checkpoint(data, tmp_path, monkeypatch):
     path = save_checkpoint(tmp_path / "runs" / "m.npz", small_model(data), step=1)
 
@@ -132,6 +212,26 @@ def test_new_settings_are_kept_and_old_checkpoints_still_load(data, tmp_path):
     loaded = load_checkpoint(old).model
     assert (loaded.config.embedding_scale, loaded.config.output_bias) == (1.0, "zero")
     assert np.array_equal(loaded.token_log_probs(data.test), model.token_log_probs(data.test))
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-failed-save>>[init]
+def test_a_failed_save_stops_the_run_and_says_where_the_best_is(data, tmp_path, monkeypatch):
+    out = tmp_path / "run.ckpt.npz"
+    saves = []
+
+    def full_after_one(*args):
+        if saves:
+            raise OSError(28, "No space left on device")
+        saves.append(args)
+        return os.rename(*args)
+
+    monkeypatch.setattr(checkpoint.os, "replace", full_after_one)
+    said = f"could not write .*its best so far is saved in {re.escape(str(out))}"
+    with pytest.raises(nlm.NeuralLMError, match=said):
+        trained(data, out, steps=300, eval_every=1)
+    assert load_checkpoint(out).meta["step"] == 0  # the first best, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.ckpt.npz", "words.txt"]
 # ~/~ end
 
 
@@ -179,6 +279,20 @@ def test_the_status_line():
 def test_every_command_has_help():
     for command in ("train", "generate", "evaluate", "compare"):
         assert cli_run(command, "--help").returncode == 0
+
+
+def test_the_tokens_choose_the_network_defaults():
+    argv = ["train", "--data", "x", "--tokens", "words", "--embedding", "5"]
+    args = cli.build_parser().parse_args(argv)
+    shape, schedule = network_defaults("words")
+    assert (shape, schedule) != network_defaults("chars")
+    model, optimiser = cli.model_config(args), cli.train_config(args, steps=schedule.steps)
+    assert model == dataclasses.replace(shape, embedding=5)  # an option given wins
+    assert optimiser == schedule
+    chars = cli.build_parser().parse_args(["compare"])
+    assert chars.tokens is None and cli.model_config(chars) == network_defaults("chars")[0]
+    assert not hasattr(cli.build_parser().parse_args(["generate", "--checkpoint", "m"]),
+                       "context")
 
 
 def test_generate_help_loads_only_what_it_needs():
@@ -251,6 +365,36 @@ def test_train_generate_evaluate(words_file, tmp_path):
 
 
 @pytest.mark.slow
+def test_words_train_generate_evaluate(sentences_file, tmp_path):
+    out = tmp_path / "w.ckpt.npz"
+    made = cli_run("train", "--data", sentences_file, "--tokens", "words", "--min-count", 2,
+                   "--steps", 100, "--hidden", 32, "--out", out)
+    assert made.returncode == 0 and "bits per word" in made.stdout
+    assert " validation words, V = " in made.stderr and "context=3" in made.stderr  # words' K
+    ckpt = load_checkpoint(out)
+    assert ckpt.vocab.kind == "words" and ckpt.vocab.min_count == 2
+    sample = cli_run("generate", "--checkpoint", out, "--prompt", "The KING", "--length", 12)
+    assert sample.returncode == 0 and sample.stdout.startswith("The KING")
+    assert sample.stdout[len("The KING")] in " ,.!\n"  # the space that joins, where one goes
+    assert not ckpt.vocab.unknown_tokens(sample.stdout)
+    scores = json.loads(cli_run("evaluate", "--checkpoint", out, "--json").stdout)
+    assert scores["unit"] == "word" and "test_bpc" not in scores
+    test = load_data(str(sentences_file), vocab=ckpt.vocab).test
+    by_hand = lm.evaluate(ckpt.model, test)
+    assert scores["test_tokens"] == by_hand["tokens"] == sum(len(word_tokens(s)) for s in test)
+    assert math.isclose(scores["test_bits_per_token"], by_hand["bits"], rel_tol=1e-12)
+    assert "bits per word, perplexity" in cli_run("evaluate", "--checkpoint", out).stdout
+    refused = [(("generate", "--prompt", "the jester"), "'jester'"),
+               (("generate", "--tokens", "chars"), "holds a model of words"),
+               (("evaluate", "--tokens", "chars"), "holds a model of words"),
+               (("evaluate", "--min-count", 2), "the checkpoint's vocabulary")]
+    for (command, *args), message in refused:
+        proc = cli_run(command, "--checkpoint", out, *args)
+        assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
 def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
     out = tmp_path / "m.ckpt.npz"
     proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
@@ -297,5 +441,321 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         proc = cli_run(*args)
         assert proc.returncode == status, (args, proc.stderr)
         assert len(proc.stderr.strip().splitlines()) == 1 and "error" in proc.stderr, proc.stderr
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-out>>[init]
+def device_node(path: Path) -> Path:
+    """A character device like /dev/null at path (as root), or else a named pipe."""
+    if os.geteuid() == 0:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    else:
+        os.mkfifo(path)
+    return path
+
+
+def snapshot(folder: Path) -> dict:
+    """Every entry under folder: its type and mode, and a regular file's bytes."""
+    return {p: (p.lstat().st_mode, p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target, extra, said", [
+    ("device", (), r"is a (character device|named pipe)"), ("data", (), "the training data"),
+    ("data spelt otherwise", (), "the training data"), ("notes", (), "is not a checkpoint"),
+    ("notes", ("--overwrite",), "is not a checkpoint"), ("under notes", (), "not a folder")])
+def test_out_is_refused_unless_it_is_a_checkpoint(words_file, tmp_path, target, extra, said):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a day's work\n", encoding="utf-8")
+    notes.chmod(0o644)
+    (tmp_path / "sub").mkdir()
+    out = {"device": lambda: device_node(tmp_path / "null"), "data": lambda: words_file,
+           "data spelt otherwise": lambda: tmp_path / "sub" / ".." / words_file.name,
+           "notes": lambda: notes, "under notes": lambda: notes / "m.ckpt.npz"}[target]()
+    before = snapshot(tmp_path)
+    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 5, "--out", out, *extra)
+    assert proc.returncode == 2 and one_line(proc) and re.search(said, proc.stderr), proc.stderr
+    assert snapshot(tmp_path) == before  # nothing replaced, nothing written, every mode kept
+
+
+def test_a_checkpoint_keeps_its_mode_and_a_new_one_gets_the_umasks(data, tmp_path):
+    umask = os.umask(0o022)
+    try:
+        path = save_checkpoint(tmp_path / "m.ckpt.npz", small_model(data))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # as open() makes it; not rw-------
+        path.chmod(0o640)
+        save_checkpoint(path, small_model(data, seed=1), step=2)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640 and load_checkpoint(path).meta["step"] == 2
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-keep>>[init]
+@pytest.mark.slow
+def test_a_worse_run_keeps_the_good_checkpoint_and_says_where_its_own_went(words_file, good):
+    before, side = good.read_bytes(), good.with_name("good.new.ckpt.npz")
+    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 1, "--out", good)
+    assert proc.returncode == 0 and good.read_bytes() == before, proc.stderr
+    assert load_checkpoint(side).meta["step"] <= 1
+    assert f"saved in {side}; {good} keeps its checkpoint (validation loss" in proc.stdout
+
+
+@pytest.mark.slow
+def test_a_diverging_run_keeps_the_good_checkpoint(words_file, good):
+    before = good.read_bytes()
+    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, "--lr", "1e6",
+                   "--activation", "relu", "--eval-every", 1, "--out", good)
+    assert proc.returncode == 1 and one_line(proc) and "diverged" in proc.stderr
+    assert good.read_bytes() == before and "good.new.ckpt.npz" in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_killed_run_keeps_the_good_checkpoint(words_file, good):
+    before = good.read_bytes()
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
+                             *map(str, TRAIN[:-1]), "--time-budget", "60", "--lr", "1e-4",
+                             "--out", str(good)],  # a slow learner: it will not beat good soon
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stderr:  # the header, then a first status line after step 1
+            if line.startswith("step"):
+                break
+        time.sleep(0.3)  # the first validation and its save are done
+    finally:
+        proc.kill()
+        proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL and good.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_better_run_replaces_the_checkpoint_and_keeps_its_mode(data, words_file, tmp_path):
+    weak = tmp_path / "weak.ckpt.npz"
+    trained(data, weak, steps=2, eval_every=1)
+    weak.chmod(0o644)
+    old = load_checkpoint(weak).meta["metrics"]["valid_loss"]
+    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 300, "--out", weak)
+    assert proc.returncode == 0 and f"saved in {weak}, which held a checkpoint" in proc.stdout
+    assert load_checkpoint(weak).meta["metrics"]["valid_loss"] < old
+    assert stat.S_IMODE(weak.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.glob("*.npz")] == ["weak.ckpt.npz"]  # no side file left
+
+
+@pytest.mark.slow
+def test_a_checkpoint_of_other_data_is_replaced_only_with_overwrite(words_file, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("\n".join(["ab", "ba", "abba"] * 100) + "\n", encoding="utf-8")
+    alien = tmp_path / "alien.ckpt.npz"
+    trained(load_data(str(other), lines=True), alien)
+    before = alien.read_bytes()
+    kept = cli_run("train", "--data", words_file, *TRAIN, "--steps", 300, "--out", alien)
+    assert kept.returncode == 0 and alien.read_bytes() == before
+    assert "alien.new.ckpt.npz" in kept.stdout and "trained on other data" in kept.stdout
+    replaced = cli_run("train", "--data", words_file, *TRAIN, "--steps", 5, "--out", alien,
+                       "--overwrite")
+    assert replaced.returncode == 0 and f"saved in {alien}, which held" in replaced.stdout
+    assert load_checkpoint(alien).meta["data"]["source"] == str(words_file)
+
+
+@pytest.mark.slow
+def test_overwrite_waits_for_a_run_that_ends_as_planned(words_file, good):
+    before = good.read_bytes()
+    diverged = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, "--lr", "1e6",
+                       "--activation", "relu", "--eval-every", 1, "--out", good, "--overwrite")
+    assert diverged.returncode == 1 and good.read_bytes() == before
+    worse = cli_run("train", "--data", words_file, *TRAIN, "--steps", 1, "--out", good,
+                    "--overwrite")
+    assert worse.returncode == 0 and load_checkpoint(good).meta["step"] <= 1
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-memory>>[init]
+def test_every_optimisers_state_is_counted():
+    assert set(memory.STATE) == set(nlm.OPTIMISERS)
+    config = nlm.ModelConfig(vocab_size=50, hidden=(64,))
+    sgd, adam = (memory.parameter_needs(config, name).bytes for name in ("sgd", "adam"))
+    assert adam - sgd == 4 * nlm.parameter_count(config)  # Adam keeps m and v: one more float32
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("asked", [("--batch-size", 10_000_000), ("--context", 30_000),
+                                   ("--hidden", 50_000, 50_000), ("--embedding", 10_000_000)])
+def test_impossible_requests_are_refused_before_allocating(words_file, tmp_path, asked):
+    proc = cli_run("train", "--data", words_file, "--lines", "--steps", 2, "--quiet", *asked,
+                   "--out", tmp_path / "m.npz", limit=2 * 2**30)
+    assert proc.returncode == 2 and one_line(proc), proc.stderr
+    assert re.search(r"needs about .* of memory .* available", proc.stderr)
+
+
+def test_a_text_too_large_for_memory_is_refused_unread(words_file, tmp_path, monkeypatch,
+                                                      capsys):
+    import memory
+
+    big = tmp_path / "big.txt"
+    big.write_text(words_file.read_text(encoding="utf-8") * 2000, encoding="utf-8")  # 5 MB
+    monkeypatch.setattr(memory, "available_memory", lambda: (40 * 2**20, "a test's budget"))
+    monkeypatch.setattr(cli, "load_data", lambda *a, **k: pytest.fail("the text was read"))
+    status = cli.main(["train", "--data", str(big), *map(str, TRAIN), "--out",
+                       str(tmp_path / "m.npz")])
+    error = capsys.readouterr().err
+    assert status == 1 and len(error.splitlines()) == 1 and "data setup" in error, error
+
+
+def claims_a_huge_model(good: Path, crafted: Path) -> Path:
+    """A copy of good whose description claims two hidden layers of a million units."""
+    return rewrite(good, crafted, set_config(hidden=[10**6, 10**6]))
+
+
+def claims_a_huge_array(good: Path, crafted: Path) -> Path:
+    """A copy of good whose first hidden weight's header claims 10^13 numbers."""
+    crafted.write_bytes(good.read_bytes())
+    claim_elements(crafted, "hidden1.weight", 10**13)
+    return crafted
+
+
+@pytest.mark.parametrize("craft, said", [
+    (claims_a_huge_model, "1,000,0"), (claims_a_huge_array, "has shape (10000000000000,)")])
+def test_a_checkpoint_that_claims_too_much_is_refused_unread(good, tmp_path, craft, said):
+    crafted = craft(good, tmp_path / "crafted.npz")
+    tracemalloc.start()
+    try:
+        with pytest.raises(checkpoint.CheckpointError, match=re.escape(said)):
+            load_checkpoint(crafted)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 2**20  # nothing of the size claimed was allocated
+
+
+def claim_elements(path: Path, name: str, count: int) -> None:
+    """Rewrite the .npy header of array `name` in the .npz at path to claim `count` floats."""
+    with zipfile.ZipFile(path) as old:
+        members = {info.filename: old.read(info) for info in old.infolist()}
+    header = f"{{'descr': '<f4', 'fortran_order': False, 'shape': ({count},), }}".ljust(117)
+    members[name + ".npy"] = b"\x93NUMPY\x01\x00" + (118).to_bytes(2, "little") + \
+        (header + "\n").encode()
+    with zipfile.ZipFile(path, "w") as new:
+        for member, content in members.items():
+            new.writestr(member, content)
+
+
+def test_a_memory_error_is_one_line(words_file, tmp_path, monkeypatch, capsys):
+    def no_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(cli, "load_data", no_memory)
+    status = cli.main(["train", "--data", str(words_file), "--quiet", "--out",
+                       str(tmp_path / "m.npz")])
+    error = capsys.readouterr().err
+    assert status == 1 and len(error.splitlines()) == 1 and "out of memory" in error
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-descriptions>>[init]
+@pytest.mark.parametrize("change, said", [
+    (set_config(context=3.0), "model_config.context is 3.0, not a whole number"),
+    (set_config(seed="abc"), 'model_config.seed is "abc", not a whole number'),
+    (set_config(hidden=["16"]), "model_config.hidden"),
+    (lambda meta, arrays: meta.update(data="words"), 'data is "words", not an object'),
+    (lambda meta, arrays: meta["data"].update(lines="yes"), "data.lines"),
+    (lambda meta, arrays: arrays["output.bias"].__setitem__(0, np.nan), "not finite"),
+    (lambda meta, arrays: arrays.update({"output.bias": np.array([{}], dtype=object)}),
+     "Python objects")])
+def test_a_doctored_checkpoint_is_refused_with_its_problem(good, tmp_path, change, said):
+    with pytest.raises(checkpoint.CheckpointError, match=re.escape(said)) as refused:
+        load_checkpoint(rewrite(good, tmp_path / "doctored.npz", change))
+    assert "allow_pickle" not in str(refused.value) and "unsafe" not in str(refused.value)
+
+
+def test_a_file_that_is_no_checkpoint_is_refused_without_unsafe_advice(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a checkpoint\n", encoding="utf-8")
+    with pytest.raises(checkpoint.CheckpointError, match="not a checkpoint") as refused:
+        load_checkpoint(text)
+    assert "allow_pickle" not in str(refused.value) and "unsafe" not in str(refused.value)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-requests>>[init]
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [
+    ("train", "--data", "missing.txt", "--seed", -1), ("train", "--data", "missing.txt",
+                                                        "--split-seed", -7),
+    ("evaluate", "--checkpoint", "good.ckpt.npz", "--split-seed", -7),
+    ("generate", "--checkpoint", "good.ckpt.npz", "--seed", -1), ("compare", "--seed", -1),
+    ("train", "--data", "missing.txt", "--time-budget", "inf"),
+    ("compare", "--time-budget", "inf"), ("train", "--data", "missing.txt", "--weight-decay",
+                                          "inf"),
+    ("compare", "--plot", "no/such/folder/map.png", "--time-budget", 30)])
+def test_bad_values_are_usage_errors_found_first(good, args):
+    proc = cli_run(*args, cwd=good.parent)
+    assert proc.returncode == 2 and one_line(proc), proc.stderr
+    assert not proc.stdout and "step" not in proc.stderr  # refused before any work
+
+
+@pytest.mark.slow
+def test_a_long_text_streams(good):
+    proc = subprocess.Popen([sys.executable, str(SCRIPT), "generate", "--checkpoint", str(good),
+                             "--length", "10000000"], stdout=subprocess.PIPE)
+    try:
+        first = read_within(proc.stdout, 100, seconds=60)
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert len(first) == 100  # the first characters came while the rest was being drawn
+
+
+@pytest.mark.parametrize("interval", [0.0, 1e9])  # every token a chunk of its own; one chunk
+def test_text_written_as_drawn_reads_as_one_decoding(interval):
+    vocab = WordVocabulary.from_sequences(["the king , i say : the queen 's men ."] * 3)
+    prompt, drawn = "The king,", vocab.encode("i say : the queen 's men .").tolist()
+    stream = io.StringIO()
+    cli.write_as_drawn(prompt, iter(drawn), vocab, stream, interval=interval)
+    whole = vocab.decode(vocab.encode(prompt).tolist() + drawn)
+    continuation = whole[len(vocab.decode(vocab.encode(prompt).tolist())):]
+    assert stream.getvalue() == prompt + continuation + "\n"
+    assert continuation.startswith(" i say")  # the space between prompt and draws is written
+
+
+def read_within(stream, n: int, seconds: float) -> bytes:
+    """Up to n bytes of stream, as many as arrive within the seconds."""
+    got, deadline = b"", time.monotonic() + seconds
+    while len(got) < n and (left := deadline - time.monotonic()) > 0:
+        if select.select([stream], [], [], left)[0]:
+            chunk = os.read(stream.fileno(), n - len(got))
+            if not chunk:
+                break
+            got += chunk
+    return got
+
+
+@pytest.mark.slow
+def test_a_vanishing_temperature_is_greedy(good):
+    greedy = cli_run("generate", "--checkpoint", good, "--temperature", 0, "--length", 50)
+    tiny = cli_run("generate", "--checkpoint", good, "--temperature", "1e-320", "--length", 50)
+    assert tiny.returncode == 0 and tiny.stdout == greedy.stdout
+
+
+@pytest.mark.slow
+def test_scoring_another_split_warns(good):
+    own = cli_run("evaluate", "--checkpoint", good)
+    other = cli_run("evaluate", "--checkpoint", good, "--split-seed", 5)
+    assert own.returncode == 0 and not own.stderr
+    assert other.returncode == 0 and other.stdout.startswith("test split") and one_line(other)
+    assert "warning: the checkpoint was trained on" in other.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, said", [
+    ("".join(chr(0x4E00 + i) for i in range(300)) + "\n", "read as the unknown symbol"),
+    ("a" * 3000 + "\n", "the symbol 'a' repeated")])
+def test_a_text_with_nothing_to_learn_warns(tmp_path, text, said):
+    path = tmp_path / "flat.txt"
+    path.write_text(text, encoding="utf-8")
+    proc = cli_run("train", "--data", path, "--steps", 20, "--context", 3, "--hidden", 8,
+                   "--quiet", "--out", tmp_path / "m.npz")
+    assert proc.returncode == 0 and one_line(proc) and "warning" in proc.stderr
+    assert said in proc.stderr and "nothing to learn" in proc.stderr
 # ~/~ end
 # ~/~ end

@@ -1,5 +1,6 @@
 # ~/~ begin <<docs/stage-03/evaluation.md#code/stage-03/tests/test_compare.py>>[init]
-"""Tests of compare (chapter 3.7): bootstrap, mixture, weight tuning, seen/unseen split, CLI."""
+"""Tests of compare (chapter 3.7): bootstrap, mixture, weight tuning, seen/unseen split, the
+JSON of the command for characters and for words."""
 
 import json
 import math
@@ -100,20 +101,29 @@ def test_seen_and_unseen_partition_the_positions():
                 for s in data.test for t in range(len(s))]
     assert seen.tolist() == expected
     lp = np.log(np.linspace(0.1, 0.9, n))
-    both = (seen.sum() * compare.bpc(lp, seen) + (~seen).sum() * compare.bpc(lp, ~seen)) / n
-    assert both == pytest.approx(compare.bpc(lp), abs=1e-12)
+    both = (seen.sum() * compare.bits_per_token(lp, seen)
+            + (~seen).sum() * compare.bits_per_token(lp, ~seen)) / n
+    assert both == pytest.approx(compare.bits_per_token(lp), abs=1e-12)
+
+
+def test_ngram_orders_stop_where_codes_stop_fitting(capsys):
+    assert compare.ngram_orders(range(1, 9), 11_370) == [1, 2, 3, 4]
+    assert "orders above 4 left out" in capsys.readouterr().err
+    assert compare.ngram_orders(range(1, 9), 85) == list(range(1, 9))
+    assert capsys.readouterr().err == ""
 
 
 WORDS = ["anna", "bob", "carla", "dora", "emil", "frida", "gustav", "hanna"]
 
 
-@pytest.fixture(scope="module")
-def four_models():
-    """add-k, Kneser–Ney, a briefly trained network and their mixture, on one vocabulary."""
+@pytest.fixture(scope="module", params=["chars", "words"])
+def four_models(request):
+    """add-k, Kneser–Ney, a briefly trained network and their mixture, on one vocabulary (of
+    characters, then of words)."""
     rng = np.random.default_rng(0)
     train = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(200)]
     valid = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(20)]
-    vocab = corpora.Vocabulary.from_sequences(train)
+    vocab = corpora.VOCABULARIES[request.param].from_sequences(train, min_count=2)
     data = corpora.Data("words", True, 0, vocab, train, valid, [])
     config = neural_lm.ModelConfig(vocab_size=data.vocab.size, context=3, embedding=4, hidden=(16,))
     network = neural_lm.MLPLanguageModel(config, data.vocab)
@@ -127,7 +137,7 @@ def four_models():
 @pytest.mark.parametrize("name", ["add-k", "kneser-ney", "network", "mixture"])
 def test_every_model_answers_the_contract(four_models, name):
     model = four_models[name]
-    text = ["hanna bob\n", "zoe, emil\n"]               # z, o, e and "," are unknown
+    text = ["hanna bob\n", "zoe, emil\n"]     # z, o, e, "," and the word zoe are unknown
     scored = model.token_log_probs(text)
     asked = []
     for ids in (model.vocab.encode(s) for s in text):
@@ -155,6 +165,29 @@ def test_embedding_map_is_the_top_two_principal_components():
     assert (coords[np.abs(coords).argmax(axis=0), [0, 1]] > 0).all()
 
 
+def check_the_json_contract(figures: dict, unit: str, max_order: int) -> None:
+    """The structure that compare --json promises, for either unit."""
+    assert figures["unit"] == unit
+    for key in compare.MODELS:
+        bits = figures[key]["test_bits_per_token"]
+        assert math.isfinite(bits) and math.isfinite(figures[key]["valid_bits_per_token"])
+        assert figures[key]["test_perplexity"] == pytest.approx(2**bits, rel=1e-12)
+    assert set(figures["differences_bits_per_token"]) == {
+        "neural_vs_add_k", "neural_vs_kneser_ney", "mixture_vs_kneser_ney"}
+    for d in figures["differences_bits_per_token"].values():
+        assert set(d) == {"mean", "ci95"} and d["ci95"][0] <= d["mean"] <= d["ci95"][1]
+    for key in ("best_add_k", "best_kneser_ney"):
+        assert 1 <= figures[key]["order"] <= figures["ngram_orders"]["tuned"][1] <= max_order
+    assert figures["ngram_orders"]["code_limit"] == ngram.highest_order(
+        figures["corpus"]["vocabulary"])
+    assert 0.0 <= figures["mixture"]["weight"] <= 1.0
+    assert (figures["mixture"]["test_bits_per_token"]
+            <= figures["best_kneser_ney"]["test_bits_per_token"] + 0.05)
+    seen = figures["by_context"]["seen"]
+    assert set(seen["differences_bits_per_token"]) == set(figures["differences_bits_per_token"])
+    assert set(seen["test_bits_per_token"]) == set(compare.MODELS)
+
+
 @pytest.mark.slow
 def test_compare_json_end_to_end(tmp_path, capsys):
     rng = np.random.default_rng(0)
@@ -162,19 +195,80 @@ def test_compare_json_end_to_end(tmp_path, capsys):
     text = "\n".join(" ".join(rng.choice(words, 6)) for _ in range(400)) + "\n"
     path = tmp_path / "tiny.txt"
     path.write_text(text, encoding="utf-8")
-    status = cli.main(["compare", "--data", str(path), "--lines", "--time-budget", "1",
-                       "--max-order", "3", "--hidden", "32", "--json"])
+    status = cli.main(["compare", "--data", str(path), "--lines", "--steps", "60",
+                       "--max-order", "3", "--hidden", "32", "--seeds", "2", "--curves", "5",
+                       "--json"])
     assert status == 0
     figures = json.loads(capsys.readouterr().out)
-    for key in ("neural", "best_add_k", "best_kneser_ney", "mixture"):
-        assert math.isfinite(figures[key]["test_bpc"])
-    assert 1 <= figures["best_add_k"]["order"] <= 3
-    assert 1 <= figures["best_kneser_ney"]["order"] <= 3
-    assert 0.0 <= figures["mixture"]["weight"] <= 1.0
-    for name in ("neural_vs_add_k", "neural_vs_kneser_ney", "mixture_vs_kneser_ney"):
-        d = figures["differences_bpc"][name]
-        assert d["ci95"][0] <= d["mean"] <= d["ci95"][1]
-    assert figures["mixture"]["test_bpc"] <= figures["best_kneser_ney"]["test_bpc"] + 0.05
+    check_the_json_contract(figures, "character", max_order=3)
+    first, second = figures["seeds"]["runs"]
+    assert (first["seed"], second["seed"]) == (0, 1) and first != second
+    assert first["differences_bits_per_token"] == figures["differences_bits_per_token"]
+    assert first["test_bits_per_token"]["neural"] == figures["neural"]["test_bits_per_token"]
+    curves = figures["learning_curves"]
+    assert [tokens for tokens, _ in curves["neural"]] == [s * 128 for s in (1, 3, 8, 22, 60)]
+    assert [tokens for tokens, _ in curves["kneser_ney"]][-1] == curves["train_tokens"]
+    assert curves["kneser_ney"][-1][1] == pytest.approx(
+        figures["best_kneser_ney"]["valid_bits_per_token"], rel=1e-9)  # tuned as before
+    for key in compare.MODELS:  # and the names of the figures before there were words
+        assert figures[key]["test_bpc"] == figures[key]["test_bits_per_token"]
+    assert figures["differences_bpc"] == figures["differences_bits_per_token"]
+    assert figures["corpus"]["test_chars"] == figures["corpus"]["test_tokens"] == len(
+        "".join(corpora.load_data(str(path), lines=True).test))
+
+
+SUBJECTS = ("the king", "the queen", "my lord", "a fool", "his daughter", "our duke")
+VERBS = ("loves", "fears", "serves", "sees", "follows")
+
+
+@pytest.mark.slow
+def test_compare_json_on_words_end_to_end(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    lines = [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(SUBJECTS)}"
+             f"{rng.choice(['.', '!', ', and weeps.'])}" for _ in range(800)]
+    path = tmp_path / "never_seen.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status = cli.main(["compare", "--data", str(path), "--tokens", "words", "--time-budget", "1",
+                       "--max-order", "20", "--json"])               # more than 64 bits allow
+    assert status == 0
+    figures = json.loads(capsys.readouterr().out)
+    check_the_json_contract(figures, "word", max_order=20)
+    assert figures["ngram_orders"]["tuned"] == [1, figures["ngram_orders"]["code_limit"]]
+    assert "differences_bpc" not in figures and "test_bpc" not in figures["neural"]
+    data = corpora.load_data(str(path), tokens="words")
+    assert figures["corpus"]["test_tokens"] == data.num_tokens("test")
+    assert figures["corpus"]["vocabulary"] == data.vocab.size
+    for text in figures["samples"].values():  # decoded as text, every word one of the corpus
+        assert text and not data.vocab.unknown_tokens(text) and "  " not in text
+
+
+def test_seed_spread_is_the_spread_of_the_runs_means():
+    def run(means):
+        return {"differences_bits_per_token": {
+            name: {"mean": m, "ci95": [m - 0.01, m + 0.01]}
+            for name, m in zip(compare.DIFFERENCES, means, strict=True)}}
+    runs = [run([-0.2, 0.1, -0.005]), run([-0.1, 0.3, 0.005]), run([-0.3, 0.2, -0.02])]
+    spread = compare.seed_spread(runs)
+    first = spread["neural_vs_add_k"]
+    assert (first["mean"], first["min"], first["max"]) == pytest.approx((-0.2, -0.3, -0.1))
+    assert first["sd"] == pytest.approx(0.1)                  # sample standard deviation
+    assert first["all_below_zero"] and not first["all_above_zero"]
+    assert spread["neural_vs_kneser_ney"]["all_above_zero"]
+    third = spread["mixture_vs_kneser_ney"]                   # intervals on both sides of 0
+    assert not third["all_below_zero"] and not third["all_above_zero"]
+    assert compare.seed_spread(runs[:1])["neural_vs_add_k"]["sd"] == 0.0
+
+
+def test_curve_steps_are_log_spaced_and_end_at_the_last_step():
+    assert compare.curve_steps(60, 5) == {1, 3, 8, 22, 60}
+    assert compare.curve_steps(3, 12) == {1, 2, 3}
+
+
+def test_crossing_extrapolates_a_falling_line_in_log_tokens():
+    network = [(tokens, 5.0 - 0.5 * math.log(tokens)) for tokens in (10, 100, 1000, 10_000)]
+    assert compare.crossing(network, level=5.0 - 0.5 * math.log(1e6)) == pytest.approx(1e6)
+    assert compare.crossing([(10, 3.0), (100, 3.1)], level=2.0) is None   # not falling
+    assert compare.crossing([(10, 3.0)], level=2.0) is None               # not a line
 
 
 def test_compare_is_a_subcommand_of_the_model_command_line():
@@ -187,7 +281,9 @@ def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
     assert cli.main(["compare", "--data", str(tmp_path / "missing.txt")]) == 1  # as train
     assert cli.main(["compare", "--data", "names", "--time-budget", "0"]) == 2
     assert cli.main(["compare", "--data", "names", "--hidden", "0"]) == 2
+    assert cli.main(["compare", "--data", "names", "--seeds", "0"]) == 2
+    assert cli.main(["compare", "--data", "names", "--curves", "5"]) == 2  # needs --steps
     err = capsys.readouterr().err
-    assert err.count("compare: error:") == 3 and "Traceback" not in err
+    assert err.count("compare: error:") == 5 and "Traceback" not in err
     assert "[compare]" not in err            # refused before any work was done
 # ~/~ end

@@ -99,6 +99,22 @@ def test_token_log_probs_agree_with_the_loss(data):
     gathered = Windows.of(data.valid, data.vocab, 3)
     np.testing.assert_allclose(lp, model.windows_log_probs(gathered, batch_size=7),
                                rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("V, D", [(30_000, 4), (20, 100_000)])
+def test_an_evaluation_batch_stays_small_whatever_the_shape(data, monkeypatch, V, D):
+    # 30,000 symbols (words, Chinese): 4096 windows of float64 log-probabilities take 983 MB;
+    # a context of 3 x 100,000 numbers: 4096 embedded contexts take 4.9 GB
+    model = nlm.MLPLanguageModel(nlm.ModelConfig(vocab_size=V, context=3, embedding=D,
+                                                 hidden=(8,)))
+    windows, rows = Windows.of(data.train, data.vocab, 3), []
+    log_probs = model.log_probs
+    monkeypatch.setattr(model, "log_probs", lambda X: rows.append(len(X)) or log_probs(X))
+    lp = model.windows_log_probs(windows)
+    widest = max(8 * V, 4 * 3 * D)  # bytes of a window in the widest array of the batch
+    assert len(windows) > 1000 and max(rows) * widest <= 32 * 2**20  # 32 MB at most
+    np.testing.assert_allclose(lp, model.windows_log_probs(windows, batch_size=7),
+                               rtol=1e-5, atol=1e-6)
 # ~/~ end
 
 
@@ -258,6 +274,13 @@ def test_bad_settings_are_refused():
                 {"embedding_scale": math.nan}, {"output_bias": "mean"}):
         with pytest.raises(nlm.UsageError):
             nlm.ModelConfig(vocab_size=10, **bad)
+
+
+def test_endless_runs_and_infinite_decay_are_refused():
+    for bad, message in (({"steps": None, "time_budget": math.inf}, "finite number of seconds"),
+                         ({"weight_decay": math.inf}, "finite")):
+        with pytest.raises(nlm.UsageError, match=message):
+            nlm.TrainConfig(**bad)
 
 
 def test_learning_rate_schedules():

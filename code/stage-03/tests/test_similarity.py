@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import similarity as sim
-from corpora import BOUNDARY, UNK, UNK_ID, Data, load_data
+from corpora import BOUNDARY, UNK, UNK_ID, Data, WordVocabulary, load_data
 from neural_lm import MLPLanguageModel, ModelConfig, TrainConfig
 
 # ~/~ begin <<docs/stage-03/similar-vectors.md#sim-test-statistic>>[init]
@@ -180,19 +180,6 @@ def test_before_is_the_model_at_step_0_and_a_smaller_start_has_its_directions(na
 
 
 # ~/~ begin <<docs/stage-03/similar-vectors.md#sim-test-words>>[init]
-class Words:
-    """A stand-in word vocabulary: tokens are the words between spaces; BOUNDARY ends a line."""
-
-    def __init__(self, words):
-        self.symbols = [BOUNDARY, UNK, *words]
-        self.index = {s: i for i, s in enumerate(self.symbols)}
-        self.size = len(self.symbols)
-
-    def encode(self, text):
-        tokens = text.replace(BOUNDARY, f" {BOUNDARY} ").split(" ")
-        return np.array([self.index.get(t, UNK_ID) for t in tokens if t], dtype=np.int64)
-
-
 def test_word_classes_group_on_a_made_up_text():
     pronouns, titles = sim.WORD_CLASSES["pronouns"], sim.WORD_CLASSES["titles"]
     verbs = ("sees", "fears", "serves")
@@ -201,7 +188,7 @@ def test_word_classes_group_on_a_made_up_text():
              if rng.random() < 0.5 else
              f"the {rng.choice(titles)} {rng.choice(verbs)} {rng.choice(pronouns)}\n"
              for _ in range(600)]
-    vocab = Words([*pronouns, *verbs, "the", *titles])
+    vocab = WordVocabulary([BOUNDARY, UNK, *pronouns, *verbs, "the", *titles])
     data = Data("made-up", True, 0, vocab, lines[:500], lines[500:], [])
     pool = sim.frequent_tokens(data, 50)
     assert set(pool) == set(vocab.symbols[2:]) and pool[0] == "the"

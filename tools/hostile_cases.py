@@ -1,0 +1,453 @@
+"""The failing table of issue 13 (items 4-8): hostile requests to the command line, classified.
+
+    .venv/bin/python tools/hostile_cases.py [--root CHECKOUT] [--only WORD] [--skip-slow]
+
+Each case runs `neural_lm.py` (or `make`) in a fresh process, in a scratch folder, under an
+address-space limit (so that a runaway allocation fails instead of filling the machine), and is
+classified as
+
+    clear      it did what the case expects: refused with one line on stderr and the expected
+               exit status, warned, or worked; and every file the reader had is as it was
+    traceback  a Python traceback, or a process killed by a signal it was not sent
+    hang       no answer (or, for a stream, no first output) within the case's time limit
+    lost       a file the reader made was replaced, changed, or lost (or a result not written)
+    unclear    none of these, but not what the case expects (a wrong exit status, several lines
+               of error, a silent nan, a missing warning)
+
+--root runs the cases against another checkout (e.g. an export of an older commit): its code/
+folders go first on PYTHONPATH. Not a test: it takes minutes (the 200 MB corpus alone, about a
+minute) and prints its table; the tests of each case live in code/stage-03/tests/test_cli.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDRESS_SPACE = 8 * 2**30  # bytes of virtual memory each case may use
+WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida", "jon")
+
+
+@dataclass
+class Case:
+    name: str
+    item: int
+    argv: list  # with {placeholders} filled from the scratch folder's files
+    status: int | None = 2  # the exit status a clear answer has (None: any, e.g. after a kill)
+    timeout: float = 60.0
+    warn: bool = False  # a clear answer warns on stderr
+    keep: tuple = ()  # names of files that must be unchanged (bytes and mode) afterwards
+    check: object = None  # (folder, proc) -> a problem or "", for what the rest cannot see
+    lost_if: object = None  # (folder, proc) -> a loss or "", e.g. a replaced good checkpoint
+    signal_after: tuple | None = None  # (signal, seconds after the first status line)
+    stream: bool = False  # clear when stdout starts within the timeout (then it is stopped)
+    slow: bool = False
+    address_space: int = ADDRESS_SPACE  # bytes
+
+
+@dataclass
+class Outcome:
+    returncode: int | None
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mb: float
+    timed_out: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+# ---- the scratch folder ------------------------------------------------------------------------
+
+def run_cli(root: Path, folder: Path, *args, check=True) -> subprocess.CompletedProcess:
+    script = root / "code/stage-03/neural_lm.py"
+    proc = subprocess.run([sys.executable, str(script), *map(str, args)], cwd=folder,
+                          env=environment(root), capture_output=True, text=True, timeout=600)
+    if check and proc.returncode != 0:
+        raise RuntimeError(f"setup failed: {args}: {proc.stderr}")
+    return proc
+
+
+def environment(root: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        str(root / "code" / f"stage-0{n}") for n in (1, 2, 3)))
+    env.pop("OPENBLAS_CORETYPE", None)
+    return env
+
+
+def make_files(root: Path, folder: Path) -> None:
+    """The reader's files: corpora, notes, checkpoints (good, weak, of other data), crafted ones."""
+    rng = np.random.default_rng(0)
+    (folder / "words.txt").write_text("\n".join(rng.choice(WORDS, size=600)) + "\n")
+    (folder / "other.txt").write_text("\n".join(rng.choice(WORDS[:4], size=600)) + "\n")
+    (folder / "notes.txt").write_text("my notes, a day's work\n")
+    (folder / "notes.txt").chmod(0o644)
+    (folder / "unique.txt").write_text("".join(chr(0x4E00 + i) for i in range(400)) + "\n")
+    (folder / "aaa.txt").write_text("a" * 4000 + "\n")
+    (folder / "cjk.txt").write_text("".join(chr(0x4E00 + i) for i in range(30_000)) * 5)
+    common = ["--lines", "--context", 3, "--hidden", 32, "--quiet"]
+    for data, steps, out in (("words.txt", 400, "good"), ("words.txt", 3, "weak"),
+                             ("other.txt", 400, "alien")):
+        run_cli(root, folder, "train", "--data", data, *common, "--steps", steps, "--out",
+                f"{out}.ckpt.npz")
+    run_cli(root, folder, "train", "--data", "cjk.txt", "--no-lines", "--steps", 1,
+            "--eval-every", 1, "--hidden", 64, "--quiet", "--out", "cjk.ckpt.npz")
+    (folder / "good.ckpt.npz").chmod(0o644)
+    (folder / "weak.ckpt.npz").chmod(0o644)
+    make_crafted(folder)
+    if os.geteuid() == 0:
+        os.mknod(folder / "null-device", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    else:
+        os.mkfifo(folder / "null-device")
+
+
+def rewrite(source: Path, target: Path, change) -> None:
+    """A copy of the checkpoint source with change(meta, arrays) applied, written by numpy."""
+    with np.load(source) as npz:
+        arrays = dict(npz)
+    meta = json.loads(arrays["__meta__"].tobytes())
+    change(meta, arrays)
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(target, **arrays)
+
+
+def make_crafted(folder: Path) -> None:
+    good = folder / "good.ckpt.npz"
+
+    def config(**changes):
+        return lambda meta, arrays: meta["model_config"].update(changes)
+
+    rewrite(good, folder / "huge.ckpt.npz", config(hidden=[1_000_000, 1_000_000]))
+    rewrite(good, folder / "float-context.ckpt.npz", config(context=3.0))
+    rewrite(good, folder / "seed-abc.ckpt.npz", config(seed="abc"))
+    rewrite(good, folder / "data-string.ckpt.npz", lambda meta, arrays: meta.update(data="words"))
+    rewrite(good, folder / "nan.ckpt.npz",
+            lambda meta, arrays: arrays["output.bias"].__setitem__(0, np.nan))
+    rewrite(good, folder / "pickled.ckpt.npz",
+            lambda meta, arrays: arrays.update({"output.bias": np.array([{"a": 1}], dtype=object)}))
+    np.savez(folder / "pickle-only.npz", x=np.array([{"a": 1}], dtype=object))
+    claim_elements(good, folder / "claims.ckpt.npz", "hidden1.weight", 10**13)
+
+
+def claim_elements(source: Path, target: Path, member: str, count: int) -> None:
+    """A copy of source whose member's .npy header claims `count` elements (data unchanged)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == member + ".npy":
+                header = f"{{'descr': '<f4', 'fortran_order': False, 'shape': ({count},), }}"
+                header = header.ljust(117) + "\n"
+                data = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode()
+            new.writestr(info, data)
+
+
+def make_big_corpus(folder: Path, megabytes: int = 200) -> Path:
+    """megabytes of Shakespeare, repeated: the 200 MB text file of item 6."""
+    sys.path.insert(0, str(ROOT / "code/stage-01"))
+    import corpora
+
+    text = corpora.shakespeare_text().encode("utf-8")
+    path = folder / "big.txt"
+    with path.open("wb") as f:
+        for _ in range(megabytes * 2**20 // len(text) + 1):
+            f.write(text)
+        f.truncate(megabytes * 2**20)
+    return path
+
+
+# ---- checks after a run ------------------------------------------------------------------------
+
+def snapshot(folder: Path, names) -> dict:
+    out = {}
+    for name in names:
+        path = folder / name
+        st = os.lstat(path)
+        out[name] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode),
+                     path.read_bytes() if stat.S_ISREG(st.st_mode) else None)
+    return out
+
+
+def kept_its_mode(folder: Path, proc) -> str:
+    path = folder / "weak.ckpt.npz"
+    if stat.S_IMODE(path.stat().st_mode) != 0o644:
+        return f"the checkpoint's mode changed to {oct(stat.S_IMODE(path.stat().st_mode))}"
+    return ""
+
+
+def plot_written(folder: Path, proc) -> str:
+    return "" if proc.returncode == 2 else "the run's table and plot are lost after the run"
+
+
+def injected(folder: Path, proc) -> str:
+    return "the injected command ran" if (folder / "INJECTED").exists() else ""
+
+
+def greedy_output(root: Path):
+    def check(folder, proc):
+        greedy = run_cli(root, folder, "generate", "--checkpoint", "good.ckpt.npz", "--temperature",
+                         0, "--length", 40)
+        return "" if proc.stdout == greedy.stdout else "not the greedy text"
+    return check
+
+
+def small_peak(limit_mb: float):
+    def check(folder, proc):
+        return "" if proc.peak_mb <= limit_mb else f"peak memory {proc.peak_mb:.0f} MB"
+    return check
+
+
+def quick(seconds: float):
+    def check(folder, proc):
+        if proc.returncode == 0:
+            return ""
+        return "" if proc.seconds <= seconds else f"refused only after {proc.seconds:.1f} s"
+    return check
+
+
+# ---- the cases ---------------------------------------------------------------------------------
+
+def cases(root: Path) -> list[Case]:
+    train = ["train", "--data", "words.txt", "--lines", "--context", 3, "--hidden", 16, "--quiet"]
+    short = [*train, "--steps", 20]
+    gen, ev = ["generate", "--checkpoint"], ["evaluate", "--checkpoint"]
+    compare = ["compare", "--data", "names", "--max-chars", 20_000, "--time-budget", 2,
+               "--max-order", 3, "--hidden", 16]
+    good = ("good.ckpt.npz",)
+    return [
+        # item 4: --out replaces anything
+        Case("--out a device node", 4, [*short, "--out", "null-device"], keep=("null-device",)),
+        Case("--out the training data", 4, [*short, "--out", "words.txt"], keep=("words.txt",)),
+        Case("--out the data, other spelling", 4, [*short, "--out", "./sub/../words.txt"],
+             keep=("words.txt",)),
+        Case("--out an unrelated file", 4, [*short, "--out", "notes.txt"], keep=("notes.txt",)),
+        Case("--out an unrelated file --overwrite", 4,
+             [*short, "--out", "notes.txt", "--overwrite"], keep=("notes.txt",)),
+        Case("--out under a regular file", 4, [*short, "--out", "notes.txt/m.ckpt.npz"],
+             keep=("notes.txt",)),
+        Case("a replaced checkpoint keeps its mode", 4, [*train, "--steps", 400, "--out",
+             "weak.ckpt.npz"], status=0, lost_if=kept_its_mode),
+        # item 5: the previous good checkpoint
+        Case("diverging run over a good checkpoint", 5, [*train, "--steps", 50, "--lr", "1e6",
+             "--activation", "relu", "--eval-every", 1, "--out", "good.ckpt.npz"], status=1,
+             keep=good),
+        Case("worse run over a good checkpoint", 5,
+             [*train, "--steps", 1, "--out", "good.ckpt.npz"], status=0, keep=good),
+        Case("run killed over a good checkpoint", 5, [*train[:-1], "--time-budget", 30, "--lr",
+             "1e-4", "--out", "good.ckpt.npz"], status=None, keep=good,
+             signal_after=(signal.SIGKILL, 0.5)),
+        Case("run interrupted over a good checkpoint", 5, [*train[:-1], "--time-budget", 30,
+             "--lr", "1e-4", "--out", "good.ckpt.npz"], status=130, keep=good,
+             signal_after=(signal.SIGINT, 0.2)),
+        Case("run on other data over a checkpoint", 5, [*train, "--steps", 400, "--out",
+             "alien.ckpt.npz"], status=0, keep=("alien.ckpt.npz",)),
+        Case("worse run --overwrite replaces", 5, [*train, "--steps", 1, "--out", "good.ckpt.npz",
+             "--overwrite"], status=0),
+        # item 6: bounded memory
+        Case("a 200 MB text file", 6, ["train", "--data", "big.txt", "--steps", 10, "--quiet",
+             "--out", "big.ckpt.npz"], status=None, timeout=900, check=quick(3.0), slow=True),
+        Case("a 200 MB text file, 1 GB of memory", 6, ["train", "--data", "big.txt", "--steps",
+             10, "--quiet", "--out", "big.ckpt.npz"], status=1, timeout=900, check=quick(3.0),
+             slow=True, address_space=2**30),
+        # item 7: impossible requests
+        Case("--batch-size 10000000", 7, [*short, "--batch-size", 10_000_000, "--out", "m.npz"]),
+        Case("--context 30000", 7, ["train", "--data", "words.txt", "--lines", "--context", 30_000,
+             "--steps", 2, "--quiet", "--out", "m.npz"]),
+        Case("--hidden 50000 50000", 7, [*short, "--hidden", 50_000, 50_000, "--out", "m.npz"]),
+        Case("--embedding 10000000", 7, [*short, "--embedding", 10_000_000, "--out", "m.npz"]),
+        Case("evaluate, 30,000 symbols", 7, [*ev, "cjk.ckpt.npz"], status=0, timeout=300,
+             check=small_peak(1000)),
+        Case("checkpoint claims huge shapes", 7, [*ev, "huge.ckpt.npz"], status=1),
+        Case("checkpoint .npy header claims 1e13", 7, [*ev, "claims.ckpt.npz"], status=1),
+        # item 8: the rest of the table
+        Case("train --seed -1", 8, [*short, "--seed", -1, "--out", "m.npz"]),
+        Case("train --split-seed -7", 8, [*short, "--split-seed", -7, "--out", "m.npz"]),
+        Case("evaluate --split-seed -7", 8, [*ev, "good.ckpt.npz", "--split-seed", -7]),
+        Case("generate --seed -1", 8, [*gen, "good.ckpt.npz", "--seed", -1]),
+        Case("compare --seed -1", 8, [*compare, "--seed", -1]),
+        Case("train --time-budget inf", 8, [*train, "--time-budget", "inf", "--out", "m.npz"],
+             timeout=20),
+        Case("compare --time-budget inf", 8, [*compare[:-4], "--time-budget", "inf"], timeout=60),
+        Case("train --weight-decay inf", 8, [*short, "--weight-decay", "inf", "--out", "m.npz"]),
+        Case("generate --length 10000000", 8, [*gen, "good.ckpt.npz", "--length", 10_000_000],
+             status=None, timeout=10, stream=True),
+        Case("generate --temperature 1e-320", 8, [*gen, "good.ckpt.npz", "--temperature", "1e-320",
+             "--length", 40], status=0, check=greedy_output(root)),
+        Case("checkpoint context 3.0", 8, [*ev, "float-context.ckpt.npz"], status=1),
+        Case("checkpoint seed 'abc'", 8, [*gen, "seed-abc.ckpt.npz"], status=1),
+        Case("checkpoint data a string", 8, [*gen, "data-string.ckpt.npz"], status=1),
+        Case("checkpoint with a nan weight", 8, [*ev, "nan.ckpt.npz"], status=1),
+        Case("checkpoint with a pickled array", 8, [*ev, "pickled.ckpt.npz"], status=1),
+        Case(".npz of pickles only", 8, [*ev, "pickle-only.npz"], status=1),
+        Case("compare --plot into a missing folder", 8, [*compare, "--plot", "no/such/map.png"],
+             timeout=120, lost_if=plot_written),
+        Case("make exercise N='3; touch X'", 8, ["make", "-s", "-C", str(root), "exercise",
+             "N=3; touch {folder}/INJECTED"], status=2, lost_if=injected),
+        Case("evaluate --split-seed 5 (trained on 0)", 8, [*ev, "good.ckpt.npz", "--split-seed", 5],
+             status=0, warn=True),
+        Case("a two-symbol vocabulary", 8, ["train", "--data", "unique.txt", "--steps", 30,
+             "--quiet", "--context", 3, "--hidden", 8, "--out", "u.npz"], status=0, warn=True),
+        Case("a one-symbol text", 8, ["train", "--data", "aaa.txt", "--steps", 30, "--quiet",
+             "--context", 3, "--hidden", 8, "--out", "a.npz"], status=0, warn=True),
+        # already handled before: kept as a regression check
+        Case("train --lr inf", 8, [*short, "--lr", "inf", "--out", "m.npz"]),
+        Case("train --momentum nan", 8, [*short, "--momentum", "nan", "--out", "m.npz"]),
+        Case("generate --temperature nan", 8, [*gen, "good.ckpt.npz", "--temperature", "nan"]),
+        Case("generate --top-k 0", 8, [*gen, "good.ckpt.npz", "--top-k", 0]),
+        Case("evaluate --checkpoint /dev/null", 8, [*ev, "/dev/null"], status=1),
+        Case("evaluate --checkpoint a text file", 8, [*ev, "notes.txt"], status=1,
+             keep=("notes.txt",)),
+    ]
+
+
+# ---- running and classifying -------------------------------------------------------------------
+
+def launch(root: Path, folder: Path, case: Case) -> Outcome:
+    args = [a.format(folder=folder) if isinstance(a, str) else str(a) for a in case.argv]
+    if args[0] != "make":
+        args = [sys.executable, str(root / "code/stage-03/neural_lm.py"), *args]
+    out, err = folder / "stdout.txt", folder / "stderr.txt"
+    start = time.monotonic()
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (case.address_space, case.address_space))
+
+    with out.open("w") as o, err.open("w") as e:
+        proc = subprocess.Popen(args, cwd=folder, env=environment(root), stdout=o, stderr=e,
+                                preexec_fn=limit_memory, start_new_session=True)
+    returncode, usage, timed_out, sent = wait(proc, case, out, err, start)
+    return Outcome(returncode, out.read_text(errors="replace"), err.read_text(errors="replace"),
+                   time.monotonic() - start, usage.ru_maxrss / 1024 if usage else 0.0, timed_out,
+                   {"sent": sent})
+
+
+def wait(proc, case: Case, out: Path, err: Path, start: float):
+    """(exit status, resource usage, timed out, signal sent) of proc, watched as the case says."""
+    sent, status_seen = None, None
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            return os.waitstatus_to_exitcode(status), usage, False, sent
+        now = time.monotonic() - start
+        if case.signal_after and sent is None:
+            if status_seen is None and "step" in err.read_text(errors="replace"):
+                status_seen = now
+            if status_seen is not None and now - status_seen >= case.signal_after[1]:
+                sent = case.signal_after[0]
+                os.kill(proc.pid, sent)
+        if case.stream and out.stat().st_size > 0:
+            os.killpg(proc.pid, signal.SIGKILL)
+            os.wait4(proc.pid, 0)
+            return None, None, False, "streamed"
+        if now > case.timeout:
+            os.killpg(proc.pid, signal.SIGKILL)
+            os.wait4(proc.pid, 0)
+            return None, None, True, sent
+        time.sleep(0.02)
+
+
+def classify(case: Case, run: Outcome, before: dict, after: dict) -> tuple[str, str]:
+    """(class, what was seen) of one run."""
+    changed = [name for name in before if before[name] != after.get(name)]
+    lost = ", ".join(f"{n} changed" for n in changed)
+    lost = lost or (case.lost_if(run.folder, run) if case.lost_if else "")
+    if lost:
+        return "lost", lost
+    if run.timed_out:
+        return "hang", f"no answer in {case.timeout:.0f} s"
+    if "Traceback" in run.stderr or (run.returncode or 0) < 0 and run.extra["sent"] is None:
+        return "traceback", last_line(run.stderr) or f"killed ({run.returncode})"
+    if case.stream:
+        return ("clear", "streams") if run.extra["sent"] == "streamed" else ("unclear", "no output")
+    return judge(case, run)
+
+
+def judge(case: Case, run: Outcome) -> tuple[str, str]:
+    lines = [line for line in run.stderr.strip().splitlines() if not line.startswith("make: ***")]
+    problem = case.check(run.folder, run) if case.check else ""
+    if "allow_pickle" in run.stderr or "unsafe" in run.stderr:
+        problem = "suggests loading the file unsafely"
+    if "--out /dev/" in run.stderr:
+        problem = "suggests writing a checkpoint to a device"
+    if case.status is not None and run.returncode != case.status:
+        problem = f"exit {run.returncode}, expected {case.status}"
+    elif run.returncode not in (0, None, -signal.SIGKILL, 130) and len(lines) != 1:
+        problem = f"{len(lines)} lines on stderr"
+    elif case.warn and "warning" not in run.stderr:
+        problem = "no warning"
+    return ("unclear", problem) if problem else ("clear", last_line(run.stderr) or "ok")
+
+
+def last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1][:150] if lines else ""
+
+
+def run_case(root: Path, files: Path, case: Case) -> tuple[str, str, Outcome]:
+    with tempfile.TemporaryDirectory(prefix="hostile-") as name:
+        folder = Path(name)
+        named = " ".join(map(str, case.argv)) + " good.ckpt.npz words.txt cjk.txt"  # data read
+        for path in files.iterdir():
+            if path.name not in named:
+                continue
+            if path.name == "big.txt":
+                os.link(path, folder / path.name)  # 200 MB, only read
+            elif stat.S_ISREG(os.lstat(path).st_mode):
+                shutil.copy2(path, folder / path.name)
+            else:  # the device node or fifo
+                os.mknod(folder / path.name, os.lstat(path).st_mode, os.lstat(path).st_rdev)
+        (folder / "sub").mkdir()
+        before = snapshot(folder, case.keep)
+        run = launch(root, folder, case)
+        run.folder = folder
+        after = snapshot(folder, [n for n in case.keep if os.path.lexists(folder / n)])
+        kind, seen = classify(case, run, before, after)
+        return kind, seen, run
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--root", type=Path, default=ROOT, help="the checkout to test (default: this)")
+    p.add_argument("--only", action="append", default=None,
+                   help="run only the cases whose name holds this (repeatable)")
+    p.add_argument("--skip-slow", action="store_true", help="leave out the 200 MB corpus")
+    p.add_argument("--json", type=Path, default=None, help="write the outcomes here")
+    args = p.parse_args(argv)
+    root = args.root.resolve()
+    chosen = [c for c in cases(root) if not (args.skip_slow and c.slow)
+              and (not args.only or any(word in c.name for word in args.only))]
+    counts, rows = {}, []
+    with tempfile.TemporaryDirectory(prefix="hostile-files-") as name:
+        files = Path(name)
+        make_files(root, files)
+        if any(c.slow for c in chosen):
+            make_big_corpus(files)
+        for case in chosen:
+            kind, seen, run = run_case(root, files, case)
+            counts[kind] = counts.get(kind, 0) + 1
+            rows.append({"item": case.item, "case": case.name, "class": kind, "seen": seen,
+                         "exit": run.returncode, "seconds": round(run.seconds, 2),
+                         "peak_mb": round(run.peak_mb)})
+            print(f"{case.item}  {kind:9s} {case.name:40s} exit {run.returncode!s:>4} "
+                  f"{run.seconds:6.1f} s {run.peak_mb:6.0f} MB  {seen}", flush=True)
+    print(f"tried {len(rows)}: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in
+                                          ("clear", "traceback", "hang", "lost", "unclear")))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
