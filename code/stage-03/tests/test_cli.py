@@ -94,6 +94,7 @@ def one_line(proc) -> bool:
 
 
 TRAIN = ("--lines", "--context", 3, "--hidden", 32, "--quiet")  # a small run on words_file
+DIVERGING = ("--optimiser", "sgd", "--lr", "1e6", "--activation", "relu")  # inf in a few steps
 
 
 @pytest.fixture
@@ -370,7 +371,8 @@ def test_words_train_generate_evaluate(sentences_file, tmp_path):
     made = cli_run("train", "--data", sentences_file, "--tokens", "words", "--min-count", 2,
                    "--steps", 100, "--hidden", 32, "--out", out)
     assert made.returncode == 0 and "bits per word" in made.stdout
-    assert " validation words, V = " in made.stderr and "context=3" in made.stderr  # words' K
+    words_context = f"context={network_defaults('words')[0].context}"  # the K of words
+    assert " validation words, V = " in made.stderr and words_context in made.stderr
     ckpt = load_checkpoint(out)
     assert ckpt.vocab.kind == "words" and ckpt.vocab.min_count == 2
     sample = cli_run("generate", "--checkpoint", out, "--prompt", "The KING", "--length", 12)
@@ -434,8 +436,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         (1, ["train", "--data", empty]), (1, ["train", "--data", short]),
         (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
         (1, ["evaluate", "--checkpoint", junk]),
-        (1, ["train", "--data", words_file, "--lines", "--lr", "1e4", "--activation", "relu",
-             "--steps", 100, "--eval-every", 1, "--quiet", "--out", tmp_path / "d.ckpt.npz"]),
+        (1, ["train", "--data", words_file, "--lines", *DIVERGING, "--steps", 100,
+             "--eval-every", 1, "--quiet", "--out", tmp_path / "d.ckpt.npz"]),
     ]
     for status, args in cases:
         proc = cli_run(*args)
@@ -505,8 +507,8 @@ def test_a_worse_run_keeps_the_good_checkpoint_and_says_where_its_own_went(words
 @pytest.mark.slow
 def test_a_diverging_run_keeps_the_good_checkpoint(words_file, good):
     before = good.read_bytes()
-    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, "--lr", "1e6",
-                   "--activation", "relu", "--eval-every", 1, "--out", good)
+    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, *DIVERGING,
+                   "--eval-every", 1, "--out", good)
     assert proc.returncode == 1 and one_line(proc) and "diverged" in proc.stderr
     assert good.read_bytes() == before and "good.new.ckpt.npz" in proc.stderr
 
@@ -561,8 +563,8 @@ def test_a_checkpoint_of_other_data_is_replaced_only_with_overwrite(words_file, 
 @pytest.mark.slow
 def test_overwrite_waits_for_a_run_that_ends_as_planned(words_file, good):
     before = good.read_bytes()
-    diverged = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, "--lr", "1e6",
-                       "--activation", "relu", "--eval-every", 1, "--out", good, "--overwrite")
+    diverged = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, *DIVERGING,
+                       "--eval-every", 1, "--out", good, "--overwrite")
     assert diverged.returncode == 1 and good.read_bytes() == before
     worse = cli_run("train", "--data", words_file, *TRAIN, "--steps", 1, "--out", good,
                     "--overwrite")
