@@ -95,8 +95,13 @@ def test_tiny_run_writes_the_figures_as_json(tmp_path, capsys):
     assert bench.main(["--tiny", "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     ratios = report["ratios"]
-    for key in ("tensor_vs_torch", "tensor_vs_numpy", "tensor_vs_value"):
+    for key in ("tensor_vs_torch", "tensor_vs_numpy", "tensor_vs_value",
+                "tensor_vs_torch_all_cores", "tensor_vs_torch_words",
+                "tensor_vs_torch_words_all_cores", "adam_step_overhead"):
         assert key in ratios
+    assert {(r["net"], r["threads"]) for r in report["threads"]} == {
+        (net, n) for net in ("chars", "words") for n in {1, bench.all_cores()}}
+    assert [r["net"] for r in report["sweep"]] == ["chars", "chars", "words", "words"]
     assert ratios["tensor_vs_numpy"] > 0 and ratios["tensor_vs_value"] > 0
     assert report["memory_mb"]["engine"]["peak"] > 0
     assert "peak memory while training (engine data), MB" in {t["what"] for t in report["targets"]}
@@ -106,7 +111,10 @@ def test_tiny_run_writes_the_figures_as_json(tmp_path, capsys):
 def test_without_pytorch_its_ratio_is_null(monkeypatch):
     monkeypatch.setattr(bench, "torch_available", lambda: False)
     report = bench.run(CFG)
-    assert report["ratios"]["tensor_vs_torch"] is None
+    for key in ("tensor_vs_torch", "tensor_vs_torch_all_cores", "tensor_vs_torch_words",
+                "tensor_vs_torch_words_all_cores"):
+        assert report["ratios"][key] is None, key
+    assert {r["engine"] for r in report["threads"]} == {"tensor", "numpy"}
     assert "torch" not in report["results"]
     assert report["ratios"]["tensor_vs_numpy"] > 0 and report["ratios"]["tensor_vs_value"] > 0
     json.dumps(report)  # JSON-ready
