@@ -555,8 +555,15 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
     add_token_arguments(p)
     p.add_argument("--time-budget", type=float, default=60.0,
                    help="seconds of network training (default 60)")
+    p.add_argument("--steps", type=int, default=None, metavar="N",
+                   help="train the network for N steps instead (the same on every machine)")
     p.add_argument("--seed", type=seed_number, default=0,
                    help="the split, the network, the samples")
+    p.add_argument("--seeds", type=int, default=1, metavar="N",
+                   help="train N networks, seeds SEED, SEED+1, ..., and report their spread")
+    p.add_argument("--curves", type=int, default=0, metavar="POINTS",
+                   help="learning curves of the network (about POINTS points; needs --steps) "
+                        "and of Kneser-Ney")
     p.add_argument("--max-order", type=int, default=8,
                    help="n-gram orders 1..N (default 8), at most what 64-bit codes allow")
     p.add_argument("--temperature", type=float, default=0.8, help="for the samples")
@@ -566,8 +573,12 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    shape, schedule = model_config(args), train_config(args, steps=None,
-                                                       time_budget=args.time_budget)
+    if args.seeds < 1 or args.curves < 0 or (args.curves and args.steps is None):
+        raise UsageError(f"--seeds must be at least 1 and --curves needs --steps, got --seeds "
+                         f"{args.seeds}, --curves {args.curves}, --steps {args.steps}")
+    budget = None if args.steps is not None else args.time_budget
+    shape, schedule = model_config(args), train_config(args, steps=args.steps,
+                                                       time_budget=budget)
     check_plot(args.plot)
     memory.check_fits(memory.training_needs(shape, schedule, args.data), "this comparison")
     import compare  # chapter 3.7's module, loaded only for its command

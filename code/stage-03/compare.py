@@ -54,6 +54,7 @@ class Fitted:
     settings: dict            # the chosen hyperparameters
     parameters: int           # stored counts, or the network's weights
     seconds: float            # wall time to fit (for n-grams: counting and tuning)
+    curve: list = dataclasses.field(default_factory=list)  # the network's learning curve
 
 
 def fit_ngram(kind: str, data: Data, counts: ngram.NgramCounts, orders,
@@ -92,21 +93,24 @@ TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
 
 
 def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
-                 seed: int, callbacks=()) -> Fitted:
+                 seed: int, callbacks=(), curve_points: int = 0) -> Fitted:
     """Train the network of chapter 3.5 as schedule says; it returns with the parameters of
-    its best validation loss."""
+    its best validation loss (and its learning curve at about curve_points steps, if > 0)."""
     config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
     schedule = dataclasses.replace(schedule, seed=seed)
     model = neural_lm.MLPLanguageModel(config, data.vocab)
+    recorders = [] if not curve_points else [CurveRecorder(
+        model, data, curve_steps(schedule.steps, curve_points), schedule.batch_size)]
     result = neural_lm.train(model, *neural_lm.training_windows(data, config.context), schedule,
-                             callbacks)
+                             [*callbacks, *recorders])
     if result.stopped == "diverged":
         raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
                                       f"with learning rate {schedule.lr}; try a smaller --lr")
     settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
     settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
     settings.update(steps=result.steps, best_step=result.best_step)
-    return Fitted(model, settings, model.num_parameters(), result.seconds)
+    curve = recorders[0].points if recorders else []
+    return Fitted(model, settings, model.num_parameters(), result.seconds, curve)
 # ~/~ end
 
 
@@ -218,6 +222,90 @@ def seen_split(data: Data, context_length: int) -> np.ndarray:
 # ~/~ end
 
 
+# ---- seeds and learning curves --------------------------------------------------------------
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-seeds>>[init]
+def seed_entry(seed: int, test: dict) -> dict:
+    """One network's run: its test bits per token, its mixture's, and the differences."""
+    return {"seed": seed,
+            "test_bits_per_token": {k: bits_per_token(test[k]) for k in ("neural", "mixture")},
+            "differences_bits_per_token": differences(test, None, seed)}
+
+
+def retrained(data: Data, shape, schedule, seed: int, valid: dict, test: dict,
+              callbacks=()) -> dict:
+    """seed_entry of the network trained again with `seed`, with its own mixture (the weight
+    tuned again on validation); the n-gram models' scores are those already computed."""
+    nn = train_neural(data, shape, schedule, seed, callbacks)
+    valid = {**valid, "neural": nn.model.token_log_probs(data.valid)}
+    test = {**test, "neural": nn.model.token_log_probs(data.test)}
+    weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
+    test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
+    return seed_entry(seed, test)
+
+
+def seed_spread(entries: list[dict]) -> dict:
+    """For each difference, across the runs: the mean, smallest and largest of its means, their
+    standard deviation (ddof 1; 0 for one run), and whether every run's interval excludes 0
+    below (the first model better) or above (worse)."""
+    spread = {}
+    for name in DIFFERENCES:
+        runs = [entry["differences_bits_per_token"][name] for entry in entries]
+        means = np.array([run["mean"] for run in runs])
+        spread[name] = {"mean": float(means.mean()), "min": float(means.min()),
+                        "max": float(means.max()),
+                        "sd": float(means.std(ddof=1)) if len(means) > 1 else 0.0,
+                        "all_below_zero": all(run["ci95"][1] < 0 for run in runs),
+                        "all_above_zero": all(run["ci95"][0] > 0 for run in runs)}
+    return spread
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-learning-curves>>[init]
+class CurveRecorder(neural_lm.Callback):
+    """Validation bits per token of the whole validation text at the given steps of a run."""
+
+    def __init__(self, model, data: Data, steps: set[int], batch_size: int):
+        self.model, self.data, self.steps, self.batch_size = model, data, steps, batch_size
+        self.points: list[tuple[int, float]] = []  # (tokens read, validation bits per token)
+
+    def on_step(self, run: neural_lm.TrainResult) -> None:
+        if run.steps in self.steps:
+            bits = bits_per_token(self.model.token_log_probs(self.data.valid))
+            self.points.append((run.steps * self.batch_size, bits))
+
+
+def curve_steps(total: int, points: int) -> set[int]:
+    """About `points` steps from 1 to total, evenly spaced in log(step)."""
+    return {int(s) for s in np.unique(np.geomspace(1, total, points).round())}
+
+
+def kneser_ney_curve(data: Data, orders, fractions=(1 / 16, 1 / 8, 1 / 4, 1 / 2, 1)) -> list:
+    """(training tokens counted, validation bits per token) of Kneser-Ney tuned on validation,
+    counted on the first fraction of the training sequences."""
+    points = []
+    for fraction in fractions:
+        part = data.train[: max(1, round(fraction * len(data.train)))]
+        model, _ = ngram.tune("kneser-ney", part, data.valid, data.vocab, orders=orders)
+        tokens = sum(len(data.vocab.encode(s)) for s in part)
+        points.append((tokens, bits_per_token(model.token_log_probs(data.valid))))
+    return points
+
+
+def crossing(network: list, level: float, last: int = 4) -> float | None:
+    """Tokens read at which a straight line through the network's last points, bits against
+    ln(tokens read), reaches `level`; None if that line does not fall."""
+    x = np.log([tokens for tokens, _ in network[-last:]])
+    y = np.array([bits for _, bits in network[-last:]])
+    if len(network) < 2:
+        return None
+    slope, intercept = np.polyfit(x, y, 1)
+    if slope >= 0:
+        return None
+    return float(np.exp((level - intercept) / slope))
+# ~/~ end
+
+
 # ---- the embedding map -----------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-embedding-map>>[init]
@@ -248,11 +336,18 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
 def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
             shape: neural_lm.ModelConfig | None = None, temperature: float = 0.8,
-            sample_length: int = 300, callbacks=()) -> tuple[dict, dict]:
+            sample_length: int = 300, callbacks=(), seeds: int = 1,
+            curve_points: int = 0) -> tuple[dict, dict]:
     """Tune, train and score every model on one split; return (figures, objects for plots).
     The n-gram orders are those of `orders` that 64-bit codes allow. The network has the book's
     default shape unless `shape` is given (its V and seed are set here), and trains as
-    `schedule` says; the callbacks watch its training."""
+    `schedule` says, `seeds` times (seeds seed, seed + 1, ...; the first is the one reported in
+    full); the callbacks watch its training. With curve_points > 0 (and a schedule of steps),
+    the figures hold the learning curves of the network's first run and of Kneser-Ney."""
+    if seeds < 1 or curve_points < 0 or (curve_points and schedule.steps is None):
+        raise CompareError(f"seeds must be at least 1 and curve points need a number of steps "
+                           f"(not a time budget), got seeds {seeds}, curve points {curve_points}")
+    shape = shape or neural_lm.ModelConfig(vocab_size=2)
     progress(f"{data.name}: {data.num_tokens('train'):,} training {data.unit}s, "
              f"V = {data.vocab.size:,}")
     orders = ngram_orders(orders, data.vocab.size)
@@ -266,8 +361,7 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     length = (f"{schedule.steps:,} steps" if schedule.steps is not None
               else f"{schedule.time_budget:g} s")
     progress(f"training the network for {length}")
-    fitted["neural"] = train_neural(data, shape or neural_lm.ModelConfig(vocab_size=2), schedule,
-                                    seed, callbacks)
+    fitted["neural"] = train_neural(data, shape, schedule, seed, callbacks, curve_points)
     valid = scores(fitted, data.valid)
     nn, kn = fitted["neural"], fitted["best_kneser_ney"]
     mixture = Mixture(nn.model, kn.model, tune_weight(valid["neural"], valid["best_kneser_ney"]))
@@ -286,6 +380,16 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     figures = report_figures(data, fitted, tables, valid, test, seen, context_length, seed)
     figures["ngram_orders"] = {"tuned": [min(orders), max(orders)],
                                "code_limit": ngram.highest_order(data.vocab.size)}
+    runs = [seed_entry(seed, test)]
+    for other in range(seed + 1, seed + seeds):
+        progress(f"training the network again with seed {other} ({other - seed + 1} of {seeds})")
+        runs.append(retrained(data, shape, schedule, other, valid, test, callbacks))
+    figures["seeds"] = {"runs": runs, "spread": seed_spread(runs)}
+    if curve_points:
+        progress("learning curves: Kneser-Ney counted on parts of the training text")
+        figures["learning_curves"] = {"neural": nn.curve,
+                                      "kneser_ney": kneser_ney_curve(data, orders),
+                                      "train_tokens": data.num_tokens("train")}
     progress("sampling")
     figures["samples"] = {key: lm.sample(f.model, sample_length, temperature=temperature,
                                          seed=[seed, i], lines=data.lines)
@@ -472,12 +576,46 @@ def context_sentence(figures: dict) -> str:
     return text[:1].upper() + text[1:] + "." if parts else ""
 
 
+def interval(d: dict) -> str:
+    return f"{d['mean']:+.3f} [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]"
+
+
+def seeds_table(figures: dict) -> str:
+    """One row per network seed: test bits per token, and the differences with Kneser-Ney."""
+    bits = BITS[figures["unit"]]
+    lines = [f"| network seed | network, test {bits} | mixture, test {bits} | network − "
+             f"Kneser–Ney (95% interval) | mixture − Kneser–Ney (95% interval) |",
+             "| ---: | ---: | ---: | ---: | ---: |"]
+    for run in figures["seeds"]["runs"]:
+        d, b = run["differences_bits_per_token"], run["test_bits_per_token"]
+        lines.append(f"| {run['seed']} | {b['neural']:.3f} | {b['mixture']:.3f} | "
+                     f"{interval(d['neural_vs_kneser_ney'])} | "
+                     f"{interval(d['mixture_vs_kneser_ney'])} |")
+    return "\n".join(lines)
+
+
+def seeds_sentence(figures: dict, name: str = "neural_vs_kneser_ney") -> str:
+    """The spread of one difference over the seeds, and whether the seeds agree, in words."""
+    s, n = figures["seeds"]["spread"][name], len(figures["seeds"]["runs"])
+    a, b = (LABELS[k] for k in DIFFERENCES[name])
+    unit = BITS[figures["unit"]]
+    if n == 1:
+        return "One network was trained; the spread over seeds is not measured (`--seeds`)."
+    agree = ("every run's interval lies below zero: all the seeds find the "
+             f"{a} better" if s["all_below_zero"] else
+             "every run's interval lies above zero: all the seeds find the "
+             f"{a} worse" if s["all_above_zero"] else
+             "the runs' intervals do not all exclude zero on the same side")
+    return (f"Over {n} seeds, {a} − {b} is {s['mean']:+.3f} {unit} on average, between "
+            f"{s['min']:+.3f} and {s['max']:+.3f} (standard deviation {s['sd']:.3f}); {agree}.")
+
+
 def report(figures: dict) -> str:
     samples = "\n\n".join(f"**{LABELS[k]}**\n\n```text\n{figures['samples'][k].strip()}\n```"
                           for k in MODELS)
     return "\n\n".join([
-        models_table(figures), differences_text(figures), by_context_table(figures),
-        context_sentence(figures),
+        models_table(figures), differences_text(figures), seeds_table(figures),
+        seeds_sentence(figures), by_context_table(figures), context_sentence(figures),
         f"Samples at temperature {figures['samples_temperature']}:", samples])
 # ~/~ end
 
@@ -496,7 +634,8 @@ def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, schedule: neural
                              tokens=args.tokens or "chars", min_count=args.min_count)
     prepare(data)
     figures, extras = compare(data, schedule, args.seed, range(1, args.max_order + 1), shape,
-                              args.temperature, callbacks=callbacks)
+                              args.temperature, callbacks=callbacks, seeds=args.seeds,
+                              curve_points=args.curves)
     if args.plot:
         save_embedding_map(args.plot, extras)
     print(json.dumps(figures, indent=2) if args.json else report(figures))

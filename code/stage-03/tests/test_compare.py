@@ -195,11 +195,21 @@ def test_compare_json_end_to_end(tmp_path, capsys):
     text = "\n".join(" ".join(rng.choice(words, 6)) for _ in range(400)) + "\n"
     path = tmp_path / "tiny.txt"
     path.write_text(text, encoding="utf-8")
-    status = cli.main(["compare", "--data", str(path), "--lines", "--time-budget", "1",
-                       "--max-order", "3", "--hidden", "32", "--json"])
+    status = cli.main(["compare", "--data", str(path), "--lines", "--steps", "60",
+                       "--max-order", "3", "--hidden", "32", "--seeds", "2", "--curves", "5",
+                       "--json"])
     assert status == 0
     figures = json.loads(capsys.readouterr().out)
     check_the_json_contract(figures, "character", max_order=3)
+    first, second = figures["seeds"]["runs"]
+    assert (first["seed"], second["seed"]) == (0, 1) and first != second
+    assert first["differences_bits_per_token"] == figures["differences_bits_per_token"]
+    assert first["test_bits_per_token"]["neural"] == figures["neural"]["test_bits_per_token"]
+    curves = figures["learning_curves"]
+    assert [tokens for tokens, _ in curves["neural"]] == [s * 128 for s in (1, 3, 8, 22, 60)]
+    assert [tokens for tokens, _ in curves["kneser_ney"]][-1] == curves["train_tokens"]
+    assert curves["kneser_ney"][-1][1] == pytest.approx(
+        figures["best_kneser_ney"]["valid_bits_per_token"], rel=1e-9)  # tuned as before
     for key in compare.MODELS:  # and the names of the figures before there were words
         assert figures[key]["test_bpc"] == figures[key]["test_bits_per_token"]
     assert figures["differences_bpc"] == figures["differences_bits_per_token"]
@@ -232,6 +242,35 @@ def test_compare_json_on_words_end_to_end(tmp_path, capsys):
         assert text and not data.vocab.unknown_tokens(text) and "  " not in text
 
 
+def test_seed_spread_is_the_spread_of_the_runs_means():
+    def run(means):
+        return {"differences_bits_per_token": {
+            name: {"mean": m, "ci95": [m - 0.01, m + 0.01]}
+            for name, m in zip(compare.DIFFERENCES, means, strict=True)}}
+    runs = [run([-0.2, 0.1, -0.005]), run([-0.1, 0.3, 0.005]), run([-0.3, 0.2, -0.02])]
+    spread = compare.seed_spread(runs)
+    first = spread["neural_vs_add_k"]
+    assert (first["mean"], first["min"], first["max"]) == pytest.approx((-0.2, -0.3, -0.1))
+    assert first["sd"] == pytest.approx(0.1)                  # sample standard deviation
+    assert first["all_below_zero"] and not first["all_above_zero"]
+    assert spread["neural_vs_kneser_ney"]["all_above_zero"]
+    third = spread["mixture_vs_kneser_ney"]                   # intervals on both sides of 0
+    assert not third["all_below_zero"] and not third["all_above_zero"]
+    assert compare.seed_spread(runs[:1])["neural_vs_add_k"]["sd"] == 0.0
+
+
+def test_curve_steps_are_log_spaced_and_end_at_the_last_step():
+    assert compare.curve_steps(60, 5) == {1, 3, 8, 22, 60}
+    assert compare.curve_steps(3, 12) == {1, 2, 3}
+
+
+def test_crossing_extrapolates_a_falling_line_in_log_tokens():
+    network = [(tokens, 5.0 - 0.5 * math.log(tokens)) for tokens in (10, 100, 1000, 10_000)]
+    assert compare.crossing(network, level=5.0 - 0.5 * math.log(1e6)) == pytest.approx(1e6)
+    assert compare.crossing([(10, 3.0), (100, 3.1)], level=2.0) is None   # not falling
+    assert compare.crossing([(10, 3.0)], level=2.0) is None               # not a line
+
+
 def test_compare_is_a_subcommand_of_the_model_command_line():
     args = cli.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
     assert args.command == "compare" and args.data == "x.txt" and args.json
@@ -242,7 +281,9 @@ def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
     assert cli.main(["compare", "--data", str(tmp_path / "missing.txt")]) == 1  # as train
     assert cli.main(["compare", "--data", "names", "--time-budget", "0"]) == 2
     assert cli.main(["compare", "--data", "names", "--hidden", "0"]) == 2
+    assert cli.main(["compare", "--data", "names", "--seeds", "0"]) == 2
+    assert cli.main(["compare", "--data", "names", "--curves", "5"]) == 2  # needs --steps
     err = capsys.readouterr().err
-    assert err.count("compare: error:") == 3 and "Traceback" not in err
+    assert err.count("compare: error:") == 5 and "Traceback" not in err
     assert "[compare]" not in err            # refused before any work was done
 # ~/~ end
