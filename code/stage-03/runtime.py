@@ -50,7 +50,11 @@ def forward_products(context: int, embedding: int, hidden, vocab_size: int, batc
 
 def training_threads(work: int, cores: int | None = None) -> int:
     """BLAS threads to train with: every core this process may use when a step does at least
-    ALL_CORES_FROM multiply-adds in its forward products, one otherwise."""
+    ALL_CORES_FROM multiply-adds in its forward products, one otherwise; but the count that the
+    environment sets (OPENBLAS_NUM_THREADS, else OMP_NUM_THREADS), if it sets one."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(name, "").isdigit() and int(os.environ[name]) >= 1:
+            return int(os.environ[name])
     if cores is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (cores or 1) if work >= ALL_CORES_FROM else 1
