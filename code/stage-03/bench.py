@@ -68,13 +68,14 @@ class BenchConfig:
     thread_batches: tuple[int, ...] = (256, 1024)  # one thread against all cores, at these B
     words: tuple = (3, 64, (256,), 10_000)  # K, D, hidden, V of the word-level network
     sweep_batches: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024, 2048)  # the thread rule
+    settle: float = 0.3  # seconds to wait after changing the thread count, untimed
 
 
 QUICK = dict(batch_sizes=(256,), repeats=3, seconds=0.1, value_examples=1, matmul_n=1024,
              memory_steps=10, real_data=False, thread_batches=(), sweep_batches=())
 TINY = dict(K=3, D=4, hidden=(8, 8), V=11, batch_sizes=(16,), repeats=2, seconds=0.001,
             value_examples=1, matmul_n=64, memory_steps=2, real_data=False,
-            thread_batches=(16,), words=(3, 4, (8,), 50), sweep_batches=(8, 16))
+            thread_batches=(16,), words=(3, 4, (8,), 50), sweep_batches=(8, 16), settle=0.0)
 # ~/~ end
 
 
@@ -293,8 +294,7 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
     rounds, threads = rounds or {}, threads or {}
     chunk, times = {}, {name: [] for name in steps}
     for name, step in steps.items():  # warm up, and choose how many steps make one chunk
-        if name in threads:
-            set_threads(threads[name])
+        switch_threads(threads.get(name), cfg)
         start = time.perf_counter()
         step()
         took = time.perf_counter() - start
@@ -306,13 +306,21 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
         for name in names[r % len(names):] + names[: r % len(names)]:
             if len(times[name]) >= rounds.get(name, cfg.repeats):
                 continue
-            if name in threads:
-                set_threads(threads[name])
+            switch_threads(threads.get(name), cfg)
             start = time.perf_counter()
             for _ in range(chunk[name]):
                 steps[name]()
             times[name].append((time.perf_counter() - start) / chunk[name])
     return times
+
+
+def switch_threads(n: int | None, cfg: BenchConfig) -> None:
+    """Set n threads if n is not the count in use, then wait until the threads that the last
+    count no longer needs have stopped spinning (they hold a core for a while after their
+    last product, and would slow down whichever engine runs next)."""
+    if n is not None and n != blas_threads():
+        set_threads(n)
+        time.sleep(cfg.settle)
 # ~/~ end
 
 

@@ -39,7 +39,7 @@ def limit_blas_threads(threads: int) -> None:
 
 
 # ~/~ begin <<docs/stage-03/speed.md#runtime-thread-rule>>[init]
-ALL_CORES_FROM = 40_000_000  # multiply-adds of a step's forward products; measured above
+ALL_CORES_FROM = 30_000_000  # multiply-adds of a step's forward products; measured above
 
 
 def forward_products(context: int, embedding: int, hidden, vocab_size: int, batch: int) -> int:
