@@ -11,7 +11,7 @@ from pathlib import Path
 
 CODE = Path(__file__).resolve().parent.parent / "code"
 STAGE_OF = {p.stem: int(p.parent.name[-1]) for p in CODE.glob("stage-0*/*.py")}  # module: stage
-LATER_PAGES = {"cli", "checkpoint", "memory", "compare", "training_dynamics", "bench",
+LATER_PAGES = {"cli", "checkpoint", "memory", "compare", "training_dynamics", "defaults", "bench",
                "bench_memory", "mistakes"}
 
 

@@ -22,12 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import corpora
 import memory
-from neural_lm import ModelConfig, TrainConfig
+from defaults import network_defaults
 
 SCRIPT = Path(__file__).resolve().parent / "neural_lm.py"
 GOAL_MB = 150  # at most, training the reference model on the complete works
@@ -85,7 +85,8 @@ def big(folder: Path, megabytes: int, alone_mb: float) -> dict:
     """Training on a text of `megabytes` MB, as the machine allows; then again with too little
     memory (an address-space limit of a third of the estimate), which must refuse at once."""
     path = big_text(folder, megabytes)
-    needs = memory.training_needs(ModelConfig(vocab_size=100), TrainConfig(), str(path))
+    shape, schedule = network_defaults("chars")  # what train runs with no network options
+    needs = memory.training_needs(replace(shape, vocab_size=100), schedule, str(path))
     estimate = sum(n.bytes for n in needs)
     args = ["train", "--data", path.name, "--steps", 20, "--eval-every", 10, "--quiet", "--out",
             "big.ckpt.npz"]
@@ -122,8 +123,9 @@ def estimates(folder: Path) -> dict:
     rows = {}
     for label, (data, options, model, run) in REQUESTS.items():
         text = corpora.load_data(str(folder / data) if data == "cjk.txt" else data)
-        config = ModelConfig(vocab_size=text.vocab.size, **model)
-        needs = [*memory.training_needs(config, TrainConfig(**run)),
+        shape, schedule = network_defaults("chars")
+        config = replace(shape, vocab_size=text.vocab.size, **model)
+        needs = [*memory.training_needs(config, replace(schedule, **run)),
                  memory.windows_needs(text.train + text.valid, config.context)]
         estimate = sum(n.bytes for n in needs) / 2**20
         base, got = (measure(["train", "--data", data, *more, "--steps", 3, "--eval-every", 3,

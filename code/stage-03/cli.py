@@ -34,10 +34,10 @@ from checkpoint import (
 from corpora import (
     BOUNDARY_ID, UNK_ID, VOCABULARIES, CorpusError, Data, Vocabulary, Windows, load_data,
 )
-
+from defaults import UNITS, network_defaults
 from neural_lm import (
-    ACTIVATIONS, DECAYS, Callback, MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig,
-    TrainResult, UsageError, train, training_windows,
+    ACTIVATIONS, DECAYS, OPTIMISERS, OUTPUT_BIASES, Callback, MLPLanguageModel, ModelConfig,
+    NeuralLMError, TrainConfig, TrainResult, UsageError, target_counts, train, training_windows,
 )
 
 # ---- parsing and errors ----------------------------------------------------------------------
@@ -101,66 +101,75 @@ def check_tokens(args: argparse.Namespace, vocab: Vocabulary) -> None:
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[init]
+NETWORK_OPTIONS = [  # (flag, the configuration it sets, its field, argparse settings, help)
+    ("--context", "model", "context", {"type": int}, "K, tokens of context"),
+    ("--embedding", "model", "embedding", {"type": int}, "D, the size of a token's vector"),
+    ("--hidden", "model", "hidden", {"type": int, "nargs": "+", "metavar": "H"},
+     "hidden layer sizes"),
+    ("--activation", "model", "activation", {"choices": ACTIVATIONS}, "of the hidden layers"),
+    ("--dropout", "model", "dropout", {"type": float, "metavar": "P"},
+     "drop each hidden unit with probability P in training"),
+    ("--embedding-scale", "model", "embedding_scale", {"type": float, "metavar": "S"},
+     "the embedding table starts N(0, S²)"),
+    ("--output-bias", "model", "output_bias", {"choices": OUTPUT_BIASES},
+     "start the output bias at 0 or at ln of the unigram frequencies"),
+    ("--optimiser", "train", "optimiser", {"choices": tuple(OPTIMISERS)}, "sgd or adam"),
+    ("--lr", "train", "lr", {"type": float}, "learning rate"),
+    ("--momentum", "train", "momentum", {"type": float}, "mu, of SGD"),
+    ("--adam-betas", "train", ("beta1", "beta2"), {"type": float, "nargs": 2, "metavar": "B"},
+     "Adam's beta1 and beta2"),
+    ("--adam-eps", "train", "eps", {"type": float, "metavar": "EPS"},
+     "Adam's epsilon, the smallest gradient size it divides by"),
+    ("--weight-decay", "train", "weight_decay", {"type": float}, "lambda, pulls weights to 0"),
+    ("--batch-size", "train", "batch_size", {"type": int}, "B"),
+    ("--decay", "train", "decay", {"choices": DECAYS},
+     "learning-rate schedule: cosine to 0, step (/10 after 75%%) or none"),
+    ("--patience", "train", "patience", {"type": int, "metavar": "N"},
+     "stop after N validations without a new best (early stopping)"),
+]
+# ~/~ end
+# ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[1]
 def add_network_arguments(p: argparse.ArgumentParser) -> None:
-    m, d = p.add_argument_group("model"), ModelConfig(vocab_size=2)
-    m.add_argument("--context", type=int, default=d.context, help="K (%(default)s)")
-    m.add_argument("--embedding", type=int, default=d.embedding, help="D (%(default)s)")
-    m.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), metavar="H",
-                   help="hidden layer sizes (%(default)s)")
-    m.add_argument("--activation", choices=ACTIVATIONS, default=d.activation, help="(%(default)s)")
-    o, t = p.add_argument_group("optimiser"), TrainConfig()
-    o.add_argument("--lr", type=float, default=t.lr, help="learning rate (%(default)s)")
-    o.add_argument("--momentum", type=float, default=t.momentum, help="mu (%(default)s)")
-    o.add_argument("--weight-decay", type=float, default=t.weight_decay,
-                   help="lambda, pulls weights to 0 (%(default)s)")
-    o.add_argument("--batch-size", type=int, default=t.batch_size, help="B (%(default)s)")
-    o.add_argument("--decay", choices=DECAYS, default=t.decay,
-                   help="learning-rate schedule: cosine to 0, step (/10 after 75%%) or none")
+    groups = {"model": p.add_argument_group("model"), "train": p.add_argument_group("optimiser")}
+    defaults = {unit: dict(zip(("model", "train"), network_defaults(unit), strict=True))
+                for unit in UNITS}
+    for flag, config, fields, settings, text in NETWORK_OPTIONS:
+        shown = [f"{unit} {option_value(defaults[unit][config], fields)}" for unit in UNITS]
+        groups[config].add_argument(flag, default=None, **settings,
+                                    help=f"{text} (default: {', '.join(shown)})")
+
+
+def option_value(config, fields) -> str:
+    """A configuration's value of an option as typed: one field, or several (--adam-betas)."""
+    values = [getattr(config, name) for name in ((fields,) if isinstance(fields, str) else fields)]
+    flat = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
+    return " ".join("none" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+                    for v in flat)
+# ~/~ end
+# ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[2]
+def chosen(args: argparse.Namespace, config: str) -> dict:
+    """The fields of one configuration ("model" or "train") that the options set."""
+    changes = {}
+    for flag, where, fields, _, _ in NETWORK_OPTIONS:
+        value = getattr(args, flag.removeprefix("--").replace("-", "_"))
+        if where == config and value is not None:
+            changes.update({fields: value} if isinstance(fields, str)
+                           else dict(zip(fields, value, strict=True)))
+    return changes
 
 
 def model_config(args: argparse.Namespace) -> ModelConfig:
     """The network the options ask for; its vocabulary size is set once the data is read."""
-    return ModelConfig(vocab_size=2, context=args.context, embedding=args.embedding,
-                       hidden=tuple(args.hidden), activation=args.activation, seed=args.seed)
+    shape = network_defaults(args.tokens or "chars")[0]
+    return dataclasses.replace(shape, **chosen(args, "model"), seed=args.seed)
 
 
 def train_config(args: argparse.Namespace, **run) -> TrainConfig:
     """The optimiser the options ask for, and the run's length (and other settings) in run."""
-    return TrainConfig(**run, batch_size=args.batch_size, lr=args.lr, momentum=args.momentum,
-                       weight_decay=args.weight_decay, decay=args.decay, seed=args.seed)
+    schedule = network_defaults(args.tokens or "chars")[1]
+    return dataclasses.replace(schedule, **chosen(args, "train"), **run, seed=args.seed)
 # ~/~ end
 
-
-# ~/~ begin <<docs/stage-03/command-line.md#cli-network-defaults>>[init]
-NETWORK_OPTIONS = ("context", "embedding", "hidden", "activation",  # the options' names, which
-                   "lr", "momentum", "weight_decay", "batch_size", "decay")  # are config fields
-
-
-def network_defaults(tokens: str) -> tuple[ModelConfig, TrainConfig]:
-    """The network and the optimiser that train and compare start from, for these tokens."""
-    if tokens == "words":
-        return (ModelConfig(vocab_size=2, context=3, embedding=64, hidden=(256,)),
-                TrainConfig(lr=0.2))
-    return ModelConfig(vocab_size=2), TrainConfig()
-
-
-def option_defaults(tokens: str) -> dict:
-    """network_defaults(tokens) as the values of the network options."""
-    shape, schedule = network_defaults(tokens)
-    values = {**dataclasses.asdict(shape), **dataclasses.asdict(schedule)}
-    return {name: list(v) if isinstance(v, tuple) else v
-            for name, v in values.items() if name in NETWORK_OPTIONS}
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/command-line.md#cli-tokens-first>>[init]
-def tokens_asked(argv: list[str]) -> str:
-    """The --tokens of argv, read before everything else; "chars" if none (or not a kind)."""
-    first = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    first.add_argument("--tokens")
-    tokens = first.parse_known_args(argv)[0].tokens
-    return tokens if tokens in VOCABULARIES else "chars"
-# ~/~ end
 
 # ---- train -----------------------------------------------------------------------------------
 
@@ -200,8 +209,8 @@ def run_train(args: argparse.Namespace) -> int:
     use_threads(args, shape, config.batch_size)
     memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
                        memory.windows_needs(data.train + data.valid, shape.context)], "this run")
-    model = MLPLanguageModel(shape, data.vocab)
     train_windows, valid_windows = training_windows(data, shape.context)
+    model = MLPLanguageModel(shape, data.vocab, target_counts(train_windows, data.vocab.size))
     if reason := nothing_to_learn(train_windows, data.vocab):
         warn("train", reason)
     output = plan_output(out, data, args.overwrite)
@@ -664,8 +673,8 @@ def use_threads(args: argparse.Namespace, shape: ModelConfig, batch_size: int) -
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-main>>[init]
-def build_parser(tokens: str = "chars") -> Parser:
-    """The parser of every command; the network options default to network_defaults(tokens)."""
+def build_parser() -> Parser:
+    """The parser of every command; a network option not given is None (the unit's default)."""
     parser = Parser(prog="neural_lm.py", description="A neural language model of characters "
                     "or words (Bengio et al., 2003) on our own autograd.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -673,16 +682,14 @@ def build_parser(tokens: str = "chars") -> Parser:
         sub = commands.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(sub)
         add_threads_argument(sub)
-        sub.set_defaults(run=command.run, **{option: value for option, value in
-                                             option_defaults(tokens).items()
-                                             if sub.get_default(option) is not None})
+        sub.set_defaults(run=command.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; an error becomes one line on stderr and an exit status, no traceback."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(tokens_asked(argv)).parse_args(argv)
+    args = build_parser().parse_args(argv)
     runtime.configure(threads=args.threads or 1)  # an entry point: set the process up, once
     where = f"neural_lm.py {args.command}: error:"
     try:

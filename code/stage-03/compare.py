@@ -30,6 +30,7 @@ import lm
 import neural_lm
 import ngram
 from corpora import Data
+from defaults import network_defaults
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
@@ -88,8 +89,9 @@ def ngram_orders(orders, V: int) -> list[int]:
 # ---- the neural model ------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
-NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation")
-TRAIN_SETTINGS = ("lr", "batch_size", "weight_decay", "decay")
+NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation", "dropout", "embedding_scale",
+                   "output_bias")
+TRAIN_SETTINGS = ("optimiser", "lr", "eps", "batch_size", "weight_decay", "decay", "patience")
 
 
 def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
@@ -98,10 +100,12 @@ def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.T
     its best validation loss (and its learning curve at about curve_points steps, if > 0)."""
     config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
     schedule = dataclasses.replace(schedule, seed=seed)
-    model = neural_lm.MLPLanguageModel(config, data.vocab)
+    train_windows, valid_windows = neural_lm.training_windows(data, config.context)
+    model = neural_lm.MLPLanguageModel(config, data.vocab,
+                                       neural_lm.target_counts(train_windows, data.vocab.size))
     recorders = [] if not curve_points else [CurveRecorder(
         model, data, curve_steps(schedule.steps, curve_points), schedule.batch_size)]
-    result = neural_lm.train(model, *neural_lm.training_windows(data, config.context), schedule,
+    result = neural_lm.train(model, train_windows, valid_windows, schedule,
                              [*callbacks, *recorders])
     if result.stopped == "diverged":
         raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
@@ -347,7 +351,7 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     if seeds < 1 or curve_points < 0 or (curve_points and schedule.steps is None):
         raise CompareError(f"seeds must be at least 1 and curve points need a number of steps "
                            f"(not a time budget), got seeds {seeds}, curve points {curve_points}")
-    shape = shape or neural_lm.ModelConfig(vocab_size=2)
+    shape = shape or network_defaults(data.vocab.kind)[0]
     progress(f"{data.name}: {data.num_tokens('train'):,} training {data.unit}s, "
              f"V = {data.vocab.size:,}")
     orders = ngram_orders(orders, data.vocab.size)

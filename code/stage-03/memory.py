@@ -22,7 +22,7 @@ from neural_lm import (
 
 # ~/~ begin <<docs/stage-03/command-line.md#mem-needs>>[init]
 FLOAT = 4  # bytes of a float32: parameters, gradients and activations
-STATE = {"sgd": 1}  # arrays of optimiser state per parameter (2 for one not listed here)
+STATE = {"sgd": 1, "adam": 2}  # arrays of optimiser state per parameter: v; Adam's m and v
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def parameter_needs(config: ModelConfig, optimiser: str = "sgd") -> Need:
     """The larger of the model as it is initialised, and the model in training: each
     parameter with its gradient, the optimiser's state, the best value that train keeps and
     the next copy of it."""
-    P, copies = parameter_count(config), 4 + STATE.get(optimiser, 2)
+    P, copies = parameter_count(config), 4 + STATE[optimiser]
     return Need(f"{P:,} parameters", max(model_bytes(config), FLOAT * P * copies),
                 "ask for a smaller model (--hidden, --context, --embedding)")
 

@@ -23,6 +23,7 @@ from corpora import Data, Vocabulary, Windows, pad_history
 from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad
 
 ACTIVATIONS = ("tanh", "relu")
+OUTPUT_BIASES = ("zero", "unigram")
 DECAYS = ("cosine", "step", "none")
 
 # ---- errors ----------------------------------------------------------------------------------
@@ -60,6 +61,18 @@ def training_windows(data: Data, context: int) -> tuple[Windows, Windows]:
             Windows.of(data.valid, data.vocab, context))
 # ~/~ end
 
+
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-unigram>>[init]
+def target_counts(windows: Windows, V: int) -> np.ndarray:
+    """How often each token id is the one to predict in these windows: (V,) integers."""
+    return np.bincount(windows.ids[windows.targets], minlength=V)
+
+
+def unigram_log_probs(counts: np.ndarray) -> np.ndarray:
+    """ln (c_v + 1) / (N + V): the add-one unigram distribution of the counts, (V,)."""
+    return np.log((counts + 1.0) / (counts.sum() + len(counts)))
+# ~/~ end
+
 # ---- the model -------------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-config>>[init]
@@ -73,6 +86,8 @@ class ModelConfig:
     hidden: tuple[int, ...] = (512, 512)  # H_1, ..., H_L
     activation: str = "relu"  # relu | tanh
     dropout: float = 0.0  # p of inverted dropout after each hidden layer in training (3.6)
+    embedding_scale: float = 1.0  # the table C starts N(0, scale²)
+    output_bias: str = "zero"  # b_out starts at zero, or at ln of the unigram frequencies
     seed: int = 0  # of the initial weights
 
     def __post_init__(self):
@@ -86,6 +101,11 @@ class ModelConfig:
             raise UsageError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
         if not 0.0 <= self.dropout < 1.0:
             raise UsageError(f"the dropout probability must be in [0, 1), got {self.dropout}")
+        if not (self.embedding_scale > 0 and math.isfinite(self.embedding_scale)):
+            raise UsageError(f"the embedding scale must be > 0, got {self.embedding_scale}")
+        if self.output_bias not in OUTPUT_BIASES:
+            raise UsageError(f"output_bias must be one of {OUTPUT_BIASES}, "
+                             f"got {self.output_bias!r}")
 # ~/~ end
 
 
@@ -109,7 +129,8 @@ class MLPLanguageModel:
     h_0 = [C_c1 ... C_cK]: embed, concatenate, hidden layers, logits."""
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-init>>[init]
-    def __init__(self, config: ModelConfig, vocab: Vocabulary | None = None):
+    def __init__(self, config: ModelConfig, vocab: Vocabulary | None = None,
+                 counts: np.ndarray | None = None):
         if vocab is not None and vocab.size != config.vocab_size:
             raise UsageError(f"a vocabulary of {vocab.size} tokens for a model of "
                              f"{config.vocab_size}")
@@ -117,9 +138,12 @@ class MLPLanguageModel:
         rng = np.random.default_rng(config.seed)
         V, K, D = config.vocab_size, config.context, config.embedding
         self.embedding = Embedding(V, D, rng)
+        self.embedding.weight.data *= config.embedding_scale  # N(0, 1) -> N(0, scale²)
         sizes = [K * D, *config.hidden]
         self.hidden = [Linear(n_in, n_out, rng) for n_in, n_out in pairs(sizes)]
         self.output = Linear(sizes[-1], V, rng, gain=0.1)  # small, nearly equal first logits
+        if config.output_bias == "unigram" and counts is not None:
+            self.output.bias.data[...] = unigram_log_probs(counts)  # first P = the unigram P
     # ~/~ end
 
     # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-model-parameters>>[init]
@@ -235,19 +259,28 @@ def evaluation_batch(config: ModelConfig, most: int = 4096) -> int:
 
 # ---- training --------------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-sgd>>[init]
-class SGD:
-    """v <- mu v + g + lambda w;  w <- w - eta v   (lambda on matrices only, not on biases)."""
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-optimiser>>[init]
+class Optimiser:
+    """The parameters an optimiser updates, with the weight decay of each (matrices only)."""
 
-    def __init__(self, named_parameters, momentum: float = 0.0, weight_decay: float = 0.0):
+    def __init__(self, named_parameters, weight_decay: float = 0.0):
         self.params = [p for _, p in named_parameters]
         self.decays = [weight_decay if p.data.ndim > 1 else 0.0 for p in self.params]
-        self.momentum = momentum
-        self.velocity = [np.zeros_like(p.data) for p in self.params]
 
     def zero_grad(self):
         for p in self.params:
             p.zero_grad()
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-sgd>>[init]
+class SGD(Optimiser):
+    """v <- mu v + g + lambda w;  w <- w - eta v   (lambda on matrices only, not on biases)."""
+
+    def __init__(self, named_parameters, momentum: float = 0.0, weight_decay: float = 0.0):
+        super().__init__(named_parameters, weight_decay)
+        self.momentum = momentum
+        self.velocity = [np.zeros_like(p.data) for p in self.params]
 
     def step(self, lr: float):
         for p, v, decay in zip(self.params, self.velocity, self.decays, strict=True):
@@ -260,8 +293,37 @@ class SGD:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/training-dynamics.md#nlm-adam>>[init]
+class Adam(Optimiser):
+    """m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g²,  t <- t + 1;
+    w <- w - eta [m^ / (sqrt(v^) + eps) + lambda w],  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)
+    (Kingma and Ba, 2015; the decay lambda decoupled from g, on matrices only)."""
+
+    def __init__(self, named_parameters, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0):
+        super().__init__(named_parameters, weight_decay)
+        (self.beta1, self.beta2), self.eps, self.t = betas, eps, 0
+        self.m = [np.zeros_like(p.data) for p in self.params]  # running mean of g
+        self.v = [np.zeros_like(p.data) for p in self.params]  # running mean of g²
+
+    def step(self, lr: float):
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        c1, c2 = 1 - b1**self.t, math.sqrt(1 - b2**self.t)  # m^ = m / c1, sqrt(v^) = sqrt(v) / c2
+        for p, m, v, decay in zip(self.params, self.m, self.v, self.decays, strict=True):
+            m *= b1
+            m += (1 - b1) * p.grad
+            v *= b2
+            v += (1 - b2) * p.grad**2
+            if decay:
+                p.data *= 1 - lr * decay  # decoupled: w <- w - eta lambda w
+            p.data -= (lr * c2 / c1) * m / (np.sqrt(v) + self.eps * c2)  # eta m^/(sqrt(v^) + eps)
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-optimisers>>[init]
-OPTIMISERS = {"sgd": lambda named, c: SGD(named, c.momentum, c.weight_decay)}
+OPTIMISERS = {"sgd": lambda named, c: SGD(named, c.momentum, c.weight_decay),
+              "adam": lambda named, c: Adam(named, (c.beta1, c.beta2), c.eps, c.weight_decay)}
 # ~/~ end
 
 
@@ -286,9 +348,12 @@ class TrainConfig:
     time_budget: float | None = None  # ... or after this many seconds (exactly one of the two)
     batch_size: int = 128
     lr: float = 0.1
-    momentum: float = 0.9
+    momentum: float = 0.9  # mu of SGD
     weight_decay: float = 0.0
     optimiser: str = "sgd"  # a key of OPTIMISERS
+    beta1: float = 0.9  # Adam's running mean of g ...
+    beta2: float = 0.999  # ... and of g²
+    eps: float = 1e-8  # Adam's epsilon: the smallest sqrt(v^) it divides by
     decay: str = "cosine"  # cosine | step | none
     eval_every: int = 500  # steps between two validation losses
     valid_windows: int = 20_000  # validation loss on at most this many windows (a fixed sample)
@@ -305,6 +370,9 @@ class TrainConfig:
              f"the time budget must be a finite number of seconds > 0, got {budget}"),
             (not (lr > 0 and math.isfinite(lr)), f"the learning rate must be positive, got {lr}"),
             (not 0 <= self.momentum < 1, f"momentum must be in [0, 1), got {self.momentum}"),
+            (not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1),
+             f"Adam's betas must be in [0, 1), got {self.beta1} and {self.beta2}"),
+            (not (self.eps > 0 and math.isfinite(self.eps)), f"eps must be > 0, got {self.eps}"),
             (not 0 <= self.weight_decay < math.inf,
              f"weight decay must be finite and >= 0, got {self.weight_decay}"),
             (min(self.batch_size, self.eval_every, self.valid_windows) < 1,

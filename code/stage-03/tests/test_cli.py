@@ -27,9 +27,11 @@ import pytest
 import checkpoint
 import cli
 import lm
+import memory
 import neural_lm as nlm
 from checkpoint import load_checkpoint, save_checkpoint
 from corpora import Vocabulary, WordVocabulary, load_data, word_tokens
+from defaults import network_defaults
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-fixtures>>[init]
 WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida", "jon")
@@ -92,6 +94,7 @@ def one_line(proc) -> bool:
 
 
 TRAIN = ("--lines", "--context", 3, "--hidden", 32, "--quiet")  # a small run on words_file
+DIVERGING = ("--optimiser", "sgd", "--lr", "1e6", "--activation", "relu")  # inf in a few steps
 
 
 @pytest.fixture
@@ -191,6 +194,26 @@ def test_a_failed_write_keeps_the_old_checkpoint(data, tmp_path, monkeypatch):
     assert load_checkpoint(path).meta["step"] == 1
     assert [p.name for p in path.parent.iterdir()] == ["m.npz"]
 # ~/~ end
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-checkpoints>>[1]
+def test_new_settings_are_kept_and_old_checkpoints_still_load(data, tmp_path):
+    model = small_model(data, embedding_scale=0.5, output_bias="unigram", dropout=0.25)
+    settings = nlm.TrainConfig(optimiser="adam", lr=3e-3, eps=1e-5, beta2=0.99, patience=3)
+    path = save_checkpoint(tmp_path / "new.npz", model, train_config=settings)
+    ckpt = load_checkpoint(path)
+    assert ckpt.model.config == model.config
+    assert nlm.TrainConfig(**ckpt.meta["train_config"]) == settings
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    meta = json.loads(arrays[checkpoint.META].tobytes())
+    for name in ("embedding_scale", "output_bias"):  # as written before these options existed
+        del meta["model_config"][name]
+    old = tmp_path / "old.npz"
+    np.savez(old, **{**arrays, checkpoint.META: np.frombuffer(json.dumps(meta).encode(),
+                                                             dtype=np.uint8)})
+    loaded = load_checkpoint(old).model
+    assert (loaded.config.embedding_scale, loaded.config.output_bias) == (1.0, "zero")
+    assert np.array_equal(loaded.token_log_probs(data.test), model.token_log_probs(data.test))
+# ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-failed-save>>[init]
@@ -261,17 +284,15 @@ def test_every_command_has_help():
 
 def test_the_tokens_choose_the_network_defaults():
     argv = ["train", "--data", "x", "--tokens", "words", "--embedding", "5"]
-    args = cli.build_parser(cli.tokens_asked(argv)).parse_args(argv)
-    shape, schedule = cli.network_defaults("words")
-    assert (shape, schedule) != cli.network_defaults("chars")
-    assert args.context == shape.context and args.hidden == list(shape.hidden)
-    assert args.lr == schedule.lr and args.embedding == 5     # an option given wins
+    args = cli.build_parser().parse_args(argv)
+    shape, schedule = network_defaults("words")
+    assert (shape, schedule) != network_defaults("chars")
+    model, optimiser = cli.model_config(args), cli.train_config(args, steps=schedule.steps)
+    assert model == dataclasses.replace(shape, embedding=5)  # an option given wins
+    assert optimiser == schedule
     chars = cli.build_parser().parse_args(["compare"])
-    assert chars.context == nlm.ModelConfig(vocab_size=2).context
-    assert chars.lr == nlm.TrainConfig().lr and chars.tokens is None
-    assert cli.tokens_asked(["compare", "--tokens=words"]) == "words"
-    assert cli.tokens_asked(["train", "--tokens", "bytes"]) == cli.tokens_asked([]) == "chars"
-    assert not hasattr(cli.build_parser("words").parse_args(["generate", "--checkpoint", "m"]),
+    assert chars.tokens is None and cli.model_config(chars) == network_defaults("chars")[0]
+    assert not hasattr(cli.build_parser().parse_args(["generate", "--checkpoint", "m"]),
                        "context")
 
 
@@ -286,6 +307,45 @@ def test_generate_help_loads_only_what_it_needs():
     assert "neural_lm" not in loaded                           # it runs as __main__: no copy
     twice = [name for name in BOOK if loaded.count(name) > 1]
     assert not twice, twice
+
+
+NETWORK_ARGS = ["--optimiser", "adam", "--lr", "0.004", "--adam-eps", "1e-6", "--adam-betas",
+                "0.8", "0.99", "--dropout", "0.3", "--patience", "4", "--embedding-scale", "0.2",
+                "--output-bias", "unigram", "--hidden", "64", "32", "--batch-size", "64"]
+
+
+def test_the_network_options_reach_the_configurations():
+    for command in (["train", "--data", "x.txt"], ["compare"]):
+        args = cli.build_parser().parse_args([*command, *NETWORK_ARGS])
+        model, schedule = cli.model_config(args), cli.train_config(args, steps=10)
+        assert (model.dropout, model.embedding_scale, model.output_bias, model.hidden) == \
+            (0.3, 0.2, "unigram", (64, 32))
+        assert (schedule.optimiser, schedule.lr, schedule.eps, schedule.beta1, schedule.beta2,
+                schedule.patience, schedule.batch_size) == ("adam", 0.004, 1e-6, 0.8, 0.99, 4, 64)
+        plain = cli.build_parser().parse_args(command)  # nothing given: the book's defaults
+        shape, optimiser = network_defaults("chars")
+        assert cli.model_config(plain) == shape
+        assert cli.train_config(plain, steps=optimiser.steps) == optimiser
+
+
+def exit_status(argv: list[str]) -> int:
+    """cli.main's exit status, also when argparse refuses the arguments (it exits)."""
+    try:
+        return cli.main(argv)
+    except SystemExit as stop:
+        return stop.code
+
+
+def test_impossible_option_values_are_refused_in_one_line(capsys):
+    cases = [["--dropout", "1.5"], ["--patience", "0"], ["--adam-eps", "0"],
+             ["--adam-betas", "1", "0.999"], ["--embedding-scale", "-1"], ["--lr", "nan"],
+             ["--optimiser", "adagrad"], ["--output-bias", "mean"]]
+    for command in (["train", "--data", "names"], ["compare", "--data", "names"]):
+        for case in cases:
+            assert exit_status([*command, *case]) == 2, case  # before any data is read
+            err = capsys.readouterr().err
+            assert len(err.strip().splitlines()) == 1 and "error" in err, (case, err)
+            assert "[compare]" not in err  # no work was started
 
 
 @pytest.mark.slow
@@ -311,7 +371,8 @@ def test_words_train_generate_evaluate(sentences_file, tmp_path):
     made = cli_run("train", "--data", sentences_file, "--tokens", "words", "--min-count", 2,
                    "--steps", 100, "--hidden", 32, "--out", out)
     assert made.returncode == 0 and "bits per word" in made.stdout
-    assert " validation words, V = " in made.stderr and "context=3" in made.stderr  # words' K
+    words_context = f"context={network_defaults('words')[0].context}"  # the K of words
+    assert " validation words, V = " in made.stderr and words_context in made.stderr
     ckpt = load_checkpoint(out)
     assert ckpt.vocab.kind == "words" and ckpt.vocab.min_count == 2
     sample = cli_run("generate", "--checkpoint", out, "--prompt", "The KING", "--length", 12)
@@ -375,8 +436,8 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
         (1, ["train", "--data", empty]), (1, ["train", "--data", short]),
         (1, ["generate", "--checkpoint", tmp_path / "none.npz"]),
         (1, ["evaluate", "--checkpoint", junk]),
-        (1, ["train", "--data", words_file, "--lines", "--lr", "1e4", "--activation", "relu",
-             "--steps", 100, "--eval-every", 1, "--quiet", "--out", tmp_path / "d.ckpt.npz"]),
+        (1, ["train", "--data", words_file, "--lines", *DIVERGING, "--steps", 100,
+             "--eval-every", 1, "--quiet", "--out", tmp_path / "d.ckpt.npz"]),
     ]
     for status, args in cases:
         proc = cli_run(*args)
@@ -470,8 +531,8 @@ def test_a_worse_run_keeps_the_good_checkpoint_and_says_where_its_own_went(words
 @pytest.mark.slow
 def test_a_diverging_run_keeps_the_good_checkpoint(words_file, good):
     before = good.read_bytes()
-    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, "--lr", "1e6",
-                   "--activation", "relu", "--eval-every", 1, "--out", good)
+    proc = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, *DIVERGING,
+                   "--eval-every", 1, "--out", good)
     assert proc.returncode == 1 and one_line(proc) and "diverged" in proc.stderr
     assert good.read_bytes() == before and "good.new.ckpt.npz" in proc.stderr
 
@@ -526,8 +587,8 @@ def test_a_checkpoint_of_other_data_is_replaced_only_with_overwrite(words_file, 
 @pytest.mark.slow
 def test_overwrite_waits_for_a_run_that_ends_as_planned(words_file, good):
     before = good.read_bytes()
-    diverged = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, "--lr", "1e6",
-                       "--activation", "relu", "--eval-every", 1, "--out", good, "--overwrite")
+    diverged = cli_run("train", "--data", words_file, *TRAIN, "--steps", 50, *DIVERGING,
+                       "--eval-every", 1, "--out", good, "--overwrite")
     assert diverged.returncode == 1 and good.read_bytes() == before
     worse = cli_run("train", "--data", words_file, *TRAIN, "--steps", 1, "--out", good,
                     "--overwrite")
@@ -536,6 +597,13 @@ def test_overwrite_waits_for_a_run_that_ends_as_planned(words_file, good):
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-memory>>[init]
+def test_every_optimisers_state_is_counted():
+    assert set(memory.STATE) == set(nlm.OPTIMISERS)
+    config = nlm.ModelConfig(vocab_size=50, hidden=(64,))
+    sgd, adam = (memory.parameter_needs(config, name).bytes for name in ("sgd", "adam"))
+    assert adam - sgd == 4 * nlm.parameter_count(config)  # Adam keeps m and v: one more float32
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("asked", [("--batch-size", 10_000_000), ("--context", 30_000),
                                    ("--hidden", 50_000, 50_000), ("--embedding", 10_000_000)])

@@ -59,6 +59,28 @@ def test_initial_loss_is_close_to_ln_V(data):
     assert abs(float(model.loss(X, Y).data) - math.log(data.vocab.size)) < 0.05
 
 
+def test_the_embedding_scale_scales_the_same_draw(data):
+    plain, small = small_model(data), small_model(data, embedding_scale=0.1)
+    np.testing.assert_allclose(small.embedding.weight.data, 0.1 * plain.embedding.weight.data,
+                               rtol=1e-6)
+    for a, b in zip(plain.parameters()[1:], small.parameters()[1:], strict=True):
+        assert np.array_equal(a.data, b.data)  # the other layers: the same draws as before
+
+
+def test_a_unigram_output_bias_starts_at_the_unigram_distribution(data):
+    train_windows, _ = nlm.training_windows(data, 3)
+    X, Y = train_windows.batch(slice(None))
+    counts = nlm.target_counts(train_windows, data.vocab.size)
+    assert np.array_equal(counts, np.bincount(Y, minlength=data.vocab.size))
+    model = nlm.MLPLanguageModel(dataclasses.replace(small_model(data).config,
+                                                     output_bias="unigram"), data.vocab, counts)
+    unigram = np.exp(model.output.bias.data.astype(np.float64))
+    np.testing.assert_allclose(unigram, (counts + 1) / (counts.sum() + len(counts)), rtol=1e-6)
+    cross_entropy_of_unigram = -nlm.unigram_log_probs(counts)[Y].mean()  # H_1, in nats
+    assert abs(float(model.loss(X, Y).data) - cross_entropy_of_unigram) < 0.05
+    assert cross_entropy_of_unigram < math.log(data.vocab.size) - 0.3
+
+
 def test_probabilities_sum_to_one(data):
     X, _ = windows(data.valid, data.vocab, 3)
     p = np.exp(small_model(data).log_probs(X))
@@ -118,8 +140,9 @@ def run(data, callbacks=(), model_seed=0, model_activation="tanh", **changes):
 
 
 def test_training_lowers_the_validation_loss(data):
-    _, result = run(data)
-    assert result.valid[-1][1] < result.valid[0][1] - 0.5 and result.stopped == "steps"
+    for optimiser in ({}, {"optimiser": "adam", "lr": 0.01}):
+        _, result = run(data, **optimiser)
+        assert result.valid[-1][1] < result.valid[0][1] - 0.5 and result.stopped == "steps"
 
 
 def test_a_time_budget_stops_the_run(data):
@@ -242,11 +265,13 @@ def test_callbacks_are_called_in_order(data):
 def test_bad_settings_are_refused():
     for bad in ({"lr": 0}, {"lr": -1}, {"steps": 0}, {"steps": None, "time_budget": 0},
                 {"steps": 10, "time_budget": 5}, {"momentum": 1.0}, {"decay": "linear"},
-                {"patience": 0}, {"optimiser": "adagrad"}):
+                {"patience": 0}, {"optimiser": "adagrad"}, {"beta1": 1.0}, {"beta2": -0.1},
+                {"eps": 0.0}, {"eps": math.inf}):
         with pytest.raises(nlm.UsageError):
             nlm.TrainConfig(**bad)
     for bad in ({"context": 0}, {"embedding": 0}, {"hidden": ()}, {"activation": "sigmoid"},
-                {"dropout": 1.0}, {"dropout": -0.1}):
+                {"dropout": 1.0}, {"dropout": -0.1}, {"embedding_scale": 0.0},
+                {"embedding_scale": math.nan}, {"output_bias": "mean"}):
         with pytest.raises(nlm.UsageError):
             nlm.ModelConfig(vocab_size=10, **bad)
 

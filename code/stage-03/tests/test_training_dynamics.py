@@ -6,6 +6,7 @@ Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter
 """
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -68,6 +69,68 @@ def test_weight_decay_shrinks_weights_and_leaves_biases_alone():
     optimiser = SGD([("W", W), ("b", b)], momentum=0.0, weight_decay=0.1)
     W.grad, b.grad = np.zeros((2, 3), np.float32), np.zeros(3, np.float32)
     optimiser.step(0.5)
+    np.testing.assert_allclose(W.data, 2.0 * (1 - 0.5 * 0.1), rtol=1e-7)
+    np.testing.assert_array_equal(b.data, 2.0)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-adam>>[init]
+def adam_by_hand(w, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """Adam on one number, straight from its definition, in Python floats."""
+    m = v = 0.0
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        w -= lr * m_hat / (math.sqrt(v_hat) + eps)
+    return w
+
+
+def test_adams_first_step_is_lr_against_the_sign_of_the_gradient():
+    g = np.array([[1e-3, -0.2, 5.0, -1e3]])
+    w = Tensor(np.zeros((1, 4)), requires_grad=True, dtype=np.float64)
+    adam = nlm.Adam([("w", w)])
+    w.grad = g.copy()
+    adam.step(0.01)
+    np.testing.assert_allclose(w.data, -0.01 * np.sign(g), rtol=1e-4)
+
+
+def test_adams_running_means_are_weighted_sums_of_the_gradients():
+    grads = np.random.default_rng(0).standard_normal((30, 3))
+    w = Tensor(np.zeros(3), requires_grad=True, dtype=np.float64)
+    adam = nlm.Adam([("w", w)], betas=(0.9, 0.99))
+    for g in grads:
+        w.grad = g.copy()
+        adam.step(0.01)
+    weights = {b: (1 - b) * b ** np.arange(len(grads))[::-1] for b in (0.9, 0.99)}  # (1-b) b^(t-i)
+    np.testing.assert_allclose(adam.m[0], weights[0.9] @ grads, rtol=1e-12)
+    np.testing.assert_allclose(adam.v[0], weights[0.99] @ grads**2, rtol=1e-12)
+    fresh = nlm.Adam([("w", w)], betas=(0.9, 0.99))
+    for _ in range(5):  # a constant gradient: the corrected means are g and g² exactly
+        w.grad = np.full(3, 0.7)
+        fresh.step(0.01)
+    np.testing.assert_allclose(fresh.m[0] / (1 - 0.9**5), 0.7, rtol=1e-12)
+    np.testing.assert_allclose(fresh.v[0] / (1 - 0.99**5), 0.49, rtol=1e-12)
+
+
+def test_a_few_adam_steps_by_hand():
+    grads = [0.3, -0.1, 0.25, 2.0, -0.05]
+    w = Tensor([[1.0, -2.0]], requires_grad=True, dtype=np.float64)
+    adam = nlm.Adam([("w", w)], betas=(0.8, 0.99), eps=1e-3)  # eps near the gradients' size
+    for g in grads:
+        w.grad = np.array([[g, 10 * g]])
+        adam.step(0.1)
+    expected = [adam_by_hand(1.0, grads, 0.1, 0.8, 0.99, 1e-3),
+                adam_by_hand(-2.0, [10 * g for g in grads], 0.1, 0.8, 0.99, 1e-3)]
+    np.testing.assert_allclose(w.data[0], expected, rtol=1e-12)
+
+
+def test_adams_weight_decay_is_decoupled():
+    W = Tensor(np.full((2, 3), 2.0), requires_grad=True)
+    b = Tensor(np.full(3, 2.0), requires_grad=True)
+    adam = nlm.Adam([("W", W), ("b", b)], weight_decay=0.1)
+    W.grad, b.grad = np.zeros((2, 3), np.float32), np.zeros(3, np.float32)
+    adam.step(0.5)
     np.testing.assert_allclose(W.data, 2.0 * (1 - 0.5 * 0.1), rtol=1e-7)
     np.testing.assert_array_equal(b.data, 2.0)
 # ~/~ end

@@ -1,0 +1,41 @@
+# ~/~ begin <<docs/stage-03/training-dynamics.md#code/stage-03/defaults.py>>[init]
+"""The book's default network and optimiser for each kind of token, chosen on validation.
+
+Chapter 3.6, "The book's defaults": one table, read by the command line (train and compare),
+by the comparison of chapter 3.7 and by the chapters. ModelConfig and TrainConfig keep their own
+plain defaults (the network and the SGD of chapter 3.5); these are the settings the book's
+programs start from.
+
+Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and
+`make tangle`, or edit this file and `make stitch`.
+"""
+
+from __future__ import annotations
+
+from neural_lm import ModelConfig, TrainConfig, UsageError
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#defaults-table>>[init]
+UNITS = ("chars", "words")
+
+DEFAULTS = {  # unit: (ModelConfig fields, TrainConfig fields)
+    "chars": ({"context": 8, "embedding": 24, "hidden": (512, 512), "activation": "relu"},
+              {"optimiser": "adam", "lr": 3e-3, "eps": 1e-8, "batch_size": 128,
+               "decay": "cosine"}),
+    "words": ({"context": 4, "embedding": 64, "embedding_scale": 0.1, "hidden": (256,),
+               "activation": "relu", "dropout": 0.2, "output_bias": "unigram"},
+              {"optimiser": "adam", "lr": 3e-3, "eps": 1e-5, "batch_size": 512,
+               "decay": "cosine"}),
+}
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/training-dynamics.md#defaults-function>>[init]
+def network_defaults(unit: str = "chars") -> tuple[ModelConfig, TrainConfig]:
+    """The book's default network (its vocab_size a placeholder until the data is read) and
+    optimiser for a kind of token: "chars" or "words"."""
+    if unit not in DEFAULTS:
+        raise UsageError(f"the unit of tokens must be one of {UNITS}, got {unit!r}")
+    model, train = DEFAULTS[unit]
+    return ModelConfig(vocab_size=2, **model), TrainConfig(**train)
+# ~/~ end
+# ~/~ end
