@@ -690,6 +690,42 @@ def adam_overhead(cfg: BenchConfig) -> dict | None:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/speed.md#bench-adam-update>>[init]
+def adam_by_the_formula(params, grads, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """One Adam step as the formula reads, whole arrays, a fresh one per operation (for the
+    comparison below; neural_lm.Adam is the one that trains)."""
+    for w, g, mi, vi in zip(params, grads, m, v, strict=True):
+        mi[...] = b1 * mi + (1 - b1) * g
+        vi[...] = b2 * vi + (1 - b2) * g * g
+        w -= lr * (mi / (1 - b1**t)) / (np.sqrt(vi / (1 - b2**t)) + eps)
+
+
+def update_costs(cfg: BenchConfig, repeats: int = 7) -> dict:
+    """Best CPU ms of one update of cfg's parameters: SGD with momentum, Adam as the formula
+    reads, and neural_lm.Adam (in place, in slices); the three alternate."""
+    import neural_lm
+
+    named = [(name, Tensor(a, requires_grad=True)) for name, a in init_params(cfg).items()]
+    rng = np.random.default_rng(0)
+    for _, p in named:
+        p.grad = rng.standard_normal(p.data.shape, dtype=np.float32)
+    sgd, adam = neural_lm.SGD(named, momentum=0.9), neural_lm.Adam(named)
+    params, grads = [p.data for _, p in named], [p.grad for _, p in named]
+    m, v = [np.zeros_like(w) for w in params], [np.zeros_like(w) for w in params]
+    updates = {"SGD with momentum": lambda: sgd.step(1e-3),
+               "Adam, as the formula reads": lambda: adam_by_the_formula(params, grads, m, v, 1,
+                                                                          1e-3),
+               "Adam, in place and in slices": lambda: adam.step(1e-3)}
+    times = {name: [] for name in updates}
+    for _ in range(repeats):
+        for name, update in updates.items():
+            start = time.process_time()
+            update()
+            times[name].append(time.process_time() - start)
+    return {name: 1000 * min(t) for name, t in times.items()}
+# ~/~ end
+
+
 # ---------------------------------------------------------------------------------------------
 # the run, the targets, the report, the command line
 

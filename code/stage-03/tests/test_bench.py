@@ -133,4 +133,42 @@ def test_a_json_path_in_a_missing_folder_is_a_usage_error(tmp_path, capsys):
     assert exit.value.code == 2
     assert "its folder does not exist" in capsys.readouterr().err
 # ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-test-adam>>[init]
+def adam_by_the_formula(w, grads, lr, b1=0.9, b2=0.999, eps=1e-8, decay=0.0):
+    """Adam as Kingma and Ba write it (with decoupled decay): whole arrays, no tricks."""
+    w, m, v = w.copy(), np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w = w * (1 - lr * decay) - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    return w, m, v
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 2e-5)])
+def test_adam_in_slices_equals_the_formula(dtype, rtol):
+    import neural_lm
+
+    rng = np.random.default_rng(0)
+    shapes = [(3000, 40), (70_000,), (2, 100_000), (5, 7)]
+    params = [bench.Tensor(rng.standard_normal(shape), requires_grad=True, dtype=dtype)
+              for shape in shapes]
+    start = [p.data.copy() for p in params]
+    adam = neural_lm.Adam([(str(i), p) for i, p in enumerate(params)], weight_decay=0.01)
+    assert [-(-len(p.data) // rows) for p, rows in zip(params, adam.rows, strict=True)] == [
+        2, 2, 2, 1]  # slices per parameter
+    grads = [[rng.standard_normal(shape).astype(dtype) for shape in shapes] for _ in range(4)]
+    for step in grads:
+        for p, g in zip(params, step, strict=True):
+            p.grad = g
+        adam.step(0.01)
+    for i, p in enumerate(params):
+        decay = 0.01 if p.data.ndim > 1 else 0.0
+        w, m, v = adam_by_the_formula(start[i], [step[i] for step in grads], 0.01, decay=decay)
+        np.testing.assert_allclose(adam.m[i], m, rtol=rtol, atol=rtol * 1e-3)
+        np.testing.assert_allclose(adam.v[i], v, rtol=rtol, atol=rtol * 1e-3)
+        np.testing.assert_allclose(p.data, w, rtol=rtol, atol=rtol * 1e-2)
+        assert p.data.dtype == dtype
+# ~/~ end
 # ~/~ end
