@@ -4,7 +4,10 @@
 Times one full SGD step (forward, backward, update) of the reference MLP language model of
 chapter 3.5 in our array autograd `Tensor`, in a hand-written numpy step with no autograd (the
 floor), in PyTorch when installed (optional, never a dependency) and in Stage 2's scalar `Value`;
-measures the machine's matrix-product ceiling and the peak memory of training.
+then Tensor, the floor and PyTorch on one thread against all cores, for the character network
+and a word network (V = 10,000), the sweep behind runtime's thread rule, and a whole step with
+Adam against one with SGD with momentum; measures the machine's matrix-product ceiling and the
+peak memory of training, and prints the load average beside the figures.
 
     python code/stage-03/bench.py [--quick] [--json PATH]     # `make bench BENCH_JSON=PATH`
 
