@@ -309,7 +309,8 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
         for name in names[r % len(names):] + names[: r % len(names)]:
             if len(times[name]) >= rounds.get(name, cfg.repeats):
                 continue
-            switch_threads(threads.get(name), cfg)
+            if switch_threads(threads.get(name), cfg):
+                steps[name]()  # untimed: caches warm again after the pause
             start = time.perf_counter()
             for _ in range(chunk[name]):
                 steps[name]()
@@ -317,13 +318,15 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
     return times
 
 
-def switch_threads(n: int | None, cfg: BenchConfig) -> None:
+def switch_threads(n: int | None, cfg: BenchConfig) -> bool:
     """Set n threads if n is not the count in use, then wait until the threads that the last
     count no longer needs have stopped spinning (they hold a core for a while after their
-    last product, and would slow down whichever engine runs next)."""
-    if n is not None and n != blas_threads():
-        set_threads(n)
-        time.sleep(cfg.settle)
+    last product, and would slow down whichever engine runs next). Whether it switched."""
+    if n is None or n == blas_threads():
+        return False
+    set_threads(n)
+    time.sleep(cfg.settle)
+    return True
 # ~/~ end
 
 
@@ -622,8 +625,8 @@ def thread_rows(cfg: BenchConfig) -> list[dict]:
         params = init_params(c)
         for B in cfg.thread_batches:
             X, Y = make_batch(c, B)
-            steps = {(name, n): make(params, X, Y, c.lr)
-                     for n in sorted({1, all_cores()}) for name, make in engines.items()}
+            steps = {(name, n): make(params, X, Y, c.lr)  # each engine after a switch
+                     for name, make in engines.items() for n in sorted({1, all_cores()})}
             times = interleaved_seconds(steps, c, threads={key: key[1] for key in steps})
             rows += [{"net": net, "V": c.V, "batch": B, "threads": n, "engine": name,
                       **summarise(seconds, B, step_flops(params, B))}
