@@ -96,9 +96,10 @@ DATA_BYTES_PER_BYTE = 16  # the data setup's peak per byte of a text file (bench
 
 def windows_needs(sequences: list[str], K: int) -> Need:
     """The windows of these sequences as pad_ids builds them: N + K·S padded int32 ids, N
-    int32 target positions, and three int32 arrays of N on the way."""
+    int32 target positions, and three int32 arrays of N on the way; and the order in which
+    training takes them, N int32 more."""
     N, S = sum(map(len, sequences)), len(sequences)
-    return Need(f"the windows of {N:,} tokens in {S:,} sequences", 4 * (5 * N + K * S),
+    return Need(f"the windows of {N:,} tokens in {S:,} sequences", 4 * (6 * N + K * S),
                 f"ask for a smaller --context (each of the {S:,} sequences is padded with "
                 "that many ids), or use a smaller text")
 

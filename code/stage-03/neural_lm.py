@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -482,6 +483,27 @@ def stop_reason(run: TrainResult, config: TrainConfig, start: float) -> str:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-minibatches>>[init]
+def minibatches(n: int, size: int, seed) -> Iterator[np.ndarray]:
+    """Indices into n windows, `size` at a time, for ever: every window once per epoch, each
+    epoch in a new random order (the first drawn from `seed`)."""
+    rng = np.random.default_rng(seed)
+    order = np.arange(n, dtype=np.int32 if n < 2**31 else np.int64)  # (n,)
+    rng.shuffle(order)
+    pos = 0
+    while True:
+        parts, need = [], size
+        while need:
+            if pos == n:  # the epoch is over: a new order
+                rng.shuffle(order)
+                pos = 0
+            take = min(need, n - pos)
+            parts.append(order[pos : pos + take].copy())  # a copy: the next shuffle is in place
+            pos, need = pos + take, need - take
+        yield parts[0] if len(parts) == 1 else np.concatenate(parts)
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-train>>[init]
 def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Windows,
           config: TrainConfig, callbacks=(), schedule=None) -> TrainResult:
@@ -490,7 +512,7 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
     of a step is schedule(p), p the fraction of the run done: learning_rate(config, p) unless
     another function is given."""
     schedule = schedule or (lambda p: learning_rate(config, p))
-    rng = np.random.default_rng(config.seed)  # the order of the minibatches
+    batches = minibatches(len(train_windows), config.batch_size, config.seed)
     dropout_rng = np.random.default_rng([config.seed, 2])  # the dropout masks
     valid = validation_sample(valid_windows, config)
     optimiser = OPTIMISERS[config.optimiser](model.named_parameters(), config)
@@ -516,7 +538,7 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
     start = time.monotonic()  # the clock starts after it
     try:
         while not (stopped := stop_reason(run, config, start)):
-            X, Y = train_windows.batch(rng.integers(0, len(train_windows), config.batch_size))
+            X, Y = train_windows.batch(next(batches))
             with np.errstate(all="ignore"):  # an overflow shows as a non-finite loss, checked below
                 loss = model.loss(X, Y, dropout_rng)
                 optimiser.zero_grad()

@@ -179,10 +179,22 @@ def test_each_batch_is_rows_of_the_materialised_windows(data):
     config = nlm.TrainConfig(steps=5, batch_size=16, eval_every=50, seed=4)
     nlm.train(model, *nlm.training_windows(data, 3), config)
     X, Y = windows(data.train, data.vocab, 3)
-    rng = np.random.default_rng(4)  # the documented source of the minibatch order
+    batches = nlm.minibatches(len(Y), 16, 4)  # the documented source of the minibatch order
     for X_batch, Y_batch in model.batches:
-        rows = rng.integers(0, len(Y), 16)
+        rows = next(batches)
         assert np.array_equal(X_batch, X[rows]) and np.array_equal(Y_batch, Y[rows])
+
+
+@pytest.mark.parametrize("n, size", [(10, 3), (7, 7), (3, 8)])
+def test_minibatches_show_every_window_once_per_epoch(n, size):
+    batches = nlm.minibatches(n, size, seed=0)
+    drawn = np.concatenate([next(batches) for _ in range(6 * n)])  # 6 * size epochs of n
+    assert all(len(next(batches)) == size for _ in range(3))
+    epochs = drawn.reshape(-1, n)                     # every run of n is one epoch
+    assert all(sorted(epoch) == list(range(n)) for epoch in epochs)
+    assert len({tuple(epoch) for epoch in epochs}) > 1   # a new order each epoch
+    again = nlm.minibatches(n, size, seed=0)
+    assert np.array_equal(np.concatenate([next(again) for _ in range(6 * n)]), drawn)
 
 
 def test_divergence_is_reported_and_leaves_finite_parameters(data):
