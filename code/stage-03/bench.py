@@ -291,9 +291,10 @@ def value_step(params, X, Y, lr):
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-timing>>[init]
 def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = None,
-                        threads: dict | None = None) -> dict:
+                        threads: dict | None = None, clock=time.perf_counter) -> dict:
     """Seconds per step of each engine, timed round-robin; {name: [one figure per round]}.
-    threads[name], if given, is set (untimed) before each of that engine's chunks."""
+    threads[name], if given, is set (untimed) before each of that engine's chunks; `clock`
+    is the wall clock unless a caller asks for another (time.process_time: CPU time)."""
     rounds, threads = rounds or {}, threads or {}
     chunk, times = {}, {name: [] for name in steps}
     for name, step in steps.items():  # warm up, and choose how many steps make one chunk
@@ -311,10 +312,10 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
                 continue
             if switch_threads(threads.get(name), cfg):
                 steps[name]()  # untimed: caches warm again after the pause
-            start = time.perf_counter()
+            start = clock()
             for _ in range(chunk[name]):
                 steps[name]()
-            times[name].append((time.perf_counter() - start) / chunk[name])
+            times[name].append((clock() - start) / chunk[name])
     return times
 
 
@@ -675,8 +676,10 @@ def optimiser_step(params, X, Y, lr, optimiser: str):
 
 
 def adam_overhead(cfg: BenchConfig) -> dict | None:
-    """A whole step with Adam against a whole step with SGD with momentum (interleaved), for
-    each network at the reference batch; None where neural_lm has no Adam."""
+    """A whole step with Adam against a whole step with SGD with momentum (interleaved, twice
+    the usual rounds, in CPU time: both run on cfg.threads threads, and a difference of a few per
+    cent must not drown in the wall-clock noise of a shared machine), for each network at the
+    reference batch; None where neural_lm has no Adam."""
     try:
         import neural_lm
     except ImportError:
@@ -688,7 +691,8 @@ def adam_overhead(cfg: BenchConfig) -> dict | None:
         params = init_params(c)
         X, Y = make_batch(c, B)
         times = interleaved_seconds({name: optimiser_step(params, X, Y, c.lr, name)
-                                     for name in ("sgd", "adam")}, c)
+                                     for name in ("sgd", "adam")},
+                                    replace(c, repeats=2 * c.repeats), clock=time.process_time)
         sgd, adam = statistics.median(times["sgd"]), statistics.median(times["adam"])
         out[net] = {"batch": B, "sgd_ms": 1000 * sgd, "adam_ms": 1000 * adam,
                     "overhead": adam / sgd - 1}
