@@ -9,9 +9,11 @@ missing packages, pytest stops at once with one line saying what to type.
 
 A test session is a program that trains, so it sets its process up as the command line does,
 with one explicit call (runtime.configure: one BLAS thread, a malloc that keeps freed memory);
-no module of the book changes the process when it is imported. Small matrices gain nothing from
-a second thread, and on a busy 2-core machine two threads waiting for each other make training
-steps many times slower.
+no module of the book changes the process when it is imported. The session also sets
+OPENBLAS_NUM_THREADS=1 in its environment, which the command line's thread rule obeys
+(runtime.training_threads): a training run that a test starts, in this process or in a child,
+stays on one thread too. Tests run beside other programs, and threads waiting for each other on
+a busy machine make training steps slower, not faster (docs/stage-03/speed.md, "Threads").
 """
 
 import importlib.util
@@ -64,6 +66,7 @@ def _set_up_the_process() -> None:
     import runtime  # code/stage-03, on sys.path through pytest's `pythonpath` setting
 
     runtime.configure(threads=1)
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # for the thread rule, here and in child processes
 
 
 _use_the_projects_environment()

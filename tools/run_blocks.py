@@ -123,6 +123,7 @@ def main() -> int:
     os.environ["MPLBACKEND"] = "Agg"  # no window, whatever the caller's setting
     os.environ["MATPLOTLIBRC"] = str(STYLE)  # the book's style, read when matplotlib is imported
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "1"))
+    os.environ["OPENBLAS_NUM_THREADS"] = str(threads)  # the thread rule obeys it, in children too
     import runtime  # code/stage-03, importable in the book's environment
 
     runtime.configure(threads=threads)  # one BLAS thread, as for the tests (and the allocator)

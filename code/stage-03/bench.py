@@ -4,7 +4,10 @@
 Times one full SGD step (forward, backward, update) of the reference MLP language model of
 chapter 3.5 in our array autograd `Tensor`, in a hand-written numpy step with no autograd (the
 floor), in PyTorch when installed (optional, never a dependency) and in Stage 2's scalar `Value`;
-measures the machine's matrix-product ceiling and the peak memory of training.
+then Tensor, the floor and PyTorch on one thread against all cores, for the character network
+and a word network (V = 10,000), the sweep behind runtime's thread rule, and a whole step with
+Adam against one with SGD with momentum; measures the machine's matrix-product ceiling and the
+peak memory of training, and prints the load average beside the figures.
 
     python code/stage-03/bench.py [--quick] [--json PATH]     # `make bench BENCH_JSON=PATH`
 
@@ -34,7 +37,7 @@ import numpy as np
 from threadpoolctl import threadpool_info
 
 import runtime
-from tensor import Tensor, cross_entropy, embedding
+from tensor import Tensor, cross_entropy, embedding, scatter_rows
 from value import Value
 
 try:  # Foundation A's corpora: the real vocabulary size and data; optional for the benchmark
@@ -64,13 +67,18 @@ class BenchConfig:
     lr: float = 0.01
     seed: int = 0
     dtype: str = "float32"
-    threads: int = 1  # for numpy's BLAS and PyTorch alike (1: as chapter 3.5 trains)
+    threads: int = 1  # for numpy's BLAS and PyTorch alike (1: as tests and the site build run)
+    thread_batches: tuple[int, ...] = (256, 1024)  # one thread against all cores, at these B
+    words: tuple = (3, 64, (256,), 10_000)  # K, D, hidden, V of the word-level network
+    sweep_batches: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024, 2048)  # the thread rule
+    settle: float = 0.3  # seconds to wait after changing the thread count, untimed
 
 
 QUICK = dict(batch_sizes=(256,), repeats=3, seconds=0.1, value_examples=1, matmul_n=1024,
-             memory_steps=10, real_data=False)
+             memory_steps=10, real_data=False, thread_batches=(), sweep_batches=())
 TINY = dict(K=3, D=4, hidden=(8, 8), V=11, batch_sizes=(16,), repeats=2, seconds=0.001,
-            value_examples=1, matmul_n=64, memory_steps=2, real_data=False)
+            value_examples=1, matmul_n=64, memory_steps=2, real_data=False,
+            thread_batches=(16,), words=(3, 4, (8,), 50), sweep_batches=(8, 16), settle=0.0)
 # ~/~ end
 
 
@@ -122,15 +130,16 @@ def numpy_loss_and_grads(p: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray)
         inputs.append(h)
         h = np.tanh(h @ p[f"W{i}"] + p[f"b{i}"])  # (B, H)
     inputs.append(h)
-    logits = h @ p[f"W{L}"] + p[f"b{L}"]  # (B, V)
-    z = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    s = e.sum(axis=1, keepdims=True)
+    logits = h @ p[f"W{L}"]  # (B, V)
+    logits += p[f"b{L}"]  # in place: no second (B, V) array
+    g = logits - logits.max(axis=1, keepdims=True)  # shifted logits, then exp, then dL/dlogits
     rows = np.arange(B)
-    loss = np.mean(np.log(s[:, 0]) - z[rows, Y])
-    g = e / s  # softmax, then minus one-hot, over B: dL/dlogits (B, V)
-    g[rows, Y] -= 1
-    g /= B
+    picked = g[rows, Y]
+    np.exp(g, out=g)
+    s = g.sum(axis=1, keepdims=True)
+    loss = np.mean(np.log(s[:, 0]) - picked)
+    g *= 1 / (B * s)  # softmax / B, then minus one-hot / B: dL/dlogits (B, V)
+    g[rows, Y] -= 1 / B
     # ~/~ begin <<docs/stage-03/speed.md#bench-numpy-backward>>[init]
     grads = {}
     for i in range(L, 0, -1):
@@ -281,11 +290,15 @@ def value_step(params, X, Y, lr):
 # timing, the ceiling, memory, the machine
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-timing>>[init]
-def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = None) -> dict:
-    """Seconds per step of each engine, timed round-robin; {name: [one figure per round]}."""
-    rounds = rounds or {}
+def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = None,
+                        threads: dict | None = None, clock=time.perf_counter) -> dict:
+    """Seconds per step of each engine, timed round-robin; {name: [one figure per round]}.
+    threads[name], if given, is set (untimed) before each of that engine's chunks; `clock`
+    is the wall clock unless a caller asks for another (time.process_time: CPU time)."""
+    rounds, threads = rounds or {}, threads or {}
     chunk, times = {}, {name: [] for name in steps}
     for name, step in steps.items():  # warm up, and choose how many steps make one chunk
+        switch_threads(threads.get(name), cfg)
         start = time.perf_counter()
         step()
         took = time.perf_counter() - start
@@ -297,11 +310,24 @@ def interleaved_seconds(steps: dict, cfg: BenchConfig, rounds: dict | None = Non
         for name in names[r % len(names):] + names[: r % len(names)]:
             if len(times[name]) >= rounds.get(name, cfg.repeats):
                 continue
-            start = time.perf_counter()
+            if switch_threads(threads.get(name), cfg):
+                steps[name]()  # untimed: caches warm again after the pause
+            start = clock()
             for _ in range(chunk[name]):
                 steps[name]()
-            times[name].append((time.perf_counter() - start) / chunk[name])
+            times[name].append((clock() - start) / chunk[name])
     return times
+
+
+def switch_threads(n: int | None, cfg: BenchConfig) -> bool:
+    """Set n threads if n is not the count in use, then wait until the threads that the last
+    count no longer needs have stopped spinning (they hold a core for a while after their
+    last product, and would slow down whichever engine runs next). Whether it switched."""
+    if n is None or n == blas_threads():
+        return False
+    set_threads(n)
+    time.sleep(cfg.settle)
+    return True
 # ~/~ end
 
 
@@ -401,6 +427,8 @@ def machine() -> dict:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
+        "cores_usable": all_cores(),
+        "load_before": os.getloadavg(),  # 1, 5 and 15 minutes: how busy the machine was
         "numpy": np.__version__,
         "blas": f"{blas.get('name')} {blas.get('version')}, {blas_kernel() or 'unknown'} kernel",
         "blas_threads": blas_threads(),
@@ -502,6 +530,212 @@ def products_in_both(B: int, H: int = 256, repeats: int = 200) -> list[tuple[str
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/speed.md#bench-scatter>>[init]
+def scatter_seconds(cfg: BenchConfig, B: int, repeats: int = 20) -> dict:
+    """Best seconds of the embedding gradient of one batch: scatter_rows against np.add.at."""
+    X, _ = make_batch(cfg, B)
+    ids = X.ravel()
+    rows = np.random.default_rng(0).standard_normal((ids.size, cfg.D), dtype=np.float32)
+
+    def add_at():
+        out = np.zeros((cfg.V, cfg.D), dtype=np.float32)
+        np.add.at(out, ids, rows)
+        return out
+
+    np.testing.assert_allclose(add_at(), scatter_rows(rows, ids, cfg.V), rtol=1e-5, atol=1e-5)
+    best = {}
+    for name, f in (("scatter_rows", lambda: scatter_rows(rows, ids, cfg.V)),
+                    ("np.add.at", add_at)):
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - start)
+        best[name] = min(times)
+    return best
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-three-arrays>>[init]
+def cross_entropy_three_arrays(logits: np.ndarray, Y: np.ndarray):
+    """Loss and dL/dlogits as the textbook writes them: shifted logits, their exponentials and
+    the softmax, three (B, V) arrays. Only for the comparison below."""
+    B, rows = len(Y), np.arange(len(Y))
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    s = e.sum(axis=1, keepdims=True)
+    g = e / s
+    g[rows, Y] -= 1
+    g /= B
+    return np.mean(np.log(s[:, 0]) - z[rows, Y]), g
+
+
+def cross_entropy_costs(B: int, V: int, repeats: int = 7) -> dict:
+    """{version: (best CPU ms, peak MB)} of the loss and its gradient on (B, V) logits; the two
+    versions alternate, and CPU time does not count the moments other programs ran."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    logits, Y = rng.standard_normal((B, V), dtype=np.float32), rng.integers(0, V, B)
+
+    def in_place():
+        t = Tensor(logits, requires_grad=True)
+        cross_entropy(t, Y).backward()
+        return t.grad
+
+    versions = {"cross_entropy (one array)": in_place,
+                "three arrays": lambda: cross_entropy_three_arrays(logits, Y)}
+    peaks, times = {}, {name: [] for name in versions}
+    for name, f in versions.items():
+        tracemalloc.start()
+        f()
+        peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    for _ in range(repeats):
+        for name, f in versions.items():
+            start = time.process_time()
+            f()
+            times[name].append(time.process_time() - start)
+    return {name: (1000 * min(times[name]), peaks[name]) for name in versions}
+# ~/~ end
+
+
+# ---------------------------------------------------------------------------------------------
+# one thread against all cores, words, Adam
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-threads>>[init]
+def all_cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def words_config(cfg: BenchConfig) -> BenchConfig:
+    """The word-level network (cfg.words: K, D, hidden, V), otherwise as cfg."""
+    K, D, hidden, V = cfg.words
+    return replace(cfg, K=K, D=D, hidden=tuple(hidden), V=V)
+
+
+def thread_rows(cfg: BenchConfig) -> list[dict]:
+    """Tensor, numpy and PyTorch each on one thread and on all cores, all six interleaved, for
+    the character and the word network at each of cfg.thread_batches."""
+    engines = {"tensor": tensor_step, "numpy": numpy_step, "torch": torch_step}
+    if not torch_available():
+        del engines["torch"]
+    rows = []
+    for net, c in (("chars", cfg), ("words", words_config(cfg))):
+        params = init_params(c)
+        for B in cfg.thread_batches:
+            X, Y = make_batch(c, B)
+            steps = {(name, n): make(params, X, Y, c.lr)  # each engine after a switch
+                     for name, make in engines.items() for n in sorted({1, all_cores()})}
+            times = interleaved_seconds(steps, c, threads={key: key[1] for key in steps})
+            rows += [{"net": net, "V": c.V, "batch": B, "threads": n, "engine": name,
+                      **summarise(seconds, B, step_flops(params, B))}
+                     for (name, n), seconds in times.items()]
+    set_threads(cfg.threads)
+    return rows
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-thread-sweep>>[init]
+def thread_sweep(cfg: BenchConfig) -> list[dict]:
+    """The Tensor step on one thread against all cores (interleaved) as the batch grows, for the
+    character network and (up to batch 256) the word network: where sharing starts to pay."""
+    rows = []
+    for net, c in (("chars", cfg), ("words", words_config(cfg))):
+        params = init_params(c)
+        for B in [b for b in cfg.sweep_batches if net == "chars" or b <= 256]:
+            X, Y = make_batch(c, B)
+            steps = {n: tensor_step(params, X, Y, c.lr) for n in sorted({1, all_cores()})}
+            times = interleaved_seconds(steps, c, threads={n: n for n in steps})
+            one, every = statistics.median(times[1]), statistics.median(times[max(steps)])
+            work = runtime.forward_products(c.K, c.D, c.hidden, c.V, B)
+            rows.append({"net": net, "batch": B, "work": work, "one_thread_ms": 1000 * one,
+                         "all_cores_ms": 1000 * every, "speedup": one / every})
+    set_threads(cfg.threads)
+    return rows
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-adam>>[init]
+def optimiser_step(params, X, Y, lr, optimiser: str):
+    """One training step of the chapter 3.5 model with an optimiser of neural_lm.OPTIMISERS
+    ("sgd": with TrainConfig's momentum)."""
+    import neural_lm
+
+    p, loss = tensor_model(params)
+    config = neural_lm.TrainConfig(optimiser=optimiser, lr=lr)
+    update = neural_lm.OPTIMISERS[optimiser](list(p.items()), config)
+
+    def step():
+        update.zero_grad()
+        loss(X, Y).backward()
+        update.step(lr)
+
+    return step
+
+
+def adam_overhead(cfg: BenchConfig) -> dict | None:
+    """A whole step with Adam against a whole step with SGD with momentum (interleaved, twice
+    the usual rounds, in CPU time: both run on cfg.threads threads, and a difference of a few per
+    cent must not drown in the wall-clock noise of a shared machine), for each network at the
+    reference batch; None where neural_lm has no Adam."""
+    try:
+        import neural_lm
+    except ImportError:
+        return None
+    if "adam" not in neural_lm.OPTIMISERS:
+        return None
+    B, out = reference_batch(cfg), {}
+    for net, c in (("chars", cfg), ("words", words_config(cfg))):
+        params = init_params(c)
+        X, Y = make_batch(c, B)
+        times = interleaved_seconds({name: optimiser_step(params, X, Y, c.lr, name)
+                                     for name in ("sgd", "adam")},
+                                    replace(c, repeats=2 * c.repeats), clock=time.process_time)
+        sgd, adam = statistics.median(times["sgd"]), statistics.median(times["adam"])
+        out[net] = {"batch": B, "sgd_ms": 1000 * sgd, "adam_ms": 1000 * adam,
+                    "overhead": adam / sgd - 1}
+    return out
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-adam-update>>[init]
+def adam_by_the_formula(params, grads, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """One Adam step as the formula reads, whole arrays, a fresh one per operation (for the
+    comparison below; neural_lm.Adam is the one that trains)."""
+    for w, g, mi, vi in zip(params, grads, m, v, strict=True):
+        mi[...] = b1 * mi + (1 - b1) * g
+        vi[...] = b2 * vi + (1 - b2) * g * g
+        w -= lr * (mi / (1 - b1**t)) / (np.sqrt(vi / (1 - b2**t)) + eps)
+
+
+def update_costs(cfg: BenchConfig, repeats: int = 7) -> dict:
+    """Best CPU ms of one update of cfg's parameters: SGD with momentum, Adam as the formula
+    reads, and neural_lm.Adam (in place, in slices); the three alternate."""
+    import neural_lm
+
+    named = [(name, Tensor(a, requires_grad=True)) for name, a in init_params(cfg).items()]
+    rng = np.random.default_rng(0)
+    for _, p in named:
+        p.grad = rng.standard_normal(p.data.shape, dtype=np.float32)
+    sgd, adam = neural_lm.SGD(named, momentum=0.9), neural_lm.Adam(named)
+    params, grads = [p.data for _, p in named], [p.grad for _, p in named]
+    m, v = [np.zeros_like(w) for w in params], [np.zeros_like(w) for w in params]
+    updates = {"SGD with momentum": lambda: sgd.step(1e-3),
+               "Adam, as the formula reads": lambda: adam_by_the_formula(params, grads, m, v, 1,
+                                                                          1e-3),
+               "Adam, in place and in slices": lambda: adam.step(1e-3)}
+    times = {name: [] for name in updates}
+    for _ in range(repeats):
+        for name, update in updates.items():
+            start = time.process_time()
+            update()
+            times[name].append(time.process_time() - start)
+    return {name: 1000 * min(t) for name, t in times.items()}
+# ~/~ end
+
+
 # ---------------------------------------------------------------------------------------------
 # the run, the targets, the report, the command line
 
@@ -523,18 +757,23 @@ def run(cfg: BenchConfig) -> dict:
             per_example = 1 if name == "value" else B
             results[name][str(B)] = summarise(seconds, per_example, step_flops(params, per_example))
     ceiling = {"threads": matmul_gflops(cfg.matmul_n, cfg.dtype, repeats=max(3, cfg.repeats))}
-    set_threads(os.cpu_count() or 1)  # and what every core together can do
+    set_threads(all_cores())  # and what every core together can do
     ceiling["all_cores"] = matmul_gflops(cfg.matmul_n, cfg.dtype, repeats=max(3, cfg.repeats))
     set_threads(cfg.threads)
-    return {
+    report = {
         "machine": machine(),
         "config": asdict(cfg),
         "results": results,
+        "threads": thread_rows(cfg),
+        "sweep": thread_sweep(cfg),
+        "adam": adam_overhead(cfg),
         "matmul_gflops": ceiling,
         "memory_mb": {data: peak_memory_mb(cfg, reference_batch(cfg), data)
                       for data in memory_data(cfg)},
-        "ratios": ratios(results, cfg),
     }
+    report["ratios"] = ratios(results, cfg) | wider_ratios(report, cfg)
+    report["machine"]["load_after"] = os.getloadavg()
+    return report
 # ~/~ end
 
 
@@ -567,6 +806,29 @@ def ratios(results: dict, cfg: BenchConfig) -> dict:
     }
 
 
+def wider_ratios(report: dict, cfg: BenchConfig) -> dict:
+    """Tensor over PyTorch on all cores and on words, all cores over one thread, Adam over SGD."""
+    speed = {(r["net"], r["batch"], r["threads"], r["engine"]): r["examples_per_s"]
+             for r in report["threads"]}
+    B, cores = reference_batch(cfg), all_cores()
+
+    def versus_torch(net, n):
+        torch = speed.get((net, B, n, "torch"))
+        return speed[(net, B, n, "tensor")] / torch if torch else None
+
+    adam = report["adam"]
+    return {
+        "tensor_vs_torch_all_cores": versus_torch("chars", cores) if speed else None,
+        "tensor_vs_torch_words": versus_torch("words", 1) if speed else None,
+        "tensor_vs_torch_words_all_cores": versus_torch("words", cores) if speed else None,
+        "all_cores_vs_one_thread": {
+            f"{net} {b}": speed[(net, b, cores, "tensor")] / speed[(net, b, 1, "tensor")]
+            for net, b, n, engine in speed if n == 1 and engine == "tensor"},
+        "adam_step_overhead": adam["chars"]["overhead"] if adam else None,
+        "adam_step_overhead_words": adam["words"]["overhead"] if adam else None,
+    }
+
+
 def memory_data(cfg: BenchConfig) -> list[str]:
     """The memory probes of a run: the engine alone, and real windows when the corpus is there."""
     return ["engine", "int32", "gathered"] if cfg.real_data and corpora is not None else ["engine"]
@@ -594,9 +856,30 @@ def targets(report: dict) -> list[dict]:
                          1.0, ">="))
     for b, ratio in r["tensor_vs_numpy_by_batch"].items():
         rows.append(goal(f"Tensor / numpy floor examples/s, batch {b}", ratio, 0.9, ">="))
+    rows += thread_targets(report)
+    for net in ("", "_words"):  # overhead <= 0.10, as the ratio of the two steps <= 1.10
+        if r[f"adam_step_overhead{net}"] is not None:
+            rows.append(goal(f"Adam step / SGD-with-momentum step{net.replace('_', ', ')}",
+                             1 + r[f"adam_step_overhead{net}"], 1.10, "<="))
     for data, memory in report["memory_mb"].items():
         rows.append(goal(f"peak memory while training ({data} data), MB", memory["peak"], 300,
                          "<="))
+    return rows
+
+
+def thread_targets(report: dict) -> list[dict]:
+    """Tensor / PyTorch in every row of the thread table; all cores / one thread at 1024."""
+    rows, speed = [], {(r["net"], r["batch"], r["threads"], r["engine"]): r["examples_per_s"]
+                       for r in report["threads"]}
+    for (net, B, n, engine), tensor in speed.items():
+        if engine == "tensor" and (net, B, n, "torch") in speed:
+            rows.append(goal(f"Tensor / PyTorch examples/s, {net}, batch {B}, {n} thread(s)",
+                             tensor / speed[(net, B, n, "torch")], 1.0, ">="))
+    cores = report["machine"]["cores_usable"]
+    for (net, B, n, engine), one in speed.items():
+        if engine == "tensor" and n == 1 and B == 1024 and cores > 1:
+            rows.append(goal(f"all {cores} cores / one thread, Tensor, {net}, batch 1024",
+                             speed[(net, B, cores, "tensor")] / one, 1.4, ">="))
     return rows
 
 
@@ -617,7 +900,9 @@ def markdown(report: dict) -> str:
     lines = [
         f"Machine: {m['platform']}, {m['cpus']} CPUs, Python {m['python']}, numpy {m['numpy']} "
         f"({m['blas']}), PyTorch {m['torch'] or 'not installed'}; {threads}. "
-        f"V = {report['config']['V']}.",
+        f"V = {report['config']['V']}. Load average (1, 5, 15 min) "
+        f"{'/'.join(f'{x:.1f}' for x in m['load_before'])} before the run, "
+        f"{'/'.join(f'{x:.1f}' for x in m['load_after'])} after.",
         "",
         "| engine | batch | examples/s | ms per step | GFLOP/s | spread of rounds |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -634,12 +919,43 @@ def markdown(report: dict) -> str:
               f"{report['matmul_gflops']['all_cores']:.0f} on all {m['cpus']} cores "
               "(the ceilings). "
               f"Tensor is {report['ratios']['tensor_vs_value']:,.0f} times faster than Value.", "",
+              *wider_tables(report),
               "| target | measured | goal | met | margin |", "| --- | ---: | ---: | :---: | ---: |"]
     for t in targets(report):
         met = "yes" if t["met"] else "no"
         lines.append(f"| {t['what']} | {t['measured']:.2f} | {t['goal']} | {met} "
                      f"| ×{t['margin']:.2f} |")
     return "\n".join(lines)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-wider-report>>[init]
+def wider_tables(report: dict) -> list[str]:
+    """Markdown lines of the thread table, the thread sweep and the Adam comparison."""
+    lines, rows = [], {}
+    for r in report["threads"]:
+        rows.setdefault((r["net"], r["V"], r["batch"], r["threads"]), {})[r["engine"]] = r
+    if rows:
+        lines += ["| network | V | batch | threads | Tensor ms | numpy ms | PyTorch ms "
+                  "| Tensor / PyTorch | Tensor / numpy |", "| --- | ---: | ---: | ---: | ---: "
+                  "| ---: | ---: | ---: | ---: |"]
+    for (net, V, B, n), e in rows.items():
+        ms = {name: 1000 * f["seconds_per_step"] for name, f in e.items()}
+        torch = f"{ms['torch']:.2f}" if "torch" in ms else "-"
+        ratio = f"{ms['torch'] / ms['tensor']:.2f}" if "torch" in ms else "-"
+        lines.append(f"| {net} | {V:,} | {B} | {n} | {ms['tensor']:.2f} | {ms['numpy']:.2f} "
+                     f"| {torch} | {ratio} | {ms['numpy'] / ms['tensor']:.2f} |")
+    if report["sweep"]:
+        lines += ["", "| network | batch | forward multiply-adds | one thread ms | all cores ms "
+                  "| all cores / one thread |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {r['net']} | {r['batch']} | {r['work']:,} | {r['one_thread_ms']:.2f} "
+                  f"| {r['all_cores_ms']:.2f} | {r['speedup']:.2f} |" for r in report["sweep"]]
+    if report["adam"]:
+        lines += ["", "| network | batch | SGD with momentum, ms per step | Adam, ms per step "
+                  "| Adam / SGD - 1 |", "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {net} | {a['batch']} | {a['sgd_ms']:.2f} | {a['adam_ms']:.2f} "
+                  f"| {a['overhead']:+.3f} |" for net, a in report["adam"].items()]
+    return [*lines, ""] if lines else []
 # ~/~ end
 
 

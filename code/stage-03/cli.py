@@ -206,6 +206,7 @@ def run_train(args: argparse.Namespace) -> int:
     data = load_data(args.data, args.lines, args.split_seed or 0, tokens=args.tokens or "chars",
                      min_count=args.min_count)
     shape = dataclasses.replace(model_config(args), vocab_size=data.vocab.size)
+    use_threads(args, shape, config.batch_size)
     memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
                        memory.windows_needs(data.train + data.valid, shape.context)], "this run")
     train_windows, valid_windows = training_windows(data, shape.context)
@@ -591,7 +592,9 @@ def run_compare(args: argparse.Namespace) -> int:
     memory.check_fits(memory.training_needs(shape, schedule, args.data), "this comparison")
     import compare  # chapter 3.7's module, loaded only for its command
 
-    return compare.run(args, shape, schedule, [Progress(schedule.batch_size)])
+    return compare.run(args, shape, schedule, [Progress(schedule.batch_size)],
+                       prepare=lambda data: use_threads(args, dataclasses.replace(
+                           shape, vocab_size=data.vocab.size), schedule.batch_size))
 
 
 def check_plot(path: str | None) -> None:
@@ -646,6 +649,29 @@ COMMANDS: dict[str, Command] = {
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-threads>>[init]
+def add_threads_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--threads", type=thread_count, default=None, metavar="N",
+                   help="BLAS threads (default: train and compare decide by the size of the "
+                        "network, see the speed chapter; the others use 1)")
+
+
+def thread_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a thread count is a whole number >= 1, got {text!r}")
+    return int(text)
+
+
+def use_threads(args: argparse.Namespace, shape: ModelConfig, batch_size: int) -> int:
+    """--threads, or runtime's rule for this network and batch; set for the process."""
+    work = runtime.forward_products(shape.context, shape.embedding, shape.hidden,
+                                    shape.vocab_size, batch_size)
+    threads = args.threads or runtime.training_threads(work)
+    runtime.configure(threads=threads)
+    return threads
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/command-line.md#cli-main>>[init]
 def build_parser() -> Parser:
     """The parser of every command; a network option not given is None (the unit's default)."""
@@ -655,6 +681,7 @@ def build_parser() -> Parser:
     for name, command in COMMANDS.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
         command.add_arguments(sub)
+        add_threads_argument(sub)
         sub.set_defaults(run=command.run)
     return parser
 
@@ -663,7 +690,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; an error becomes one line on stderr and an exit status, no traceback."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    runtime.configure()  # an entry point: set the process up for training, once
+    runtime.configure(threads=args.threads or 1)  # an entry point: set the process up, once
     where = f"neural_lm.py {args.command}: error:"
     try:
         return args.run(args)

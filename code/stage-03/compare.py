@@ -628,13 +628,15 @@ def report(figures: dict) -> str:
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-command>>[init]
 def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
-        callbacks=()) -> int:
-    """The compare command, with the network's shape and schedule already checked."""
+        callbacks=(), prepare=lambda data: None) -> int:
+    """The compare command, with the network's shape and schedule already checked; prepare(data)
+    once the data is read (the command line sets its thread count there)."""
     if args.max_order < 1 or args.temperature <= 0:
         raise CompareError(f"--max-order must be >= 1 and --temperature > 0, got "
                            f"{args.max_order} and {args.temperature}")
     data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars,
                              tokens=args.tokens or "chars", min_count=args.min_count)
+    prepare(data)
     figures, extras = compare(data, schedule, args.seed, range(1, args.max_order + 1), shape,
                               args.temperature, callbacks=callbacks, seeds=args.seeds,
                               curve_points=args.curves)

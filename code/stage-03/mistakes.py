@@ -474,10 +474,10 @@ register(Mistake(
     title="A learning rate that diverges",
     file="code/stage-03/tensor.py",
     original="""
-        grad *= g / B
+        scale = g / B  # the loss is the mean over the batch
     """,
     broken="""
-        grad *= g  # the gradient of the sum; the loss is the mean
+        scale = g  # the gradient of the sum; the loss is the mean
     """,
     tests=("code/stage-03/tests/test_tensor.py::test_cross_entropy_equals_the_naive_formula_and_its_gradient",
            "code/stage-03/tests/test_tensor.py::test_same_gradients_as_the_scalar_engine"),

@@ -300,25 +300,45 @@ class Adam(Optimiser):
     w <- w - eta [m^ / (sqrt(v^) + eps) + lambda w],  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)
     (Kingma and Ba, 2015; the decay lambda decoupled from g, on matrices only)."""
 
+    SLICE = 2**16  # numbers per slice of the update (256 KB of float32): a slice stays in cache
+
     def __init__(self, named_parameters, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
         super().__init__(named_parameters, weight_decay)
         (self.beta1, self.beta2), self.eps, self.t = betas, eps, 0
         self.m = [np.zeros_like(p.data) for p in self.params]  # running mean of g
         self.v = [np.zeros_like(p.data) for p in self.params]  # running mean of g²
+        self.rows = [max(1, self.SLICE * len(p.data) // p.data.size) for p in self.params]
+        self.scratch = [np.empty_like(p.data[:rows])  # room for one slice's temporary
+                        for p, rows in zip(self.params, self.rows, strict=True)]
 
     def step(self, lr: float):
         self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        c1, c2 = 1 - b1**self.t, math.sqrt(1 - b2**self.t)  # m^ = m / c1, sqrt(v^) = sqrt(v) / c2
-        for p, m, v, decay in zip(self.params, self.m, self.v, self.decays, strict=True):
-            m *= b1
-            m += (1 - b1) * p.grad
-            v *= b2
-            v += (1 - b2) * p.grad**2
+        c1, c2 = 1 - self.beta1**self.t, math.sqrt(1 - self.beta2**self.t)
+        rate, eps = lr * c2 / c1, self.eps * c2  # eta m^/(sqrt(v^) + eps) = rate m/(sqrt(v) + eps)
+        for p, m, v, s, rows, decay in zip(self.params, self.m, self.v, self.scratch, self.rows,
+                                           self.decays, strict=True):
             if decay:
                 p.data *= 1 - lr * decay  # decoupled: w <- w - eta lambda w
-            p.data -= (lr * c2 / c1) * m / (np.sqrt(v) + self.eps * c2)  # eta m^/(sqrt(v^) + eps)
+            for i in range(0, len(p.data), rows):  # slice by slice (rows i .. i + rows - 1)
+                part = slice(i, i + rows)
+                self.update(p.data[part], p.grad[part], m[part], v[part], s[: len(m[part])],
+                            rate, eps)
+
+    def update(self, w, g, m, v, s, rate: float, eps: float):
+        """The step on one slice, in place; s is scratch space of the slice's shape."""
+        np.multiply(g, 1 - self.beta1, out=s)
+        m *= self.beta1
+        m += s  # m <- b1 m + (1 - b1) g
+        np.multiply(g, g, out=s)
+        s *= 1 - self.beta2
+        v *= self.beta2
+        v += s  # v <- b2 v + (1 - b2) g²
+        np.sqrt(v, out=s)
+        s += eps
+        np.divide(m, s, out=s)
+        s *= rate
+        w -= s  # w <- w - eta m^ / (sqrt(v^) + eps)
 # ~/~ end
 
 

@@ -1,10 +1,11 @@
 # ~/~ begin <<docs/stage-03/speed.md#code/stage-03/runtime.py>>[init]
 """The process settings of training, made once by the programs that train.
 
-One BLAS thread and a malloc that keeps freed memory, both measured in "How fast is our
+The BLAS thread count (one, or every core for a network whose matrix products are large enough:
+`training_threads`) and a malloc that keeps freed memory, both measured in "How fast is our
 autograd?" (docs/stage-03/speed.md). No module of the book changes the process when it is
-imported; the command line (cli.main), the benchmark (bench.main) and the tests (conftest.py)
-call `configure()` once at their start.
+imported; the command line (cli.main), the benchmark (bench.main) and the tests (conftest.py,
+always one thread) call `configure()` at their start.
 
 Generated from docs/stage-03/speed.md by entangled: edit the chapter and `make tangle`, or edit
 this file and `make stitch`.
@@ -13,6 +14,7 @@ this file and `make stitch`.
 from __future__ import annotations
 
 import ctypes
+import os
 
 import numpy  # noqa: F401  (loads the BLAS library that threadpool_limits then finds)
 from threadpoolctl import threadpool_limits
@@ -20,7 +22,8 @@ from threadpoolctl import threadpool_limits
 # ~/~ begin <<docs/stage-03/speed.md#runtime-configure>>[init]
 def configure(threads: int = 1) -> None:
     """Set this process up for training: `threads` BLAS threads, and a malloc that keeps
-    freed memory. Called once by each entry point, never on import."""
+    freed memory. Called by each entry point (again when it knows its network), never on
+    import."""
     limit_blas_threads(threads)
     keep_freed_memory()
 # ~/~ end
@@ -32,6 +35,29 @@ def limit_blas_threads(threads: int) -> None:
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
     threadpool_limits(limits=threads, user_api="blas")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#runtime-thread-rule>>[init]
+ALL_CORES_FROM = 30_000_000  # multiply-adds of a step's forward products; measured above
+
+
+def forward_products(context: int, embedding: int, hidden, vocab_size: int, batch: int) -> int:
+    """Multiply-adds of the forward pass's matrix products: B (K D H_1 + H_1 H_2 + ... + H_L V)."""
+    sizes = [context * embedding, *hidden, vocab_size]
+    return batch * sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+
+
+def training_threads(work: int, cores: int | None = None) -> int:
+    """BLAS threads to train with: every core this process may use when a step does at least
+    ALL_CORES_FROM multiply-adds in its forward products, one otherwise; but the count that the
+    environment sets (OPENBLAS_NUM_THREADS, else OMP_NUM_THREADS), if it sets one."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(name, "").isdigit() and int(os.environ[name]) >= 1:
+            return int(os.environ[name])
+    if cores is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) if work >= ALL_CORES_FROM else 1
 # ~/~ end
 
 

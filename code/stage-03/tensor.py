@@ -355,14 +355,20 @@ def cross_entropy(logits, targets):
     B = targets.shape[0]
     rows = np.arange(B)
     shifted = logits.data - logits.data.max(axis=1, keepdims=True)  # (B, V), row maxima 0
-    exp = np.exp(shifted)  # no overflow: every entry is in (0, 1]
+    picked = shifted[rows, targets]  # (B,) the targets' shifted logits, taken before the exp
+    exp = np.exp(shifted, out=shifted)  # in place; no overflow: every entry is in (0, 1]
     total = exp.sum(axis=1)  # (B,), each >= 1
-    loss = np.mean(np.log(total) - shifted[rows, targets])  # log-sum-exp minus the target's logit
+    loss = np.mean(np.log(total) - picked)  # log-sum-exp minus the target's logit
+    spare = [exp]  # the op's only (B, V) array, lent to the first backward pass
 
     def backward(g):
-        grad = exp / total[:, None]  # softmax (B, V)
-        grad[rows, targets] -= 1  # minus one-hot
-        grad *= g / B
+        scale = g / B  # the loss is the mean over the batch
+        if spare:  # the gradient is written over the exponentials, in place
+            grad = spare.pop()
+        else:  # a second backward pass (gradients accumulate) computes them again
+            grad = np.exp(logits.data - logits.data.max(axis=1, keepdims=True))
+        grad *= scale / total[:, None]  # softmax / B (B, V)
+        grad[rows, targets] -= scale  # minus one-hot / B
         _accumulate(logits, grad)
 
     return _result(np.asarray(loss, dtype=logits.data.dtype), (logits,), backward)

@@ -95,8 +95,13 @@ def test_tiny_run_writes_the_figures_as_json(tmp_path, capsys):
     assert bench.main(["--tiny", "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     ratios = report["ratios"]
-    for key in ("tensor_vs_torch", "tensor_vs_numpy", "tensor_vs_value"):
+    for key in ("tensor_vs_torch", "tensor_vs_numpy", "tensor_vs_value",
+                "tensor_vs_torch_all_cores", "tensor_vs_torch_words",
+                "tensor_vs_torch_words_all_cores", "adam_step_overhead"):
         assert key in ratios
+    assert {(r["net"], r["threads"]) for r in report["threads"]} == {
+        (net, n) for net in ("chars", "words") for n in {1, bench.all_cores()}}
+    assert [r["net"] for r in report["sweep"]] == ["chars", "chars", "words", "words"]
     assert ratios["tensor_vs_numpy"] > 0 and ratios["tensor_vs_value"] > 0
     assert report["memory_mb"]["engine"]["peak"] > 0
     assert "peak memory while training (engine data), MB" in {t["what"] for t in report["targets"]}
@@ -106,7 +111,10 @@ def test_tiny_run_writes_the_figures_as_json(tmp_path, capsys):
 def test_without_pytorch_its_ratio_is_null(monkeypatch):
     monkeypatch.setattr(bench, "torch_available", lambda: False)
     report = bench.run(CFG)
-    assert report["ratios"]["tensor_vs_torch"] is None
+    for key in ("tensor_vs_torch", "tensor_vs_torch_all_cores", "tensor_vs_torch_words",
+                "tensor_vs_torch_words_all_cores"):
+        assert report["ratios"][key] is None, key
+    assert {r["engine"] for r in report["threads"]} == {"tensor", "numpy"}
     assert "torch" not in report["results"]
     assert report["ratios"]["tensor_vs_numpy"] > 0 and report["ratios"]["tensor_vs_value"] > 0
     json.dumps(report)  # JSON-ready
@@ -124,5 +132,43 @@ def test_a_json_path_in_a_missing_folder_is_a_usage_error(tmp_path, capsys):
         bench.main(["--tiny", "--json", str(tmp_path / "missing" / "x.json")])
     assert exit.value.code == 2
     assert "its folder does not exist" in capsys.readouterr().err
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-test-adam>>[init]
+def adam_by_the_formula(w, grads, lr, b1=0.9, b2=0.999, eps=1e-8, decay=0.0):
+    """Adam as Kingma and Ba write it (with decoupled decay): whole arrays, no tricks."""
+    w, m, v = w.copy(), np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w = w * (1 - lr * decay) - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    return w, m, v
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-12), (np.float32, 2e-5)])
+def test_adam_in_slices_equals_the_formula(dtype, rtol):
+    import neural_lm
+
+    rng = np.random.default_rng(0)
+    shapes = [(3000, 40), (70_000,), (2, 100_000), (5, 7)]
+    params = [bench.Tensor(rng.standard_normal(shape), requires_grad=True, dtype=dtype)
+              for shape in shapes]
+    start = [p.data.copy() for p in params]
+    adam = neural_lm.Adam([(str(i), p) for i, p in enumerate(params)], weight_decay=0.01)
+    assert [-(-len(p.data) // rows) for p, rows in zip(params, adam.rows, strict=True)] == [
+        2, 2, 2, 1]  # slices per parameter
+    grads = [[rng.standard_normal(shape).astype(dtype) for shape in shapes] for _ in range(4)]
+    for step in grads:
+        for p, g in zip(params, step, strict=True):
+            p.grad = g
+        adam.step(0.01)
+    for i, p in enumerate(params):
+        decay = 0.01 if p.data.ndim > 1 else 0.0
+        w, m, v = adam_by_the_formula(start[i], [step[i] for step in grads], 0.01, decay=decay)
+        np.testing.assert_allclose(adam.m[i], m, rtol=rtol, atol=rtol * 1e-3)
+        np.testing.assert_allclose(adam.v[i], v, rtol=rtol, atol=rtol * 1e-3)
+        np.testing.assert_allclose(p.data, w, rtol=rtol, atol=rtol * 1e-2)
+        assert p.data.dtype == dtype
 # ~/~ end
 # ~/~ end

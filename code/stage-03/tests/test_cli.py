@@ -446,6 +446,30 @@ def test_cli_errors_are_one_line_with_the_right_status(words_file, tmp_path):
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-test-threads>>[init]
+@pytest.mark.parametrize("asked, expected", [((), 5), (("--threads", "3"), 3)])
+def test_train_sets_the_threads_of_the_rule_or_of_the_option(words_file, tmp_path, monkeypatch,
+                                                              asked, expected):
+    import runtime
+
+    seen, works = [], []
+    monkeypatch.setattr(runtime, "configure", lambda threads=1: seen.append(threads))
+    monkeypatch.setattr(runtime, "training_threads", lambda work: works.append(work) or 5)
+    argv = ["train", "--data", str(words_file), *map(str, TRAIN), "--steps", "2",
+            "--batch-size", "8", *asked, "--out", str(tmp_path / "m.npz")]
+    assert cli.main(argv) == 0
+    assert seen == [int(asked[1]) if asked else 1, expected]  # main's setup, then the network's
+    V = checkpoint.load_checkpoint(tmp_path / "m.npz").model.config.vocab_size
+    assert works == ([] if asked else [runtime.forward_products(3, 24, (32,), V, 8)])
+
+
+def test_a_thread_count_below_one_is_a_usage_error(words_file, capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["train", "--data", str(words_file), "--threads", "0"])
+    assert exit.value.code == 2 and "thread count" in capsys.readouterr().err
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-out>>[init]
 def device_node(path: Path) -> Path:
     """A character device like /dev/null at path (as root), or else a named pipe."""

@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import runtime
+
 # ~/~ begin <<docs/stage-03/speed.md#runtime-tests>>[init]
 BOOK = sorted(p.stem for p in Path(__file__).resolve().parents[2].glob("stage-0*/*.py"))
 SPY = """
@@ -49,6 +51,28 @@ def test_importing_the_book_changes_nothing_in_the_process():
     assert "neural_lm" in BOOK and "tensor" in BOOK
     assert seen["after"] == seen["before"]
     assert "libc.so.6" not in seen["opened"]
+
+
+def test_the_thread_rule_depends_on_the_shapes_the_cores_and_the_environment(monkeypatch):
+    chars = runtime.forward_products(8, 24, (256, 256), 85, batch=1)
+    assert chars == 8 * 24 * 256 + 256 * 256 + 256 * 85
+    assert runtime.forward_products(8, 24, (256, 256), 85, batch=64) == 64 * chars
+    rule = runtime.ALL_CORES_FROM
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)  # the test session sets it to 1
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert runtime.training_threads(rule - 1, cores=8) == 1
+    assert runtime.training_threads(rule, cores=8) == 8
+    assert runtime.training_threads(10 * rule, cores=1) == 1
+    assert runtime.training_threads(rule) >= 1  # the cores this process may use
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert runtime.training_threads(rule, cores=8) == runtime.training_threads(1, cores=8) == 3
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")  # OpenBLAS's own variable comes first
+    assert runtime.training_threads(rule, cores=8) == 2
+
+
+def test_the_test_session_keeps_training_runs_on_one_thread():
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # set by conftest.py for the whole session
+    assert runtime.training_threads(10**12, cores=64) == 1
 
 
 def test_configure_sets_one_thread_and_tunes_malloc():

@@ -329,6 +329,33 @@ def test_cross_entropy_is_finite_for_huge_logits():
 def test_cross_entropy_of_uniform_logits_is_ln_V():
     loss = cross_entropy(Tensor(np.zeros((3, 7))), np.array([0, 3, 6]))
     assert loss.item() == pytest.approx(np.log(7), rel=1e-6)
+
+
+def test_a_second_backward_through_cross_entropy_adds_the_same_gradient():
+    rng = np.random.default_rng(1)
+    logits = Tensor(rng.standard_normal((5, 9)), requires_grad=True, dtype=np.float64)
+    loss = cross_entropy(logits, np.array([0, 8, 8, 3, 1]))
+    loss.backward()  # writes the gradient over the forward's exponentials
+    first = logits.grad.copy()
+    loss.backward()  # must compute them again, not reuse the overwritten array
+    np.testing.assert_allclose(logits.grad, 2 * first, rtol=1e-14, atol=1e-16)
+
+
+def test_cross_entropy_holds_one_batch_by_vocabulary_array():
+    import tracemalloc
+
+    rng = np.random.default_rng(2)
+    B, V = 64, 20_000  # one (B, V) float32 array: 5 MB
+    logits = Tensor(rng.standard_normal((B, V)), requires_grad=True)
+    targets = rng.integers(0, V, B)
+    tracemalloc.start()  # numpy reports its arrays to tracemalloc
+    try:
+        cross_entropy(logits, targets).backward()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert logits.grad.shape == (B, V)
+    assert peak < 1.5 * B * V * 4, f"peak {peak / 2**20:.1f} MB for one (B, V) array"
 # ~/~ end
 
 
