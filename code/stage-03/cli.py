@@ -317,6 +317,11 @@ class SaveBest(Callback):
                  data_info: dict):
         self.output = output if isinstance(output, Output) else Output(Path(output))
         self.model, self.config, self.data_info = model, config, data_info
+        self.saved_step: int | None = None  # the step of the last checkpoint written
+
+    def on_end(self, run: TrainResult) -> None:
+        if run.best_valid < math.inf and run.best_step != self.saved_step:
+            self.on_best(run)  # a save that a Ctrl-C cut short, made again
 
     def on_best(self, run: TrainResult) -> None:
         target = self.output.target(run.best_valid)
@@ -328,6 +333,7 @@ class SaveBest(Callback):
             raise NeuralLMError(f"could not write the checkpoint {target} ({error}); the run "
                                 f"stops: its best so far is {self.output.whereabouts()}") from None
         self.output.saved(target)
+        self.saved_step = run.best_step
 # ~/~ end
 
 # ---- nothing the reader made is lost ---------------------------------------------------------

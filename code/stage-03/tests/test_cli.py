@@ -400,19 +400,39 @@ def test_words_train_generate_evaluate(sentences_file, tmp_path):
 def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
     out = tmp_path / "m.ckpt.npz"
     proc = subprocess.Popen([sys.executable, str(SCRIPT), "train", "--data", str(words_file),
-                             "--lines", "--time-budget", "60", "--hidden", "16", "--out", str(out)],
+                             "--lines", "--time-budget", "60", "--hidden", "16", "--out", str(out),
+                             "--eval-every", "50"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        for line in proc.stderr:  # the header, then a first status line after step 1
-            if line.startswith("step"):
+        for line in proc.stderr:  # the header, then status lines: wait for a step past 50
+            if (m := re.match(r"step\s+([\d,]+)", line)) and int(m[1].replace(",", "")) > 60:
                 break
-        time.sleep(0.3)  # well into the training loop
         proc.send_signal(signal.SIGINT)
         stdout, stderr = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 130 and "Traceback" not in stderr, stderr
     assert stdout.startswith("interrupted") and load_checkpoint(out).meta["step"] > 0
+
+
+def test_a_save_cut_short_by_ctrl_c_is_made_again_when_the_run_ends(data, tmp_path,
+                                                                     monkeypatch):
+    out, saves = tmp_path / "m.ckpt.npz", []
+    model = nlm.MLPLanguageModel(nlm.ModelConfig(vocab_size=data.vocab.size, context=3,
+                                                 hidden=(8,)), data.vocab)
+    config = nlm.TrainConfig(steps=40, eval_every=10, optimiser="sgd", lr=0.3)
+
+    def save(*args, **kwargs):
+        saves.append(kwargs["step"])
+        if len(saves) == 2:
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the second save
+        return checkpoint.save_checkpoint(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "save_checkpoint", save)
+    run = nlm.train(model, *nlm.training_windows(data, 3), config,
+                    [cli.SaveBest(out, model, config, data.info())])
+    assert run.stopped == "interrupted" and saves[:2] == [0, 10] and run.best_step == 10
+    assert load_checkpoint(out).meta["step"] == 10  # saved again as the run ended
 
 
 @pytest.mark.slow
