@@ -91,7 +91,7 @@ def evaluation_needs(config: ModelConfig) -> Need:
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#mem-data>>[init]
-DATA_BYTES_PER_BYTE = 16  # the data setup's peak per byte of a text file (bench_memory.py)
+DATA_BYTES_PER_BYTE = 21  # the data setup's peak per byte of a text file (bench_memory.py)
 
 
 def windows_needs(sequences: list[str], K: int) -> Need:
@@ -106,8 +106,8 @@ def windows_needs(sequences: list[str], K: int) -> Need:
 
 def data_needs(source: str) -> Need:
     """The data setup of a text file at its peak, DATA_BYTES_PER_BYTE per byte of the file
-    (its bytes and text, the split's chunks, the vocabulary's count, the padded ids); none
-    for a bundled corpus, which is small."""
+    (its bytes and text, the split's chunks, the vocabulary's count, the padded ids, the order
+    of the minibatches); none for a bundled corpus, which is small."""
     path = Path(source)
     size = path.stat().st_size if path.is_file() else 0
     return Need(f"the data setup of {format_bytes(size)} of text", DATA_BYTES_PER_BYTE * size,
