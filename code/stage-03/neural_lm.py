@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corpora import Data, Vocabulary, Windows, pad_history
+from optim import OPTIMISERS, SGD, Adam, Optimiser  # noqa: F401 (the chapters' nlm.SGD, nlm.Adam)
 from tensor import Embedding, Linear, Tensor, cross_entropy, no_grad
 
 ACTIVATIONS = ("tanh", "relu")
@@ -259,94 +260,6 @@ def evaluation_batch(config: ModelConfig, most: int = 4096) -> int:
 # ~/~ end
 
 # ---- training --------------------------------------------------------------------------------
-
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-optimiser>>[init]
-class Optimiser:
-    """The parameters an optimiser updates, with the weight decay of each (matrices only)."""
-
-    def __init__(self, named_parameters, weight_decay: float = 0.0):
-        self.params = [p for _, p in named_parameters]
-        self.decays = [weight_decay if p.data.ndim > 1 else 0.0 for p in self.params]
-
-    def zero_grad(self):
-        for p in self.params:
-            p.zero_grad()
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-sgd>>[init]
-class SGD(Optimiser):
-    """v <- mu v + g + lambda w;  w <- w - eta v   (lambda on matrices only, not on biases)."""
-
-    def __init__(self, named_parameters, momentum: float = 0.0, weight_decay: float = 0.0):
-        super().__init__(named_parameters, weight_decay)
-        self.momentum = momentum
-        self.velocity = [np.zeros_like(p.data) for p in self.params]
-
-    def step(self, lr: float):
-        for p, v, decay in zip(self.params, self.velocity, self.decays, strict=True):
-            g = p.grad if decay == 0 else p.grad + decay * p.data
-            if self.momentum:
-                v *= self.momentum
-                v += g
-                g = v
-            p.data -= lr * g
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/training-dynamics.md#nlm-adam>>[init]
-class Adam(Optimiser):
-    """m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g²,  t <- t + 1;
-    w <- w - eta [m^ / (sqrt(v^) + eps) + lambda w],  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)
-    (Kingma and Ba, 2015; the decay lambda decoupled from g, on matrices only)."""
-
-    SLICE = 2**16  # numbers per slice of the update (256 KB of float32): a slice stays in cache
-
-    def __init__(self, named_parameters, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0):
-        super().__init__(named_parameters, weight_decay)
-        (self.beta1, self.beta2), self.eps, self.t = betas, eps, 0
-        self.m = [np.zeros_like(p.data) for p in self.params]  # running mean of g
-        self.v = [np.zeros_like(p.data) for p in self.params]  # running mean of g²
-        self.rows = [max(1, self.SLICE * len(p.data) // p.data.size) for p in self.params]
-        self.scratch = [np.empty_like(p.data[:rows])  # room for one slice's temporary
-                        for p, rows in zip(self.params, self.rows, strict=True)]
-
-    def step(self, lr: float):
-        self.t += 1
-        c1, c2 = 1 - self.beta1**self.t, math.sqrt(1 - self.beta2**self.t)
-        rate, eps = lr * c2 / c1, self.eps * c2  # eta m^/(sqrt(v^) + eps) = rate m/(sqrt(v) + eps)
-        for p, m, v, s, rows, decay in zip(self.params, self.m, self.v, self.scratch, self.rows,
-                                           self.decays, strict=True):
-            if decay:
-                p.data *= 1 - lr * decay  # decoupled: w <- w - eta lambda w
-            for i in range(0, len(p.data), rows):  # slice by slice (rows i .. i + rows - 1)
-                part = slice(i, i + rows)
-                self.update(p.data[part], p.grad[part], m[part], v[part], s[: len(m[part])],
-                            rate, eps)
-
-    def update(self, w, g, m, v, s, rate: float, eps: float):
-        """The step on one slice, in place; s is scratch space of the slice's shape."""
-        np.multiply(g, 1 - self.beta1, out=s)
-        m *= self.beta1
-        m += s  # m <- b1 m + (1 - b1) g
-        np.multiply(g, g, out=s)
-        s *= 1 - self.beta2
-        v *= self.beta2
-        v += s  # v <- b2 v + (1 - b2) g²
-        np.sqrt(v, out=s)
-        s += eps
-        np.divide(m, s, out=s)
-        s *= rate
-        w -= s  # w <- w - eta m^ / (sqrt(v^) + eps)
-# ~/~ end
-
-
-# ~/~ begin <<docs/stage-03/building-the-model.md#nlm-optimisers>>[init]
-OPTIMISERS = {"sgd": lambda named, c: SGD(named, c.momentum, c.weight_decay),
-              "adam": lambda named, c: Adam(named, (c.beta1, c.beta2), c.eps, c.weight_decay)}
-# ~/~ end
-
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-learning-rate>>[init]
 def learning_rate(config: TrainConfig, progress: float) -> float:
