@@ -156,17 +156,11 @@ def claim_elements(source: Path, target: Path, member: str, count: int) -> None:
 
 
 def make_big_corpus(folder: Path, megabytes: int = 200) -> Path:
-    """megabytes of Shakespeare, repeated: the 200 MB text file of item 6."""
-    sys.path.insert(0, str(ROOT / "code/stage-01"))
-    import corpora
+    """megabytes of Shakespeare, repeated: the 200 MB text file of item 6 (bench_memory's)."""
+    sys.path[:0] = [str(ROOT / "code/stage-01"), str(ROOT / "code/stage-03")]
+    import bench_memory
 
-    text = corpora.shakespeare_text().encode("utf-8")
-    path = folder / "big.txt"
-    with path.open("wb") as f:
-        for _ in range(megabytes * 2**20 // len(text) + 1):
-            f.write(text)
-        f.truncate(megabytes * 2**20)
-    return path
+    return bench_memory.big_text(folder, megabytes)
 
 
 # ---- checks after a run ------------------------------------------------------------------------
