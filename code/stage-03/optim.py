@@ -50,7 +50,8 @@ class SGD(Optimiser):
 class Adam(Optimiser):
     """m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g²,  t <- t + 1;
     w <- w - eta [m^ / (sqrt(v^) + eps) + lambda w],  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)
-    (Kingma and Ba, 2015; the decay lambda decoupled from g, on matrices only)."""
+    (Kingma and Ba, 2015; the decay lambda decoupled from g, on matrices only). Kept as the
+    running sums M = m / (1 - b1) and V = v / (1 - b2): M <- b1 M + g, V <- b2 V + g²."""
 
     SLICE = 2**16  # numbers per slice of the update (256 KB of float32): a slice stays in cache
 
@@ -58,37 +59,46 @@ class Adam(Optimiser):
                  weight_decay: float = 0.0):
         super().__init__(named_parameters, weight_decay)
         (self.beta1, self.beta2), self.eps, self.t = betas, eps, 0
-        self.m = [np.zeros_like(p.data) for p in self.params]  # running mean of g
-        self.v = [np.zeros_like(p.data) for p in self.params]  # running mean of g²
+        self.M = [np.zeros_like(p.data) for p in self.params]  # running sum of g
+        self.V = [np.zeros_like(p.data) for p in self.params]  # running sum of g²
         self.rows = [max(1, self.SLICE * len(p.data) // p.data.size) for p in self.params]
         self.scratch = [np.empty_like(p.data[:rows])  # room for one slice's temporary
                         for p, rows in zip(self.params, self.rows, strict=True)]
 
+    @property
+    def m(self):
+        """The running means of g, m = (1 - b1) M, one array per parameter (a copy)."""
+        return [(1 - self.beta1) * M for M in self.M]
+
+    @property
+    def v(self):
+        """The running means of g², v = (1 - b2) V, one array per parameter (a copy)."""
+        return [(1 - self.beta2) * V for V in self.V]
+
     def step(self, lr: float):
         self.t += 1
-        c1, c2 = 1 - self.beta1**self.t, math.sqrt(1 - self.beta2**self.t)
-        rate, eps = lr * c2 / c1, self.eps * c2  # eta m^/(sqrt(v^) + eps) = rate m/(sqrt(v) + eps)
-        for p, m, v, s, rows, decay in zip(self.params, self.m, self.v, self.scratch, self.rows,
+        c1 = (1 - self.beta1**self.t) / (1 - self.beta1)  # m^ = M / c1
+        c2 = math.sqrt((1 - self.beta2**self.t) / (1 - self.beta2))  # sqrt(v^) = sqrt(V) / c2
+        rate, eps = lr * c2 / c1, self.eps * c2  # eta m^/(sqrt(v^) + eps) = rate M/(sqrt(V) + eps)
+        for p, M, V, s, rows, decay in zip(self.params, self.M, self.V, self.scratch, self.rows,
                                            self.decays, strict=True):
             if decay:
                 p.data *= 1 - lr * decay  # decoupled: w <- w - eta lambda w
             for i in range(0, len(p.data), rows):  # slice by slice (rows i .. i + rows - 1)
                 part = slice(i, i + rows)
-                self.update(p.data[part], p.grad[part], m[part], v[part], s[: len(m[part])],
+                self.update(p.data[part], p.grad[part], M[part], V[part], s[: len(M[part])],
                             rate, eps)
 
-    def update(self, w, g, m, v, s, rate: float, eps: float):
+    def update(self, w, g, M, V, s, rate: float, eps: float):
         """The step on one slice, in place; s is scratch space of the slice's shape."""
-        np.multiply(g, 1 - self.beta1, out=s)
-        m *= self.beta1
-        m += s  # m <- b1 m + (1 - b1) g
+        M *= self.beta1
+        M += g  # M <- b1 M + g
         np.multiply(g, g, out=s)
-        s *= 1 - self.beta2
-        v *= self.beta2
-        v += s  # v <- b2 v + (1 - b2) g²
-        np.sqrt(v, out=s)
+        V *= self.beta2
+        V += s  # V <- b2 V + g²
+        np.sqrt(V, out=s)
         s += eps
-        np.divide(m, s, out=s)
+        np.divide(M, s, out=s)
         s *= rate
         w -= s  # w <- w - eta m^ / (sqrt(v^) + eps)
 # ~/~ end

@@ -394,6 +394,30 @@ class Embedding:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/feed-forward.md#tensor-linear-op>>[init]
+def linear(x, weight, bias=None):
+    """x W + b as one node: x (..., n_in), W (n_in, n_out), b (n_out,) or None -> (..., n_out).
+
+    The bias is added in place into the product's fresh array. Backward: G W^T for x,
+    x^T G for W (over every leading axis), the column sums of G for b.
+    """
+    n_in, n_out = weight.data.shape
+
+    def backward(g):  # g: (..., n_out)
+        if x.requires_grad:
+            _accumulate(x, g @ weight.data.T)  # (..., n_in)
+        if weight.requires_grad:
+            _accumulate(weight, x.data.reshape(-1, n_in).T @ g.reshape(-1, n_out))
+        if bias is not None and bias.requires_grad:
+            _accumulate(bias, g.reshape(-1, n_out).sum(axis=0))
+
+    out = x.data @ weight.data  # (..., n_out), a new array that only this node holds
+    if bias is not None:
+        out += bias.data  # in place: no second (..., n_out) array
+    return _result(out, (x, weight) if bias is None else (x, weight, bias), backward)
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/feed-forward.md#tensor-linear-layer>>[init]
 class Linear:
     """y = x W + b, with W of shape (n_in, n_out) drawn from N(0, gain² / n_in) and b = 0."""
@@ -406,8 +430,7 @@ class Linear:
         self.bias = Tensor(np.zeros(n_out), requires_grad=True, dtype=dtype) if bias else None
 
     def __call__(self, x):
-        y = x @ self.weight  # (B, n_in) @ (n_in, n_out) -> (B, n_out)
-        return y if self.bias is None else y + self.bias  # b is broadcast over the B rows
+        return linear(x, self.weight, self.bias)  # (B, n_in) -> (B, n_out): x W + b, one node
 
     def parameters(self):
         return [self.weight] if self.bias is None else [self.weight, self.bias]

@@ -166,8 +166,10 @@ def test_adam_in_slices_equals_the_formula(dtype, rtol):
     for i, p in enumerate(params):
         decay = 0.01 if p.data.ndim > 1 else 0.0
         w, m, v = adam_by_the_formula(start[i], [step[i] for step in grads], 0.01, decay=decay)
-        np.testing.assert_allclose(adam.m[i], m, rtol=rtol, atol=rtol * 1e-3)
-        np.testing.assert_allclose(adam.v[i], v, rtol=rtol, atol=rtol * 1e-3)
+        # the class keeps sums (M = m / (1 - b1)), another path of roundings: an absolute
+        # tolerance of a few float32 steps at the gradients' scale (1), for means near 0
+        np.testing.assert_allclose(adam.m[i], m, rtol=rtol, atol=rtol * 1e-2)
+        np.testing.assert_allclose(adam.v[i], v, rtol=rtol, atol=rtol * 1e-2)
         np.testing.assert_allclose(p.data, w, rtol=rtol, atol=rtol * 1e-2)
         assert p.data.dtype == dtype
 # ~/~ end

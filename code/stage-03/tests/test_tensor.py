@@ -19,6 +19,7 @@ from tensor import (
     concat,
     cross_entropy,
     embedding,
+    linear,
     no_grad,
     scatter_rows,
     unbroadcast,
@@ -213,6 +214,23 @@ def test_layers_initialise_by_fan_in_and_list_their_parameters():
     emb = Embedding(7, 4, rng=0)
     assert [p.shape for p in emb.parameters()] == [(7, 4)]
     assert emb(np.array([[1, 2, 3]])).shape == (1, 3, 4)
+
+def test_linear_is_x_times_w_plus_b_in_one_node():
+    rng = np.random.default_rng(3)
+    x, W, b = rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal(3)
+    check_gradients(linear, x, W, b)
+    check_gradients(lambda x, W: linear(x, W), x, W)  # without a bias
+    check_gradients(linear, rng.standard_normal((2, 5, 4)), W, b)  # leading axes: W, b shared
+    two = [Tensor(a, requires_grad=True, dtype=np.float64) for a in (x, W, b)]
+    one = [Tensor(a, requires_grad=True, dtype=np.float64) for a in (x, W, b)]
+    weights = rng.standard_normal((5, 3))
+    ((two[0] @ two[1] + two[2]) * weights).sum().backward()
+    out = linear(*one)
+    (out * weights).sum().backward()
+    np.testing.assert_allclose(out.data, x @ W + b, rtol=1e-12)
+    for a, c in zip(two, one, strict=True):
+        np.testing.assert_allclose(c.grad, a.grad, rtol=1e-12)
+    assert len(out._parents) == 3  # one node, its parents the three leaves
 # ~/~ end
 
 
