@@ -37,7 +37,7 @@ import numpy as np
 from threadpoolctl import threadpool_info
 
 import runtime
-from tensor import Tensor, cross_entropy, embedding, scatter_rows
+from tensor import Tensor, cross_entropy, embedding, linear, scatter_rows
 from value import Value
 
 try:  # Foundation A's corpora: the real vocabulary size and data; optional for the benchmark
@@ -188,8 +188,8 @@ def tensor_loss(p: dict[str, Tensor], X: np.ndarray, Y: np.ndarray) -> Tensor:
     L = layer_count(p)
     h = embedding(p["C"], X).reshape(len(X), -1)  # (B, K*D)
     for i in range(1, L):
-        h = (h @ p[f"W{i}"] + p[f"b{i}"]).tanh()  # (B, H)
-    return cross_entropy(h @ p[f"W{L}"] + p[f"b{L}"], Y)  # logits (B, V)
+        h = linear(h, p[f"W{i}"], p[f"b{i}"]).tanh()  # (B, H)
+    return cross_entropy(linear(h, p[f"W{L}"], p[f"b{L}"]), Y)  # logits (B, V)
 
 
 def tensor_step(params, X, Y, lr):
@@ -585,6 +585,37 @@ def cross_entropy_costs(B: int, V: int, repeats: int = 7) -> dict:
 
     versions = {"cross_entropy (one array)": in_place,
                 "three arrays": lambda: cross_entropy_three_arrays(logits, Y)}
+    peaks, times = {}, {name: [] for name in versions}
+    for name, f in versions.items():
+        tracemalloc.start()
+        f()
+        peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    for _ in range(repeats):
+        for name, f in versions.items():
+            start = time.process_time()
+            f()
+            times[name].append(time.process_time() - start)
+    return {name: (1000 * min(times[name]), peaks[name]) for name in versions}
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/speed.md#bench-linear-costs>>[init]
+def linear_costs(B: int, H: int, V: int, repeats: int = 7) -> dict:
+    """{version: (best CPU ms, peak MB)} of an output layer (B, H) -> (B, V), forward and
+    backward: `linear` (one node) against `h @ W + b` (two); the two alternate."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    h, W, b, G = (rng.standard_normal(shape, dtype=np.float32)
+                  for shape in ((B, H), (H, V), (V,), (B, V)))
+
+    def run(forward):
+        tensors = [Tensor(a, requires_grad=True) for a in (h, W, b)]
+        forward(*tensors).backward(G)
+
+    versions = {"linear (one node)": lambda: run(linear),
+                "h @ W + b (two nodes)": lambda: run(lambda h, W, b: h @ W + b)}
     peaks, times = {}, {name: [] for name in versions}
     for name, f in versions.items():
         tracemalloc.start()

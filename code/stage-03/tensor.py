@@ -316,7 +316,8 @@ def scatter_rows(rows, idx, V):
     out = np.zeros((V, rows.shape[1]), dtype=rows.dtype)
     if idx.size == 0:
         return out
-    order = np.argsort(idx)  # equal ids side by side (their order among themselves is irrelevant)
+    keys = idx.astype(np.uint16) if V <= 2**16 else idx  # 16-bit keys sort in linear time
+    order = np.argsort(keys, kind="stable")  # equal ids side by side, in the order they came
     sorted_idx = idx[order]
     starts = np.flatnonzero(np.diff(sorted_idx, prepend=-1))  # where each run of equal ids starts
     out[sorted_idx[starts]] = np.add.reduceat(rows[order], starts, axis=0)

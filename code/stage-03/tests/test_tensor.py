@@ -304,6 +304,18 @@ def test_naive_fancy_index_add_is_wrong_with_repeats():
     assert scatter_rows(rows, ids, 3)[1, 0] == 2.0
 
 
+@pytest.mark.parametrize("V", [7, 2**16, 2**16 + 1, 100_000])  # 16-bit sort keys, and wider
+def test_scatter_rows_equals_add_at(V):
+    rng = np.random.default_rng(V)
+    ids = np.concatenate([rng.integers(0, V, 500), [0, V - 1, 0, V - 1]])  # both ends, twice
+    if V > 5 + 2**16:  # ids whose low 16 bits agree: a key cut to 16 bits would mix them up
+        ids = np.concatenate([ids, [5, 5 + 2**16, 5]])
+    rows = rng.standard_normal((len(ids), 3))
+    expected = np.zeros((V, 3))
+    np.add.at(expected, ids, rows)
+    np.testing.assert_allclose(scatter_rows(rows, ids, V), expected, rtol=1e-12, atol=1e-12)
+
+
 def test_lookup_refuses_bad_ids():
     table = Tensor(np.zeros((4, 2)), requires_grad=True)
     for bad in (np.array([0, 4]), np.array([-1]), np.array([0.0, 1.0])):
