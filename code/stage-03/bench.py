@@ -149,12 +149,7 @@ def numpy_loss_and_grads(p: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray)
         g = g @ p[f"W{i}"].T  # (B, n_in): the gradient of the layer's input
         if i > 1:
             g *= 1 - x * x  # back through the tanh that produced x
-    ids = X.ravel()
-    order = np.argsort(ids)
-    sorted_ids = ids[order]
-    starts = np.flatnonzero(np.diff(sorted_ids, prepend=-1))  # where each run of equal ids starts
-    grads["C"] = np.zeros_like(p["C"])
-    grads["C"][sorted_ids[starts]] = np.add.reduceat(g.reshape(B * K, -1)[order], starts, axis=0)
+    grads["C"] = scatter_rows(g.reshape(B * K, -1), X.ravel(), len(p["C"]))  # (V, D)
     # ~/~ end
     return loss, grads
 # ~/~ end

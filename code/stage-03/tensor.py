@@ -318,9 +318,10 @@ def scatter_rows(rows, idx, V):
         return out
     keys = idx.astype(np.uint16) if V <= 2**16 else idx  # 16-bit keys sort in linear time
     order = np.argsort(keys, kind="stable")  # equal ids side by side, in the order they came
-    sorted_idx = idx[order]
-    starts = np.flatnonzero(np.diff(sorted_idx, prepend=-1))  # where each run of equal ids starts
-    out[sorted_idx[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    counts = np.bincount(idx, minlength=V)  # (V,) how often each id occurs
+    present = np.flatnonzero(counts)  # the ids that occur, in increasing order
+    starts = (np.cumsum(counts) - counts)[present]  # where each one's run begins, once sorted
+    out[present] = np.add.reduceat(np.take(rows, order, axis=0), starts, axis=0)
     return out
 # ~/~ end
 
