@@ -381,18 +381,24 @@ def validation_sample(windows: Windows, config: TrainConfig) -> Windows:
 
 
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-stop-reason>>[init]
+def fraction_done(run: TrainResult, config: TrainConfig, seconds: float) -> float:
+    """The part of the run done after run.steps steps and `seconds` of training: of its steps,
+    or of its time budget; at most 1."""
+    if config.steps is not None:
+        return min(run.steps / config.steps, 1.0)
+    return min(seconds / config.time_budget, 1.0)
+
+
 def stop_reason(run: TrainResult, config: TrainConfig, start: float) -> str:
     """Why the run stops before its next step ("steps", "time", "patience"), or "" to go on;
-    sets run.fraction, the part of its steps or of its time budget done."""
-    if config.steps is not None:
-        done = run.steps / config.steps
-    else:
-        done = (time.monotonic() - start) / config.time_budget
-    run.fraction = min(done, 1.0)
+    sets run.fraction."""
+    run.fraction = fraction_done(run, config, time.monotonic() - start)
     waited = sum(step > run.best_step for step, _ in run.valid)  # validations since the best
     if config.patience is not None and waited >= config.patience:
         return "patience"
-    return ("steps" if config.steps is not None else "time") if done >= 1.0 else ""
+    if run.fraction < 1.0:
+        return ""
+    return "steps" if config.steps is not None else "time"
 # ~/~ end
 
 
@@ -466,6 +472,7 @@ def train(model: MLPLanguageModel, train_windows: Windows, valid_windows: Window
             if run.steps % config.eval_every == 0:
                 validate()
             run.seconds = time.monotonic() - start
+            run.fraction = fraction_done(run, config, run.seconds)  # as of now, for the callbacks
             notify("on_step")
     except KeyboardInterrupt:
         stopped = "interrupted"

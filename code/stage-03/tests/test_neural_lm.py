@@ -150,6 +150,24 @@ def test_a_time_budget_stops_the_run(data):
     assert result.stopped == "time" and 0.3 <= result.seconds < 5 and result.steps > 0
 
 
+class Fractions(nlm.Callback):
+    """(steps, fraction, seconds) as every on_step sees them."""
+
+    def __init__(self):
+        self.seen = []
+
+    def on_step(self, run):
+        self.seen.append((run.steps, run.fraction, run.seconds))
+
+
+def test_callbacks_see_the_fraction_done_as_of_their_seconds(data):
+    by_time, by_steps = Fractions(), Fractions()
+    run(data, [by_time], steps=None, time_budget=0.3)
+    assert all(f == min(seconds / 0.3, 1.0) for _, f, seconds in by_time.seen)
+    run(data, [by_steps], steps=40)
+    assert [f for _, f, _ in by_steps.seen] == [steps / 40 for steps, _, _ in by_steps.seen]
+
+
 def test_training_is_deterministic(data):
     a, b, c = run(data)[1], run(data)[1], run(data, seed=1)[1]
     assert a.losses == b.losses and a.valid == b.valid
