@@ -312,7 +312,7 @@ register(Mistake(
     title="An embedding gradient overwritten over repeated characters",
     file="code/stage-03/tensor.py",
     original="""
-        out[sorted_idx[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+        out[present] = np.add.reduceat(np.take(rows, order, axis=0), starts, axis=0)
     """,
     broken="""
         out[idx] += rows  # looks like a scatter-add; numpy buffers it
@@ -348,11 +348,12 @@ register(Mistake(
         import numpy as np
         import tensor
         rng = np.random.default_rng(0)
-        layer = tensor.Linear(3, 2, rng, dtype=np.float64)
+        W = tensor.Tensor(rng.normal(size=(3, 2)), requires_grad=True, dtype=np.float64)
+        b = tensor.Tensor(np.zeros(2), requires_grad=True, dtype=np.float64)
         x = tensor.Tensor(rng.normal(size=(8, 3)), dtype=np.float64)
-        layer(x).sum().backward()
-        print("L = sum of (x W + b) over a batch of 8 rows")
-        print(f"  dL/db from backward: {layer.bias.grad.tolist()}")
+        (x @ W + b).sum().backward()
+        print("L = sum of (x @ W + b) over a batch of 8 rows, b broadcast to every row")
+        print(f"  dL/db from backward: {b.grad.tolist()}")
         print("  dL/db by hand:       [8.0, 8.0] (each bias entry is added to 8 outputs)")
     """,
 ))
