@@ -403,6 +403,7 @@ def linear(x, weight, bias=None):
     The bias is added in place into the product's fresh array. Backward: G W^T for x,
     x^T G for W (over every leading axis), the column sums of G for b.
     """
+    x = _as_tensor(x, weight.data.dtype)  # an array or a number list is a constant input
     n_in, n_out = weight.data.shape
 
     def backward(g):  # g: (..., n_out)

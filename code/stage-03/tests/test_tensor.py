@@ -231,6 +231,9 @@ def test_linear_is_x_times_w_plus_b_in_one_node():
     for a, c in zip(two, one, strict=True):
         np.testing.assert_allclose(c.grad, a.grad, rtol=1e-12)
     assert len(out._parents) == 3  # one node, its parents the three leaves
+    W_only = Tensor(W, requires_grad=True, dtype=np.float64)
+    linear(x, W_only).sum().backward()  # a plain array as the input: a constant
+    np.testing.assert_allclose(W_only.grad, x.T @ np.ones((5, 3)), rtol=1e-12)
 # ~/~ end
 
 
