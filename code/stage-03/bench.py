@@ -565,11 +565,28 @@ def cross_entropy_three_arrays(logits: np.ndarray, Y: np.ndarray):
     return np.mean(np.log(s[:, 0]) - z[rows, Y]), g
 
 
-def cross_entropy_costs(B: int, V: int, repeats: int = 7) -> dict:
-    """{version: (best CPU ms, peak MB)} of the loss and its gradient on (B, V) logits; the two
-    versions alternate, and CPU time does not count the moments other programs ran."""
+def costs(versions: dict, repeats: int = 7) -> dict:
+    """{version: (best CPU ms, peak MB)} of each function of versions: the peak traced once,
+    the time as the best of `repeats` rounds in which the versions alternate (CPU time does not
+    count the moments other programs ran)."""
     import tracemalloc
 
+    peaks, times = {}, {name: [] for name in versions}
+    for name, f in versions.items():
+        tracemalloc.start()
+        f()
+        peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    for _ in range(repeats):
+        for name, f in versions.items():
+            start = time.process_time()
+            f()
+            times[name].append(time.process_time() - start)
+    return {name: (1000 * min(times[name]), peaks[name]) for name in versions}
+
+
+def cross_entropy_costs(B: int, V: int, repeats: int = 7) -> dict:
+    """{version: (best CPU ms, peak MB)} of the loss and its gradient on (B, V) logits."""
     rng = np.random.default_rng(0)
     logits, Y = rng.standard_normal((B, V), dtype=np.float32), rng.integers(0, V, B)
 
@@ -580,27 +597,14 @@ def cross_entropy_costs(B: int, V: int, repeats: int = 7) -> dict:
 
     versions = {"cross_entropy (one array)": in_place,
                 "three arrays": lambda: cross_entropy_three_arrays(logits, Y)}
-    peaks, times = {}, {name: [] for name in versions}
-    for name, f in versions.items():
-        tracemalloc.start()
-        f()
-        peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    for _ in range(repeats):
-        for name, f in versions.items():
-            start = time.process_time()
-            f()
-            times[name].append(time.process_time() - start)
-    return {name: (1000 * min(times[name]), peaks[name]) for name in versions}
+    return costs(versions, repeats)
 # ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-linear-costs>>[init]
 def linear_costs(B: int, H: int, V: int, repeats: int = 7) -> dict:
     """{version: (best CPU ms, peak MB)} of an output layer (B, H) -> (B, V), forward and
-    backward: `linear` (one node) against `h @ W + b` (two); the two alternate."""
-    import tracemalloc
-
+    backward: `linear` (one node) against `h @ W + b` (two)."""
     rng = np.random.default_rng(0)
     h, W, b, G = (rng.standard_normal(shape, dtype=np.float32)
                   for shape in ((B, H), (H, V), (V,), (B, V)))
@@ -611,18 +615,7 @@ def linear_costs(B: int, H: int, V: int, repeats: int = 7) -> dict:
 
     versions = {"linear (one node)": lambda: run(linear),
                 "h @ W + b (two nodes)": lambda: run(lambda h, W, b: h @ W + b)}
-    peaks, times = {}, {name: [] for name in versions}
-    for name, f in versions.items():
-        tracemalloc.start()
-        f()
-        peaks[name] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    for _ in range(repeats):
-        for name, f in versions.items():
-            start = time.process_time()
-            f()
-            times[name].append(time.process_time() - start)
-    return {name: (1000 * min(times[name]), peaks[name]) for name in versions}
+    return costs(versions, repeats)
 # ~/~ end
 
 
