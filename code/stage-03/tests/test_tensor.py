@@ -227,13 +227,13 @@ def test_linear_is_x_times_w_plus_b_in_one_node():
     ((two[0] @ two[1] + two[2]) * weights).sum().backward()
     out = linear(*one)
     (out * weights).sum().backward()
-    np.testing.assert_allclose(out.data, x @ W + b, rtol=1e-12)
-    for a, c in zip(two, one, strict=True):
-        np.testing.assert_allclose(c.grad, a.grad, rtol=1e-12)
+    np.testing.assert_allclose(out.data, x @ W + b, rtol=1e-12, atol=1e-12)
+    for a, c in zip(two, one, strict=True):  # two paths: rounding-level tolerance, not equality
+        np.testing.assert_allclose(c.grad, a.grad, rtol=1e-12, atol=1e-12)
     assert len(out._parents) == 3  # one node, its parents the three leaves
     W_only = Tensor(W, requires_grad=True, dtype=np.float64)
     linear(x, W_only).sum().backward()  # a plain array as the input: a constant
-    np.testing.assert_allclose(W_only.grad, x.T @ np.ones((5, 3)), rtol=1e-12)
+    np.testing.assert_allclose(W_only.grad, x.T @ np.ones((5, 3)), rtol=1e-12, atol=1e-12)
 # ~/~ end
 
 
