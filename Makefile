@@ -72,7 +72,7 @@ serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-
 
 .PHONY: demo
 demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of Shakespeare (~2 min)
-	$(BIN)/python code/stage-03/neural_lm.py compare --data shakespeare --max-chars 1000000 --time-budget 45
+	$(BIN)/python code/stage-03/cli.py compare --data shakespeare --max-chars 1000000 --time-budget 45
 
 .PHONY: bench
 bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value (BENCH_JSON=out.json)

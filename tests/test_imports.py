@@ -1,9 +1,9 @@
 """The book's modules import each other in one direction: a stage only from itself and earlier
-stages, Stage 3 without a cycle, and chapter 3.5's module knows nothing of the pages after it.
+stages, no module of the book imports one that imports it back (not even in a program's
+`if __name__ == "__main__":` block), and chapter 3.5's module knows nothing of the pages after
+it. Nor does any module put itself under another name in sys.modules.
 
 The imports are parsed, not run: one inside a function counts too (it runs sooner or later).
-Only a program's hand-over to the command line, its `if __name__ == "__main__":` block, is left
-out: that is where neural_lm.py and compare.py pass control to cli.py.
 """
 
 import ast
@@ -12,21 +12,13 @@ from pathlib import Path
 CODE = Path(__file__).resolve().parent.parent / "code"
 STAGE_OF = {p.stem: int(p.parent.name[-1]) for p in CODE.glob("stage-0*/*.py")}  # module: stage
 LATER_PAGES = {"cli", "checkpoint", "memory", "compare", "training_dynamics", "defaults", "bench",
-               "bench_memory", "mistakes"}
+               "bench_memory", "mistakes", "options"}
 
 
-def is_main_block(node: ast.stmt) -> bool:
-    test = getattr(node, "test", None)
-    return (isinstance(node, ast.If) and isinstance(test, ast.Compare)
-            and isinstance(test.left, ast.Name) and test.left.id == "__name__")
-
-
-def imports(source: str, main_block: bool = False) -> set[str]:
-    """The book's modules that the source imports: outside its __main__ block, or only in it."""
-    tree = ast.parse(source)
-    parts = [n for n in tree.body if is_main_block(n) == main_block]
+def imports(source: str) -> set[str]:
+    """The book's modules that the source imports, anywhere in it."""
     found = set()
-    for node in (inner for part in parts for inner in ast.walk(part)):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -67,23 +59,43 @@ def test_no_stage_imports_a_later_stage():
     assert not wrong, "\n".join(wrong)
 
 
-def test_the_stage_3_modules_import_each_other_without_a_cycle():
-    graph = {p.stem: imports(p.read_text(encoding="utf-8")) - {p.stem}
-             for p in sorted(CODE.glob("stage-03/*.py"))}
-    assert graph["cli"] >= {"neural_lm", "checkpoint", "lm"}   # the parse sees real edges
+def test_the_book_s_modules_import_each_other_without_a_cycle():
+    graph = {p.stem: imports(p.read_text(encoding="utf-8")) - {p.stem} for p in book_files()
+             if "tests" not in p.parts and "exercises" not in p.parts}
+    assert graph["cli"] >= {"neural_lm", "checkpoint", "lm", "options"}  # real edges are seen
     assert not cycle(graph), " -> ".join(cycle(graph))
+
+
+def test_no_module_registers_itself_under_another_name():
+    aliasing = [p.relative_to(CODE) for p in book_files()
+                if "sys.modules[" in p.read_text(encoding="utf-8")
+                and "= sys.modules" in p.read_text(encoding="utf-8")]
+    assert not aliasing, aliasing
 
 
 def test_chapter_3_5_knows_nothing_of_the_pages_after_it():
     source = (CODE / "stage-03" / "neural_lm.py").read_text(encoding="utf-8")
     assert not imports(source) & LATER_PAGES, imports(source) & LATER_PAGES
-    assert imports(source, main_block=True) == {"cli"}      # run as a program, it hands over
 
 
 def test_the_parse_and_the_cycle_finder_themselves():
     source = ("import numpy\nfrom corpora import Windows\n\ndef f():\n    import compare\n\n"
               "if __name__ == '__main__':\n    import cli\n")
-    assert imports(source) == {"corpora", "compare"}
-    assert imports(source, main_block=True) == {"cli"}
+    assert imports(source) == {"corpora", "compare", "cli"}  # a __main__ block counts too
     assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert cycle({"a": {"b"}, "b": {"c"}, "c": set(), "d": {"a", "c"}}) == []
+
+
+def test_no_module_of_the_book_shadows_or_is_shadowed_by_another():
+    """The stage folders are put on the path of the whole virtual environment, so the book's
+    plain module names (`tensor`, `cli`, `memory`, ...) must not be the names of a standard
+    module or of a top-level module an installed package provides. (Chosen over one package
+    namespace: the chapters import `from tensor import Tensor` as the reader writes it.)"""
+    import importlib.metadata
+    import sys
+
+    installed = set(importlib.metadata.packages_distributions())
+    tools = {p.stem for p in (CODE.parent / "tools").glob("*.py")}
+    clashes = sorted(name for name in set(STAGE_OF) | tools
+                     if name in sys.stdlib_module_names or name in installed)
+    assert not clashes, f"module names also taken elsewhere: {clashes}"

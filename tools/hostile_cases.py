@@ -74,7 +74,7 @@ class Outcome:
 # ---- the scratch folder ------------------------------------------------------------------------
 
 def run_cli(root: Path, folder: Path, *args, check=True) -> subprocess.CompletedProcess:
-    script = root / "code/stage-03/neural_lm.py"
+    script = root / "code/stage-03/cli.py"
     proc = subprocess.run([sys.executable, str(script), *map(str, args)], cwd=folder,
                           env=environment(root), capture_output=True, text=True, timeout=600)
     if check and proc.returncode != 0:
@@ -313,7 +313,7 @@ def cases(root: Path) -> list[Case]:
 def launch(root: Path, folder: Path, case: Case) -> Outcome:
     args = [a.format(folder=folder) if isinstance(a, str) else str(a) for a in case.argv]
     if args[0] != "make":
-        args = [sys.executable, str(root / "code/stage-03/neural_lm.py"), *args]
+        args = [sys.executable, str(root / "code/stage-03/cli.py"), *args]
     out, err = folder / "stdout.txt", folder / "stderr.txt"
     start = time.monotonic()
     def limit_memory():

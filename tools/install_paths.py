@@ -4,7 +4,7 @@ The stage folders (code/stage-01, code/stage-02, code/stage-03) have hyphens in 
 they cannot be packages. This writes one `.pth` file into the venv's site-packages that lists
 them (and tools/, home of the site's Markdown extensions); afterwards `import ngram`,
 `import value`, `import tensor` and `import neural_lm` work in tests, labs, the site build and
-`python code/stage-03/neural_lm.py` alike. It is the one place
+`python code/stage-03/cli.py` alike. It is the one place
 that knows the layout (see BOOK.md: no sys.path edits in individual files).
 
 The folders are written *relative to site-packages* (Python's `site` module reads a relative

@@ -26,8 +26,8 @@ def bench(name: str) -> float:
     for order in range(1, 9):
         kn = ngram.KneserNey(order).use_counts(counts)
         addk = ngram.AddK(order, 0.01).use_counts(counts)
-        bpc_kn = lm.bits_per_char(kn.token_log_probs(splits.valid))
-        bpc_addk = lm.bits_per_char(addk.token_log_probs(splits.valid))
+        bpc_kn = lm.bits_per_token(kn.token_log_probs(splits.valid))
+        bpc_addk = lm.bits_per_token(addk.token_log_probs(splits.valid))
     t3 = time.perf_counter()
     valid_chars = sum(map(len, splits.valid))
     print(f"{name}: {counts.num_tokens:,} training and {valid_chars:,} validation characters, "

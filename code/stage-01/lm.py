@@ -54,19 +54,19 @@ def bits_to_nats(bits):
     return bits * LN2
 
 
-def cross_entropy(log_probs) -> float:
+def nats_per_token(log_probs) -> float:
     """Mean negative natural-log probability per token, in nats."""
     return float(-np.mean(log_probs))
 
 
-def bits_per_char(log_probs) -> float:
+def bits_per_token(log_probs) -> float:
     """Bits per token, -mean(ln p) / ln 2 (bits per character when tokens are characters)."""
-    return float(nats_to_bits(cross_entropy(log_probs)))
+    return float(nats_to_bits(nats_per_token(log_probs)))
 
 
 def perplexity(log_probs) -> float:
     """exp(cross-entropy in nats) = 2 ** (bits per token): the perplexity per token."""
-    return float(np.exp(cross_entropy(log_probs)))
+    return float(np.exp(nats_per_token(log_probs)))
 # ~/~ end
 
 
@@ -76,7 +76,7 @@ def evaluate(model: LanguageModel, sequences: list[str]) -> dict:
     log_probs = model.token_log_probs(sequences)
     if len(log_probs) == 0:
         raise RequestError("there is nothing to evaluate: the text holds no tokens")
-    return {"loss_nats": cross_entropy(log_probs), "bits": bits_per_char(log_probs),
+    return {"loss_nats": nats_per_token(log_probs), "bits": bits_per_token(log_probs),
             "perplexity": perplexity(log_probs), "tokens": len(log_probs)}
 # ~/~ end
 

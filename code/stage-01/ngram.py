@@ -17,7 +17,7 @@ import numpy as np
 
 import lm
 from corpora import BOUNDARY, Vocabulary, pad_history, padded_ids
-from lm import bits_per_char
+from lm import bits_per_token
 
 # ~/~ begin <<docs/foundations/counting.md#ngram-checks>>[init]
 class NgramError(ValueError):
@@ -423,10 +423,10 @@ def tune(kind: str, train: list[str], valid: list[str], vocab: Vocabulary,
         models = [make_model(kind, order, param).use_counts(counts) for param in params]
         if isinstance(models[0], AddK):       # c(hw), c(h) do not depend on k: look up once
             c, total = models[0].lookup_counts(codes)
-            scores = [bits_per_char(log(m.smooth(c, total))) for m in models]
+            scores = [bits_per_token(log(m.smooth(c, total))) for m in models]
         else:                                 # nor do KN's lookups depend on the discounts
             looked_up = models[0].level_lookups(codes, cache)
-            scores = [bits_per_char(log(m.interpolate(looked_up))) for m in models]
+            scores = [bits_per_token(log(m.interpolate(looked_up))) for m in models]
         for param, model, bpc in zip(params, models, scores, strict=True):
             table.append({"kind": kind, "order": order, "param": param, "valid_bpc": bpc})
             if bpc < best_bpc:

@@ -36,8 +36,10 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_info
 
+import neural_lm
+import optim
 import runtime
-from tensor import Tensor, cross_entropy, embedding, linear, scatter_rows
+from tensor import Tensor, cross_entropy, linear, scatter_rows
 from value import Value
 
 try:  # Foundation A's corpora: the real vocabulary size and data; optional for the benchmark
@@ -72,6 +74,14 @@ class BenchConfig:
     words: tuple = (3, 64, (256,), 10_000)  # K, D, hidden, V of the word-level network
     sweep_batches: tuple[int, ...] = (16, 32, 64, 128, 256, 512, 1024, 2048)  # the thread rule
     settle: float = 0.3  # seconds to wait after changing the thread count, untimed
+
+    def model_config(self) -> neural_lm.ModelConfig:
+        """The network of chapter 3.5 with this step's shapes (tanh, as the floor's)."""
+        return neural_lm.ModelConfig(self.V, self.K, self.D, self.hidden, activation="tanh")
+
+    def shapes(self) -> list[tuple[int, int]]:
+        """(n_in, n_out) of its layers: K·D -> hidden -> V."""
+        return neural_lm.layer_shapes(self.model_config())
 
 
 QUICK = dict(batch_sizes=(256,), repeats=3, seconds=0.1, value_examples=1, matmul_n=1024,
@@ -161,12 +171,6 @@ def numpy_loss_and_grads(p: dict[str, np.ndarray], X: np.ndarray, Y: np.ndarray)
 # ~/~ begin <<docs/stage-03/speed.md#bench-tensor-step>>[init]
 def tensor_model(params: dict[str, np.ndarray]):
     """(parameters by name, loss(X, Y)) of the chapter 3.5 model holding a copy of params."""
-    try:
-        import neural_lm
-    except ImportError:
-        p = {name: Tensor(a.copy(), requires_grad=True, dtype=a.dtype)
-             for name, a in params.items()}
-        return p, lambda X, Y: tensor_loss(p, X, Y)
     K, D = params["W1"].shape[0] // params["C"].shape[1], params["C"].shape[1]
     hidden = tuple(params[f"b{i}"].shape[0] for i in range(1, layer_count(params)))
     config = neural_lm.ModelConfig(len(params["C"]), K, D, hidden, activation="tanh")
@@ -176,15 +180,6 @@ def tensor_model(params: dict[str, np.ndarray]):
         assert t.data.shape == params[name].shape, name
         t.data = params[name].copy()
     return p, model.loss
-
-
-def tensor_loss(p: dict[str, Tensor], X: np.ndarray, Y: np.ndarray) -> Tensor:
-    """The MLP's mean cross-entropy on (X, Y), as a graph of Tensor operations."""
-    L = layer_count(p)
-    h = embedding(p["C"], X).reshape(len(X), -1)  # (B, K*D)
-    for i in range(1, L):
-        h = linear(h, p[f"W{i}"], p[f"b{i}"]).tanh()  # (B, H)
-    return cross_entropy(linear(h, p[f"W{L}"], p[f"b{L}"]), Y)  # logits (B, V)
 
 
 def tensor_step(params, X, Y, lr):
@@ -668,7 +663,7 @@ def thread_sweep(cfg: BenchConfig) -> list[dict]:
             steps = {n: tensor_step(params, X, Y, c.lr) for n in sorted({1, all_cores()})}
             times = interleaved_seconds(steps, c, threads={n: n for n in steps})
             one, every = statistics.median(times[1]), statistics.median(times[max(steps)])
-            work = runtime.forward_products(c.K, c.D, c.hidden, c.V, B)
+            work = runtime.forward_products(c.shapes(), B)
             rows.append({"net": net, "batch": B, "work": work, "one_thread_ms": 1000 * one,
                          "all_cores_ms": 1000 * every, "speedup": one / every})
     set_threads(cfg.threads)
@@ -678,13 +673,11 @@ def thread_sweep(cfg: BenchConfig) -> list[dict]:
 
 # ~/~ begin <<docs/stage-03/speed.md#bench-adam>>[init]
 def optimiser_step(params, X, Y, lr, optimiser: str):
-    """One training step of the chapter 3.5 model with an optimiser of neural_lm.OPTIMISERS
+    """One training step of the chapter 3.5 model with an optimiser of optim.OPTIMISERS
     ("sgd": with TrainConfig's momentum)."""
-    import neural_lm
-
     p, loss = tensor_model(params)
     config = neural_lm.TrainConfig(optimiser=optimiser, lr=lr)
-    update = neural_lm.OPTIMISERS[optimiser](list(p.items()), config)
+    update = optim.OPTIMISERS[optimiser](list(p.items()), config)
 
     def step():
         update.zero_grad()
@@ -698,13 +691,7 @@ def adam_overhead(cfg: BenchConfig) -> dict | None:
     """A whole step with Adam against a whole step with SGD with momentum (interleaved, twice
     the usual rounds, in CPU time: both run on cfg.threads threads, and a difference of a few per
     cent must not drown in the wall-clock noise of a shared machine), for each network at the
-    reference batch; None where neural_lm has no Adam."""
-    try:
-        import neural_lm
-    except ImportError:
-        return None
-    if "adam" not in neural_lm.OPTIMISERS:
-        return None
+    reference batch."""
     B, out = reference_batch(cfg), {}
     for net, c in (("chars", cfg), ("words", words_config(cfg))):
         params = init_params(c)
@@ -731,14 +718,12 @@ def adam_by_the_formula(params, grads, m, v, t, lr, b1=0.9, b2=0.999, eps=1e-8):
 
 def update_costs(cfg: BenchConfig, repeats: int = 7) -> dict:
     """Best CPU ms of one update of cfg's parameters: SGD with momentum, Adam as the formula
-    reads, and neural_lm.Adam (in place, in slices); the three alternate."""
-    import neural_lm
-
+    reads, and optim.Adam (in place, in slices); the three alternate."""
     named = [(name, Tensor(a, requires_grad=True)) for name, a in init_params(cfg).items()]
     rng = np.random.default_rng(0)
     for _, p in named:
         p.grad = rng.standard_normal(p.data.shape, dtype=np.float32)
-    sgd, adam = neural_lm.SGD(named, momentum=0.9), neural_lm.Adam(named)
+    sgd, adam = optim.SGD(named, momentum=0.9), optim.Adam(named)
     params, grads = [p.data for _, p in named], [p.grad for _, p in named]
     m, v = [np.zeros_like(w) for w in params], [np.zeros_like(w) for w in params]
     updates = {"SGD with momentum": lambda: sgd.step(1e-3),

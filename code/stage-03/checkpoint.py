@@ -29,9 +29,8 @@ import numpy as np
 
 import memory
 from corpora import Vocabulary, vocabulary_from_json
-from neural_lm import (
-    MLPLanguageModel, ModelConfig, NeuralLMError, TrainConfig, UsageError, parameter_count,
-)
+from neural_lm import MLPLanguageModel, ModelConfig, TrainConfig, parameter_count
+from options import NeuralLMError, UsageError, model_problems
 
 # ~/~ begin <<docs/stage-03/command-line.md#ckpt-save>>[init]
 CHECKPOINT_FORMAT, CHECKPOINT_VERSION = "neural-lm-checkpoint", 1
@@ -143,7 +142,7 @@ def read_meta(path: str | Path) -> dict:
 def opened(path: Path) -> Iterator[zipfile.ZipFile]:
     """The checkpoint at path as an open zip archive; what goes wrong, as a CheckpointError."""
     if not path.exists():
-        raise CheckpointError(f"no checkpoint at {path} (train one: neural_lm.py train --out "
+        raise CheckpointError(f"no checkpoint at {path} (train one: cli.py train --out "
                               f"{path})")
     if not path.is_file():
         raise CheckpointError(f"{path} is not a regular file; give the path of a checkpoint")
@@ -203,11 +202,15 @@ def configuration(path: Path, meta: dict) -> tuple[ModelConfig, Vocabulary]:
         raise CheckpointError(f"{path} has values of the wrong type in its description: "
                               + "; ".join(problems))
     try:
-        config = ModelConfig(**meta["model_config"])
+        fields = meta["model_config"]
+        config = ModelConfig(**{**fields, "hidden": tuple(fields["hidden"])})  # JSON: a list
         vocab = vocabulary_from_json(meta["vocabulary"])  # of its kind: characters or words
-    except (KeyError, TypeError, ValueError, UsageError) as error:
+    except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{path} has an unusable configuration or vocabulary "
                               f"({error})") from None
+    if problems := model_problems(config):
+        raise CheckpointError(f"{path} declares a network that cannot be: "
+                              + "; ".join(problems))
     if vocab.size != config.vocab_size:
         raise CheckpointError(f"{path}: the vocabulary has {vocab.size} symbols, the "
                               f"configuration says vocab_size={config.vocab_size}")

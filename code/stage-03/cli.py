@@ -1,8 +1,9 @@
 # ~/~ begin <<docs/stage-03/command-line.md#code/stage-03/cli.py>>[init]
 """The command line of the book: train, generate, evaluate and compare.
 
-`python code/stage-03/neural_lm.py COMMAND --help` (neural_lm.py hands over to main()). The
-progress display and the saving of the best checkpoint are callbacks of neural_lm.train; the
+`python code/stage-03/cli.py COMMAND --help`. Every option is checked (options.py) before any
+work starts; a time budget, early stopping, signals, the progress display and the saving of
+the best checkpoint reach neural_lm.train from here, as its `progress` and its callbacks; the
 comparison (compare.py, chapter 3.7) is imported only when its command runs. From the appendix
 "The command line and checkpoints" (docs/stage-03/command-line.md).
 
@@ -17,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import signal
 import stat
 import sys
 import time
@@ -35,9 +37,15 @@ from corpora import (
     BOUNDARY_ID, UNK_ID, VOCABULARIES, CorpusError, Data, Vocabulary, Windows, load_data,
 )
 from defaults import UNITS, network_defaults
+from lm import nats_to_bits
 from neural_lm import (
-    ACTIVATIONS, DECAYS, OPTIMISERS, OUTPUT_BIASES, Callback, MLPLanguageModel, ModelConfig,
-    NeuralLMError, TrainConfig, TrainResult, UsageError, target_counts, train, training_windows,
+    ACTIVATIONS, MLPLanguageModel, ModelConfig, TrainConfig, TrainResult, layer_shapes,
+    target_counts, train, training_windows,
+)
+from optim import OPTIMISERS
+from options import (
+    DECAYS, OUTPUT_BIASES, NeuralLMError, UsageError, check, check_splits, model_problems,
+    positive, training_problems,
 )
 
 # ---- parsing and errors ----------------------------------------------------------------------
@@ -50,9 +58,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
+PROG = "cli.py"  # the program's name in its messages
+
+
 def warn(command: str, message: str) -> None:
     """One line on stderr about a request that goes on, but was probably not meant so."""
-    print(f"neural_lm.py {command}: warning: {message}", file=sys.stderr)
+    print(f"{PROG} {command}: warning: {message}", file=sys.stderr)
 # ~/~ end
 
 
@@ -124,8 +135,6 @@ NETWORK_OPTIONS = [  # (flag, the configuration it sets, its field, argparse set
     ("--batch-size", "train", "batch_size", {"type": int}, "B"),
     ("--decay", "train", "decay", {"choices": DECAYS},
      "learning-rate schedule: cosine to 0, step (/10 after 75%%) or none"),
-    ("--patience", "train", "patience", {"type": int, "metavar": "N"},
-     "stop after N validations without a new best (early stopping)"),
 ]
 # ~/~ end
 # ~/~ begin <<docs/stage-03/command-line.md#cli-network>>[1]
@@ -153,8 +162,8 @@ def chosen(args: argparse.Namespace, config: str) -> dict:
     for flag, where, fields, _, _ in NETWORK_OPTIONS:
         value = getattr(args, flag.removeprefix("--").replace("-", "_"))
         if where == config and value is not None:
-            changes.update({fields: value} if isinstance(fields, str)
-                           else dict(zip(fields, value, strict=True)))
+            changes.update({fields: tuple(value) if isinstance(value, list) else value}
+                           if isinstance(fields, str) else dict(zip(fields, value, strict=True)))
     return changes
 
 
@@ -173,16 +182,74 @@ def train_config(args: argparse.Namespace, **run) -> TrainConfig:
 
 # ---- train -----------------------------------------------------------------------------------
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-run-arguments>>[init]
+def add_run_arguments(p: argparse.ArgumentParser, default: str) -> None:
+    """--steps or --time-budget, --eval-every and --patience: how long a run lasts."""
+    r = p.add_argument_group("run")
+    length = r.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int, default=None,
+                        help=f"updates to make (default: {default})")
+    length.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                        help="train for this many seconds instead")
+    r.add_argument("--eval-every", type=int, default=TrainConfig.eval_every, metavar="STEPS",
+                   help="steps between two validations (%(default)s)")
+    r.add_argument("--patience", type=int, default=None, metavar="N",
+                   help="stop after N validations without a new best (early stopping)")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-run-length>>[init]
+@dataclass
+class RunLength:
+    """A run of `steps` steps or of `seconds` seconds, and the clock of its steps."""
+
+    steps: int | None = None
+    seconds: float | None = None
+    started: float = math.nan  # time.monotonic() at the first step of the current run
+
+    def __call__(self, run: TrainResult) -> float:
+        """train's progress: the fraction of the run done (the clock starts at step 0)."""
+        if run.steps == 0:
+            self.started = time.monotonic()
+        return self.fraction(run)
+
+    def fraction(self, run: TrainResult) -> float:
+        if run.steps == 0:
+            return 0.0
+        return run.steps / self.steps if self.steps else self.elapsed() / self.seconds
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def __str__(self) -> str:
+        return f"{self.steps:,} steps" if self.steps else f"{self.seconds:g} s"
+
+
+def run_length(args: argparse.Namespace, default: RunLength) -> RunLength:
+    """The length that --steps or --time-budget asks for, or the command's default."""
+    if args.steps is not None:
+        return RunLength(steps=args.steps)
+    if args.time_budget is not None:
+        return RunLength(seconds=args.time_budget)
+    return default
+
+
+def run_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with the options of a run's length."""
+    steps, seconds, patience = args.steps, args.time_budget, args.patience
+    rules = [(steps is None or steps >= 1, f"--steps must be at least 1, got {steps}"),
+             (seconds is None or positive(seconds),
+              f"--time-budget must be a positive number of seconds, got {seconds}"),
+             (patience is None or patience >= 1, f"--patience must be at least 1, got {patience}")]
+    return [message for holds, message in rules if not holds]
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/command-line.md#cli-train-arguments>>[init]
 def add_train_arguments(p: argparse.ArgumentParser) -> None:
     add_data_arguments(p, required=True)
     add_network_arguments(p)
-    r = p.add_argument_group("run").add_mutually_exclusive_group()
-    r.add_argument("--steps", type=int, default=None, help=f"updates to make ({TrainConfig.steps})")
-    r.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
-                   help="train for this many seconds instead")
-    p.add_argument("--eval-every", type=int, default=TrainConfig.eval_every, metavar="STEPS",
-                   help="steps between two validations (%(default)s)")
+    add_run_arguments(p, default=f"{TrainConfig.steps:,}")
     p.add_argument("--seed", type=seed_number, default=0,
                    help="of the initial weights and the batches")
     p.add_argument("--out", default=None, metavar="PATH",
@@ -197,15 +264,17 @@ def add_train_arguments(p: argparse.ArgumentParser) -> None:
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-train>>[init]
 def run_train(args: argparse.Namespace) -> int:
-    steps = TrainConfig.steps if args.steps is None and args.time_budget is None else args.steps
-    config = train_config(args, steps=steps, time_budget=args.time_budget,
+    length = run_length(args, RunLength(steps=TrainConfig.steps))
+    config = train_config(args, steps=length.steps or TrainConfig.steps,
                           eval_every=args.eval_every)
+    check(model_problems(model_config(args)), training_problems(config), run_problems(args))
     out = Path(args.out) if args.out else Path("runs") / f"{Path(args.data).stem}.ckpt.npz"
     check_out(out, args.data, args.overwrite)
     memory.check_fits(memory.training_needs(model_config(args), config, args.data), "this run")
     data = load_data(args.data, args.lines, args.split_seed or 0, tokens=args.tokens or "chars",
                      min_count=args.min_count)
     shape = dataclasses.replace(model_config(args), vocab_size=data.vocab.size)
+    check_splits(data, shape.context)
     use_threads(args, shape, config.batch_size)
     memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
                        memory.windows_needs(data.train + data.valid, shape.context)], "this run")
@@ -214,32 +283,57 @@ def run_train(args: argparse.Namespace) -> int:
     if reason := nothing_to_learn(train_windows, data.vocab):
         warn("train", reason)
     output = plan_output(out, data, args.overwrite)
+    saver, display = SaveBest(output, model, config, data.info()), None
     if not args.quiet:
-        print(run_header(data, model, config, len(train_windows), len(valid_windows)),
+        print(run_header(data, model, config, length, len(train_windows), len(valid_windows)),
               file=sys.stderr)
-    callbacks = [SaveBest(output, model, config, data.info())]
-    result = train(model, train_windows, valid_windows, config,
-                   callbacks + ([] if args.quiet else [Progress(config.batch_size)]))
-    output.finish(result.stopped)
-    bits = result.best_valid / math.log(2)
-    best = (f"best validation loss {result.best_valid:.4f} nats ({bits:.4f} bits per {data.unit}) "
-            f"at step "
+        display = Progress(length, config.batch_size, data.unit)
+    callbacks = [saver, *stoppers(args)] + ([display] if display else [])
+    with StopOnSignal() as signals:
+        result = train(model, train_windows, valid_windows, config, [*callbacks, signals], length)
+        saver.finish(result)
+    if display:
+        display.finish(result)
+    output.finish(planned=result.stopped != "diverged" and not signals.received)
+    return report_run(result, length, signals, config, data.unit, output)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-train-report>>[init]
+def report_run(result: TrainResult, length: RunLength, signals: StopOnSignal,
+               config: TrainConfig, unit: str, output: Output) -> int:
+    """The run's last line (or its error); the exit status."""
+    best = (f"best validation loss {result.best_valid:.4f} nats "
+            f"({nats_to_bits(result.best_valid):.4f} bits per {unit}) at step "
             f"{result.best_step:,}, {output.whereabouts()}")
     if result.stopped == "diverged":
         raise NeuralLMError(f"training diverged: the loss became {result.losses[-1]} at step "
                             f"{result.steps} with learning rate {config.lr}; {best}. Try a "
                             "smaller --lr.")
-    print(f"{result.stopped}: {result.steps:,} steps in {result.seconds:.1f} s; {best}")
-    return 130 if result.stopped == "interrupted" else 0
+    how = {"steps": "time" if length.seconds else "steps", "asked": "patience"}[result.stopped]
+    if signals.received:
+        how = signals.reason()
+    print(f"{how}: {result.steps:,} steps in {length.elapsed():.1f} s; {best}")
+    return signals.status()
 
 
-def run_header(data: Data, model: MLPLanguageModel, config: TrainConfig, n_train: int,
-               n_valid: int) -> str:
+def stoppers(args: argparse.Namespace) -> list:
+    """The callbacks that may end a run early: early stopping, if --patience asks for it."""
+    if args.patience is None:
+        return []
+    from training_dynamics import early_stopping  # chapter 3.6's, loaded only when asked for
+
+    return [early_stopping(args.patience)]
+
+
+def run_header(data: Data, model: MLPLanguageModel, config: TrainConfig, length: RunLength,
+               n_train: int, n_valid: int) -> str:
     """The data, both configurations and the parameter count, shown before a run starts."""
     return (f"data: {data.source} ({'one item per line' if data.lines else 'continuous'}), "
             f"{n_train:,} training / {n_valid:,} validation {data.unit}s, V = {data.vocab.size:,} "
             f"(min count {data.vocab.min_count})\n"
-            f"model: {model.config}, {model.num_parameters():,} parameters\ntraining: {config}")
+            f"model: {model.config}, {model.num_parameters():,} parameters\n"
+            f"training: {length}, {config}")
 # ~/~ end
 
 
@@ -263,22 +357,61 @@ def nothing_to_learn(windows: Windows, vocab: Vocabulary) -> str:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/command-line.md#cli-progress>>[init]
-class Progress(Callback):
-    """One status line on stderr: step, losses, speed, time left; refreshed a few times a second."""
+# ~/~ begin <<docs/stage-03/command-line.md#cli-signals>>[init]
+class StopOnSignal:
+    """While a run trains: SIGINT, SIGTERM or SIGHUP asks the run to stop after its step (as a
+    callback, this answers whether one came); a second one stops at once."""
 
-    def __init__(self, batch_size: int, stream=None, interval: float | None = None):
-        self.batch_size = batch_size
+    REASONS = {signal.SIGINT: "interrupted (Ctrl-C)", signal.SIGTERM: "stopped by SIGTERM",
+               signal.SIGHUP: "stopped by SIGHUP (its terminal closed)"}
+
+    def __init__(self):
+        self.received: int | None = None
+
+    def __enter__(self) -> StopOnSignal:
+        self.previous = {s: signal.signal(s, self.handle) for s in self.REASONS}
+        return self
+
+    def __exit__(self, *exception) -> None:
+        for s, handler in self.previous.items():
+            signal.signal(s, handler)
+
+    def handle(self, number: int, frame) -> None:
+        if self.received is not None:
+            raise KeyboardInterrupt
+        self.received = number
+
+    def __call__(self, run: TrainResult) -> bool:
+        return self.received is not None
+
+    def reason(self) -> str:
+        return self.REASONS[self.received]
+
+    def status(self) -> int:
+        """0, or 128 + the signal's number, as a shell reports a program the signal ended."""
+        return 0 if self.received is None else 128 + self.received
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-progress>>[init]
+class Progress:
+    """One status line on stderr: the step, the losses in bits per token, the speed and the
+    time left; refreshed a few times a second."""
+
+    def __init__(self, length: RunLength, batch_size: int, unit: str = "token", stream=None,
+                 interval: float | None = None):
+        self.length, self.batch_size, self.unit = length, batch_size, unit
         self.stream = sys.stderr if stream is None else stream
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.interval = interval if interval is not None else (0.25 if self.tty else 10.0)
         self.last, self.written = -math.inf, False
 
-    def on_step(self, run: TrainResult) -> None:
-        if time.monotonic() - self.last >= self.interval:
+    def __call__(self, run: TrainResult) -> bool:
+        if run.steps and time.monotonic() - self.last >= self.interval:
             self.show(run)
+        return False
 
-    def on_end(self, run: TrainResult) -> None:
+    def finish(self, run: TrainResult) -> None:
         if run.steps:
             self.show(run)  # the last word, whatever the interval
         if self.tty and self.written:
@@ -287,13 +420,21 @@ class Progress(Callback):
 
     def show(self, run: TrainResult) -> None:
         self.last = time.monotonic()
-        left = run.seconds * (1 - run.fraction) / run.fraction if run.fraction > 0 else math.nan
-        speed = run.steps * self.batch_size / run.seconds if run.seconds > 0 else math.nan
-        line = (f"step {run.steps:>7,} | train {run.recent_loss():6.4f} | valid "
-                f"{run.valid[-1][1]:6.4f} | {speed:9,.0f} ex/s | {format_seconds(left)} left")
+        seconds, done = self.length.elapsed(), self.length.fraction(run)
+        left = seconds * (1 - done) / done if done > 0 else math.nan
+        speed = run.steps * self.batch_size / seconds if seconds > 0 else math.nan
+        step, valid = run.valid[-1]
+        line = (f"step {run.steps:>7,} | bits per {self.unit}: train "
+                f"{nats_to_bits(recent_loss(run)):.3f}, valid {nats_to_bits(valid):.3f} (step "
+                f"{step:,}) | {speed:,.0f} ex/s | {format_seconds(left)} left")
         self.stream.write(("\r" + line + "  ") if self.tty else line + "\n")
         self.stream.flush()
         self.written = True
+
+
+def recent_loss(run: TrainResult) -> float:
+    """The mean minibatch loss of the last 100 steps, in nats (nan before the first)."""
+    return float(np.mean(run.losses[-100:])) if run.losses else math.nan
 # ~/~ end
 
 
@@ -309,7 +450,7 @@ def format_seconds(seconds: float) -> str:
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-save-best>>[init]
-class SaveBest(Callback):
+class SaveBest:
     """A checkpoint at every new best validation loss, with the run's settings and its data,
     in the file that `output` names (given a path: in that file)."""
 
@@ -319,16 +460,21 @@ class SaveBest(Callback):
         self.model, self.config, self.data_info = model, config, data_info
         self.saved_step: int | None = None  # the step of the last checkpoint written
 
-    def on_end(self, run: TrainResult) -> None:
-        if run.best_valid < math.inf and run.best_step != self.saved_step:
-            self.on_best(run)  # a save that a Ctrl-C cut short, made again
+    def __call__(self, run: TrainResult) -> bool:
+        if run.valid[-1][0] == run.best_step == run.steps and run.best_valid < math.inf:
+            self.save(run)  # a validation just now, and a new best
+        return False
 
-    def on_best(self, run: TrainResult) -> None:
+    def finish(self, run: TrainResult) -> None:
+        if run.best_valid < math.inf and run.best_step != self.saved_step:
+            self.save(run)
+
+    def save(self, run: TrainResult) -> None:
         target = self.output.target(run.best_valid)
         try:
             save_checkpoint(target, self.model, step=run.best_step, train_config=self.config,
                             data=self.data_info, metrics={"valid_loss": run.best_valid,
-                                                          "train_loss": run.recent_loss()})
+                                                          "train_loss": recent_loss(run)})
         except OSError as error:  # a full disk, say: stop, and say what is where
             raise NeuralLMError(f"could not write the checkpoint {target} ({error}); the run "
                                 f"stops: its best so far is {self.output.whereabouts()}") from None
@@ -380,9 +526,6 @@ def check_replaceable(path: Path, data: str, overwrite: bool) -> None:
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-output>>[init]
-ENDED = ("steps", "time", "patience")  # how a run ends as planned
-
-
 @dataclass
 class Output:
     """Where a run's best checkpoints go: `path` (--out), unless a checkpoint was there before
@@ -407,9 +550,9 @@ class Output:
             self.side.unlink(missing_ok=True)
         self.saved_in = target
 
-    def finish(self, stopped: str) -> None:
+    def finish(self, planned: bool) -> None:
         """The run has stopped; with --overwrite and a planned end, its best goes to path."""
-        if self.overwrite and self.saved_in == self.side and stopped in ENDED:
+        if self.overwrite and self.saved_in == self.side and planned:
             move_checkpoint(self.side, self.path)
             self.saved_in = self.path
 
@@ -568,10 +711,7 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-chars", type=int, default=None,
                    help="use only the first N characters of the corpus")
     add_token_arguments(p)
-    p.add_argument("--time-budget", type=float, default=60.0,
-                   help="seconds of network training (default 60)")
-    p.add_argument("--steps", type=int, default=None, metavar="N",
-                   help="train the network for N steps instead (the same on every machine)")
+    add_run_arguments(p, default="a time budget of 60 s")
     p.add_argument("--seed", type=seed_number, default=0,
                    help="the split, the network, the samples")
     p.add_argument("--seeds", type=int, default=1, metavar="N",
@@ -588,19 +728,34 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    if args.seeds < 1 or args.curves < 0 or (args.curves and args.steps is None):
-        raise UsageError(f"--seeds must be at least 1 and --curves needs --steps, got --seeds "
-                         f"{args.seeds}, --curves {args.curves}, --steps {args.steps}")
-    budget = None if args.steps is not None else args.time_budget
-    shape, schedule = model_config(args), train_config(args, steps=args.steps,
-                                                       time_budget=budget)
+    length = run_length(args, RunLength(seconds=60.0))
+    shape = model_config(args)
+    settings = train_config(args, steps=length.steps or TrainConfig.steps,
+                            eval_every=args.eval_every)
+    check(model_problems(shape), training_problems(settings), run_problems(args),
+          compare_problems(args))
     check_plot(args.plot)
-    memory.check_fits(memory.training_needs(shape, schedule, args.data), "this comparison")
+    memory.check_fits(memory.training_needs(shape, settings, args.data), "this comparison")
     import compare  # chapter 3.7's module, loaded only for its command
 
-    return compare.run(args, shape, schedule, [Progress(schedule.batch_size)],
+    display = Progress(length, settings.batch_size, "token")
+    return compare.run(args, shape, settings, [*stoppers(args), display], length,
                        prepare=lambda data: use_threads(args, dataclasses.replace(
-                           shape, vocab_size=data.vocab.size), schedule.batch_size))
+                           shape, vocab_size=data.vocab.size), settings.batch_size))
+
+
+def compare_problems(args: argparse.Namespace) -> list[str]:
+    """What is wrong with the options of compare alone."""
+    rules = [(1 <= args.seeds <= 100, f"--seeds must be from 1 to 100, got {args.seeds}"),
+             (args.curves >= 0, f"--curves must be >= 0, got {args.curves}"),
+             (not args.curves or args.steps is not None, "--curves needs --steps (a run of "
+              "steps, not of seconds, so that the points fall at the same steps every time)"),
+             (args.max_order >= 1, f"--max-order must be at least 1, got {args.max_order}"),
+             (positive(args.temperature),
+              f"--temperature must be a positive number, got {args.temperature}"),
+             (args.max_chars is None or args.max_chars >= 1,
+              f"--max-chars must be at least 1, got {args.max_chars}")]
+    return [message for holds, message in rules if not holds]
 
 
 def check_plot(path: str | None) -> None:
@@ -670,8 +825,7 @@ def thread_count(text: str) -> int:
 
 def use_threads(args: argparse.Namespace, shape: ModelConfig, batch_size: int) -> int:
     """--threads, or runtime's rule for this network and batch; set for the process."""
-    work = runtime.forward_products(shape.context, shape.embedding, shape.hidden,
-                                    shape.vocab_size, batch_size)
+    work = runtime.forward_products(layer_shapes(shape), batch_size)
     threads = args.threads or runtime.training_threads(work)
     runtime.configure(threads=threads)
     return threads
@@ -681,7 +835,7 @@ def use_threads(args: argparse.Namespace, shape: ModelConfig, batch_size: int) -
 # ~/~ begin <<docs/stage-03/command-line.md#cli-main>>[init]
 def build_parser() -> Parser:
     """The parser of every command; a network option not given is None (the unit's default)."""
-    parser = Parser(prog="neural_lm.py", description="A neural language model of characters "
+    parser = Parser(prog=PROG, description="A neural language model of characters "
                     "or words (Bengio et al., 2003) on our own autograd.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, command in COMMANDS.items():
@@ -697,7 +851,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     runtime.configure(threads=args.threads or 1)  # an entry point: set the process up, once
-    where = f"neural_lm.py {args.command}: error:"
+    where = f"{PROG} {args.command}: error:"
     try:
         return args.run(args)
     except (UsageError, lm.RequestError) as error:
@@ -715,7 +869,11 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"neural_lm.py {args.command}: interrupted", file=sys.stderr)
+        print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
         return 130
 # ~/~ end
+
+
+if __name__ == "__main__":
+    sys.exit(main())
 # ~/~ end

@@ -5,8 +5,8 @@ Tunes add-k and Kneser-Ney n-gram models on validation, trains the network of ch
 within a time budget, mixes the two, and scores everything once on the test text: bits per
 character, perplexity, size, training time, block-bootstrap intervals of the differences, the
 same split by seen and unseen contexts, samples, and a map of the learned embeddings.
-Run as `python code/stage-03/neural_lm.py compare ...` or `python code/stage-03/compare.py ...`
-(the command line, cli.py, declares its options).
+Run as `python code/stage-03/cli.py compare ...` (the command line, cli.py, declares its
+options and checks them).
 
 Generated from docs/stage-03/evaluation.md by entangled: edit the chapter (or edit this file
 and run `make stitch`).
@@ -31,15 +31,16 @@ import neural_lm
 import ngram
 from corpora import Data
 from defaults import network_defaults
+from options import NeuralLMError, UsageError, check_splits
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-prepare>>[init]
-class CompareError(neural_lm.UsageError):
+class CompareError(UsageError):
     """A comparison that cannot run as asked (the message says how to fix the request)."""
 
 
-def progress(message: str) -> None:
+def say(message: str) -> None:
     """Progress goes to stderr, so that stdout holds only the table (or the JSON)."""
     print(f"[compare] {message}", file=sys.stderr, flush=True)
 # ~/~ end
@@ -80,7 +81,7 @@ def ngram_orders(orders, V: int) -> list[int]:
     limit = ngram.highest_order(V)
     kept = [order for order in orders if order <= limit]
     if len(kept) < len(orders):
-        progress(f"orders above {limit} left out: {V:,} tokens to the power {limit + 1} "
+        say(f"orders above {limit} left out: {V:,} tokens to the power {limit + 1} "
                  "do not fit in a 64-bit n-gram code")
     return kept
 # ~/~ end
@@ -91,30 +92,33 @@ def ngram_orders(orders, V: int) -> list[int]:
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-neural-train>>[init]
 NEURAL_SETTINGS = ("context", "embedding", "hidden", "activation", "dropout", "embedding_scale",
                    "output_bias")
-TRAIN_SETTINGS = ("optimiser", "lr", "eps", "batch_size", "weight_decay", "decay", "patience")
+TRAIN_SETTINGS = ("optimiser", "lr", "eps", "batch_size", "weight_decay", "decay")
 
 
-def train_neural(data: Data, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
-                 seed: int, callbacks=(), curve_points: int = 0) -> Fitted:
-    """Train the network of chapter 3.5 as schedule says; it returns with the parameters of
-    its best validation loss (and its learning curve at about curve_points steps, if > 0)."""
+def train_neural(data: Data, shape: neural_lm.ModelConfig, settings: neural_lm.TrainConfig,
+                 seed: int, callbacks=(), progress=None, curve_points: int = 0) -> Fitted:
+    """Train the network of chapter 3.5 as `settings` say (with the loop's `progress` and
+    callbacks, if given); it returns with the parameters of its best validation loss (and its
+    learning curve at about curve_points steps, if > 0)."""
     config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
-    schedule = dataclasses.replace(schedule, seed=seed)
+    settings = dataclasses.replace(settings, seed=seed)
     train_windows, valid_windows = neural_lm.training_windows(data, config.context)
     model = neural_lm.MLPLanguageModel(config, data.vocab,
                                        neural_lm.target_counts(train_windows, data.vocab.size))
     recorders = [] if not curve_points else [CurveRecorder(
-        model, data, curve_steps(schedule.steps, curve_points), schedule.batch_size)]
-    result = neural_lm.train(model, train_windows, valid_windows, schedule,
-                             [*callbacks, *recorders])
+        model, data, curve_steps(settings.steps, curve_points), settings.batch_size)]
+    start = time.perf_counter()
+    result = neural_lm.train(model, train_windows, valid_windows, settings,
+                             [*callbacks, *recorders], progress)
+    seconds = time.perf_counter() - start
     if result.stopped == "diverged":
-        raise neural_lm.NeuralLMError(f"the network's training diverged at step {result.steps} "
-                                      f"with learning rate {schedule.lr}; try a smaller --lr")
-    settings = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
-    settings.update({k: jsonable(getattr(schedule, k)) for k in TRAIN_SETTINGS})
-    settings.update(steps=result.steps, best_step=result.best_step)
+        raise NeuralLMError(f"the network's training diverged at step {result.steps} with "
+                            f"learning rate {settings.lr}; try a smaller --lr")
+    chosen = {k: jsonable(getattr(config, k)) for k in NEURAL_SETTINGS}
+    chosen.update({k: jsonable(getattr(settings, k)) for k in TRAIN_SETTINGS})
+    chosen.update(steps=result.steps, best_step=result.best_step)
     curve = recorders[0].points if recorders else []
-    return Fitted(model, settings, model.num_parameters(), result.seconds, curve)
+    return Fitted(model, chosen, model.num_parameters(), seconds, curve)
 # ~/~ end
 
 
@@ -192,7 +196,7 @@ class Interval:
 
 def bits_difference(lp_a: np.ndarray, lp_b: np.ndarray) -> np.ndarray:
     """bits_A - bits_B at each position (negative where A gives the higher probability)."""
-    return (np.asarray(lp_b, dtype=np.float64) - np.asarray(lp_a, dtype=np.float64)) / math.log(2)
+    return lm.nats_to_bits(np.asarray(lp_b, dtype=np.float64) - np.asarray(lp_a, dtype=np.float64))
 
 
 def block_bootstrap(values: np.ndarray, mask: np.ndarray | None = None, block: int = 1000,
@@ -236,11 +240,11 @@ def seed_entry(seed: int, test: dict) -> dict:
             "differences_bits_per_token": differences(test, None, seed)}
 
 
-def retrained(data: Data, shape, schedule, seed: int, valid: dict, test: dict,
-              callbacks=()) -> dict:
+def retrained(data: Data, shape, settings, seed: int, valid: dict, test: dict,
+              callbacks=(), progress=None) -> dict:
     """seed_entry of the network trained again with `seed`, with its own mixture (the weight
     tuned again on validation); the n-gram models' scores are those already computed."""
-    nn = train_neural(data, shape, schedule, seed, callbacks)
+    nn = train_neural(data, shape, settings, seed, callbacks, progress)
     valid = {**valid, "neural": nn.model.token_log_probs(data.valid)}
     test = {**test, "neural": nn.model.token_log_probs(data.test)}
     weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
@@ -266,17 +270,19 @@ def seed_spread(entries: list[dict]) -> dict:
 
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-learning-curves>>[init]
-class CurveRecorder(neural_lm.Callback):
-    """Validation bits per token of the whole validation text at the given steps of a run."""
+class CurveRecorder:
+    """A callback: validation bits per token of the whole validation text at the given steps
+    of a run."""
 
     def __init__(self, model, data: Data, steps: set[int], batch_size: int):
         self.model, self.data, self.steps, self.batch_size = model, data, steps, batch_size
         self.points: list[tuple[int, float]] = []  # (tokens read, validation bits per token)
 
-    def on_step(self, run: neural_lm.TrainResult) -> None:
+    def __call__(self, run: neural_lm.TrainResult) -> bool:
         if run.steps in self.steps:
             bits = bits_per_token(self.model.token_log_probs(self.data.valid))
             self.points.append((run.steps * self.batch_size, bits))
+        return False
 
 
 def curve_steps(total: int, points: int) -> set[int]:
@@ -338,21 +344,22 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ---- the whole comparison --------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
-def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
+def compare(data: Data, settings: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
             shape: neural_lm.ModelConfig | None = None, temperature: float = 0.8,
-            sample_length: int = 300, callbacks=(), seeds: int = 1,
-            curve_points: int = 0) -> tuple[dict, dict]:
+            sample_length: int = 300, callbacks=(), seeds: int = 1, curve_points: int = 0,
+            progress=None) -> tuple[dict, dict]:
     """Tune, train and score every model on one split; return (figures, objects for plots).
     The n-gram orders are those of `orders` that 64-bit codes allow. The network has the book's
     default shape unless `shape` is given (its V and seed are set here), and trains as
-    `schedule` says, `seeds` times (seeds seed, seed + 1, ...; the first is the one reported in
-    full); the callbacks watch its training. With curve_points > 0 (and a schedule of steps),
-    the figures hold the learning curves of the network's first run and of Kneser-Ney."""
-    if seeds < 1 or curve_points < 0 or (curve_points and schedule.steps is None):
-        raise CompareError(f"seeds must be at least 1 and curve points need a number of steps "
-                           f"(not a time budget), got seeds {seeds}, curve points {curve_points}")
+    `settings` say (for settings.steps, unless the loop is given another `progress`), `seeds`
+    times (seeds seed, seed + 1, ...; the first is the one reported in full); the callbacks
+    watch its training. With curve_points > 0 (in a run of settings.steps steps), the figures
+    hold the learning curves of the network's first run and of Kneser-Ney."""
+    if seeds < 1 or curve_points < 0:
+        raise CompareError(f"seeds must be at least 1 and curve points at least 0, got seeds "
+                           f"{seeds}, curve points {curve_points}")
     shape = shape or network_defaults(data.vocab.kind)[0]
-    progress(f"{data.name}: {data.num_tokens('train'):,} training {data.unit}s, "
+    say(f"{data.name}: {data.num_tokens('train'):,} training {data.unit}s, "
              f"V = {data.vocab.size:,}")
     orders = ngram_orders(orders, data.vocab.size)
     start = time.perf_counter()
@@ -360,17 +367,17 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
     count_seconds = time.perf_counter() - start
     fitted, tables = {}, {}
     for key, kind in (("best_add_k", "add-k"), ("best_kneser_ney", "kneser-ney")):
-        progress(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
+        say(f"tuning {kind}, orders {min(orders)}..{max(orders)}, on validation")
         fitted[key], tables[key] = fit_ngram(kind, data, counts, orders, count_seconds)
-    length = (f"{schedule.steps:,} steps" if schedule.steps is not None
-              else f"{schedule.time_budget:g} s")
-    progress(f"training the network for {length}")
-    fitted["neural"] = train_neural(data, shape, schedule, seed, callbacks, curve_points)
+    length = str(progress) if progress is not None else f"{settings.steps:,} steps"
+    say(f"training the network for {length}")
+    fitted["neural"] = train_neural(data, shape, settings, seed, callbacks, progress,
+                                    curve_points)
     valid = scores(fitted, data.valid)
     nn, kn = fitted["neural"], fitted["best_kneser_ney"]
     mixture = Mixture(nn.model, kn.model, tune_weight(valid["neural"], valid["best_kneser_ney"]))
     # ---- test: used once, after every choice above was made on validation ----
-    progress("scoring on the test text")
+    say("scoring on the test text")
     test = scores(fitted, data.test)
     if len({len(lp) for lp in test.values()}) != 1:
         raise CompareError("the models scored different numbers of test positions: "
@@ -386,15 +393,15 @@ def compare(data: Data, schedule: neural_lm.TrainConfig, seed: int = 0, orders=r
                                "code_limit": ngram.highest_order(data.vocab.size)}
     runs = [seed_entry(seed, test)]
     for other in range(seed + 1, seed + seeds):
-        progress(f"training the network again with seed {other} ({other - seed + 1} of {seeds})")
-        runs.append(retrained(data, shape, schedule, other, valid, test, callbacks))
+        say(f"training the network again with seed {other} ({other - seed + 1} of {seeds})")
+        runs.append(retrained(data, shape, settings, other, valid, test, callbacks, progress))
     figures["seeds"] = {"runs": runs, "spread": seed_spread(runs)}
     if curve_points:
-        progress("learning curves: Kneser-Ney counted on parts of the training text")
+        say("learning curves: Kneser-Ney counted on parts of the training text")
         figures["learning_curves"] = {"neural": nn.curve,
                                       "kneser_ney": kneser_ney_curve(data, orders),
                                       "train_tokens": data.num_tokens("train")}
-    progress("sampling")
+    say("sampling")
     figures["samples"] = {key: lm.sample(f.model, sample_length, temperature=temperature,
                                          seed=[seed, i], lines=data.lines)
                           for i, (key, f) in enumerate(fitted.items())}
@@ -421,9 +428,8 @@ PARTS = ("train", "valid", "test")
 
 
 def bits_per_token(lp: np.ndarray, mask: np.ndarray | None = None) -> float:
-    """-mean(ln p) / ln 2 over the positions in mask (all if None)."""
-    lp = lp if mask is None else lp[mask]
-    return float(-lp.mean() / math.log(2))
+    """lm.bits_per_token over the positions in mask (all if None)."""
+    return lm.bits_per_token(lp if mask is None else lp[mask])
 
 
 def differences(test: dict, mask: np.ndarray | None, seed: int) -> dict:
@@ -627,19 +633,18 @@ def report(figures: dict) -> str:
 # ---- the command -----------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-command>>[init]
-def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, schedule: neural_lm.TrainConfig,
-        callbacks=(), prepare=lambda data: None) -> int:
-    """The compare command, with the network's shape and schedule already checked; prepare(data)
-    once the data is read (the command line sets its thread count there)."""
-    if args.max_order < 1 or args.temperature <= 0:
-        raise CompareError(f"--max-order must be >= 1 and --temperature > 0, got "
-                           f"{args.max_order} and {args.temperature}")
+def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, settings: neural_lm.TrainConfig,
+        callbacks=(), progress=None, prepare=lambda data: None) -> int:
+    """The compare command, with every option already checked by the command line, which also
+    brings the loop's callbacks and its `progress` (a time budget); prepare(data) once the data
+    is read (the command line sets its thread count there)."""
     data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars,
                              tokens=args.tokens or "chars", min_count=args.min_count)
+    check_splits(data, shape.context)
     prepare(data)
-    figures, extras = compare(data, schedule, args.seed, range(1, args.max_order + 1), shape,
+    figures, extras = compare(data, settings, args.seed, range(1, args.max_order + 1), shape,
                               args.temperature, callbacks=callbacks, seeds=args.seeds,
-                              curve_points=args.curves)
+                              curve_points=args.curves, progress=progress)
     if args.plot:
         save_embedding_map(args.plot, extras)
     print(json.dumps(figures, indent=2) if args.json else report(figures))
@@ -658,13 +663,6 @@ def save_embedding_map(path: str, extras: dict, labelled: int = 200) -> None:
     plot_embedding_map(embedding_map(extras["embedding"])[shown],
                        [extras["symbols"][i] for i in shown], ax)
     fig.savefig(path, dpi=110, bbox_inches="tight")
-    progress(f"embedding map written to {path}")
+    say(f"embedding map written to {path}")
 # ~/~ end
-
-
-if __name__ == "__main__":
-    sys.modules["compare"] = sys.modules["__main__"]  # so cli's `import compare` is this module
-    import cli
-
-    sys.exit(cli.main(["compare", *sys.argv[1:]]))
 # ~/~ end

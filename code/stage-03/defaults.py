@@ -12,7 +12,7 @@ Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter
 
 from __future__ import annotations
 
-from neural_lm import ModelConfig, TrainConfig, UsageError
+from neural_lm import ModelConfig, TrainConfig
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#defaults-table>>[init]
 UNITS = ("chars", "words")
@@ -32,9 +32,7 @@ DEFAULTS = {  # unit: (ModelConfig fields, TrainConfig fields)
 # ~/~ begin <<docs/stage-03/training-dynamics.md#defaults-function>>[init]
 def network_defaults(unit: str = "chars") -> tuple[ModelConfig, TrainConfig]:
     """The book's default network (its vocab_size a placeholder until the data is read) and
-    optimiser for a kind of token: "chars" or "words"."""
-    if unit not in DEFAULTS:
-        raise UsageError(f"the unit of tokens must be one of {UNITS}, got {unit!r}")
+    optimiser for a kind of token: "chars" or "words" (KeyError for another)."""
     model, train = DEFAULTS[unit]
     return ModelConfig(vocab_size=2, **model), TrainConfig(**train)
 # ~/~ end

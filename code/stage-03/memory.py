@@ -16,9 +16,8 @@ import resource
 from dataclasses import dataclass
 from pathlib import Path
 
-from neural_lm import (
-    DataError, ModelConfig, TrainConfig, UsageError, evaluation_batch, pairs, parameter_count,
-)
+from neural_lm import ModelConfig, TrainConfig, evaluation_batch, layer_shapes, parameter_count
+from options import DataError, UsageError
 
 # ~/~ begin <<docs/stage-03/command-line.md#mem-needs>>[init]
 FLOAT = 4  # bytes of a float32: parameters, gradients and activations
@@ -46,15 +45,11 @@ def training_needs(config: ModelConfig, train: TrainConfig,
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#mem-model>>[init]
-def layer_shapes(config: ModelConfig) -> list[tuple[int, int]]:
-    """The shape of every weight matrix: the (V, D) table, then (n_in, n_out) of each layer."""
-    V, K, D = config.vocab_size, config.context, config.embedding
-    return [(V, D), *pairs([K * D, *config.hidden, V])]
-
-
 def model_bytes(config: ModelConfig) -> int:
-    """A model's parameters, and the two float64 arrays that initialise its largest layer."""
-    largest = max(n_in * n_out for n_in, n_out in layer_shapes(config))
+    """A model's parameters, and the two float64 arrays that initialise its largest matrix
+    (the (V, D) table or a layer's weights)."""
+    shapes = [(config.vocab_size, config.embedding), *layer_shapes(config)]
+    largest = max(n_in * n_out for n_in, n_out in shapes)
     return FLOAT * parameter_count(config) + 16 * largest
 
 

@@ -491,10 +491,10 @@ register(Mistake(
     title="Bits and nats mixed up",
     file="code/stage-01/lm.py",
     original="""
-        return float(nats_to_bits(cross_entropy(log_probs)))
+        return float(nats_to_bits(nats_per_token(log_probs)))
     """,
     broken="""
-        return float(cross_entropy(log_probs))
+        return float(nats_per_token(log_probs))
     """,
     tests=("code/stage-01/tests/test_lm.py::test_bits_nats_and_perplexity",
            "code/stage-01/tests/test_ngram.py::test_unigram_model_of_uniform_data_scores_log2_V"),
@@ -503,7 +503,7 @@ register(Mistake(
         import lm
         V = 27
         log_probs = np.full(1000, -np.log(V))   # a model that gives every character 1/27
-        bpc = lm.bits_per_char(log_probs)
+        bpc = lm.bits_per_token(log_probs)
         print(f"a uniform model over {V} symbols: {bpc:.4f} bits per character "
               f"(it must be log2 {V} = {np.log2(V):.4f})")
         print(f"perplexity {lm.perplexity(log_probs):.4f}, 2 ** bpc = {2 ** bpc:.4f}")

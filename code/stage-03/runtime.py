@@ -42,10 +42,10 @@ def limit_blas_threads(threads: int) -> None:
 ALL_CORES_FROM = 30_000_000  # multiply-adds of a step's forward products; measured above
 
 
-def forward_products(context: int, embedding: int, hidden, vocab_size: int, batch: int) -> int:
-    """Multiply-adds of the forward pass's matrix products: B (K D H_1 + H_1 H_2 + ... + H_L V)."""
-    sizes = [context * embedding, *hidden, vocab_size]
-    return batch * sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+def forward_products(shapes, batch: int) -> int:
+    """Multiply-adds of the forward pass's matrix products, B Σ n_in·n_out over the (n_in, n_out)
+    of the layers (neural_lm.layer_shapes): B (K D H_1 + H_1 H_2 + ... + H_L V)."""
+    return batch * sum(n_in * n_out for n_in, n_out in shapes)
 
 
 def training_threads(work: int, cores: int | None = None) -> int:

@@ -2,13 +2,13 @@
 """Training dynamics: the instruments of chapter 3.6.
 
 The runs of the chapter are chapter 3.5's one training loop, neural_lm.train, with its options
-(dropout in ModelConfig; momentum, weight decay, schedules and patience in TrainConfig). This
-module adds what the chapter measures with: a callback recording the loss on a fixed sample of
-training windows at every validation; the learning-rate range test (Smith, 2017), one run at
-geometrically rising rates; a callback recording the update-to-data ratio of every weight
-matrix at every step; the noise of minibatch gradients; the hidden activations with their
-saturated and dead fractions; and a callback recording, every few steps, the activations and
-gradients of every hidden layer.
+(dropout in ModelConfig; momentum, weight decay and schedules in TrainConfig). This module adds
+what the chapter measures with, from outside the loop: a callback recording the loss on a fixed
+sample of training windows at every validation; the learning-rate range test (Smith, 2017),
+steps at geometrically rising rates; a callback recording the update-to-data ratio of every
+weight matrix at every step; the noise of minibatch gradients; the hidden activations with
+their saturated and dead fractions; a callback recording, every few steps, the activations and
+gradients of every hidden layer; and early stopping, a callback that ends a run.
 
 Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
 `make tangle`, or edit this file and run `make stitch`.
@@ -22,35 +22,39 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpora import Windows
-from neural_lm import Callback, TrainConfig, TrainResult, train
-from tensor import cross_entropy, no_grad
+from neural_lm import ACTIVATIONS, TrainConfig, TrainResult, minibatches
+from optim import OPTIMISERS
+from tensor import Tensor, cross_entropy, no_grad
 
 # ---------------------------------------------------------------------------- a training curve
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-probe>>[init]
-class ProbeLoss(Callback):
-    """At every validation, the mean loss on a fixed sample of the training windows (the
-    probe): the training curve to set beside the validation curve, at a fraction of the cost."""
+def just_validated(run: TrainResult) -> bool:
+    """Whether the loop validated the model at the step the run is at."""
+    return run.valid[-1][0] == run.steps
+
+
+class ProbeLoss:
+    """A callback: at every validation, the mean loss on a fixed sample of the training
+    windows (the probe): the training curve to set beside the validation curve, at a fraction
+    of the cost."""
 
     def __init__(self, model, windows: Windows, size: int = 4096, seed: int = 0):
         rows = np.random.default_rng(seed).integers(0, len(windows), min(len(windows), size))
         self.model, self.probe, self.losses = model, windows.take(rows), []
 
-    def on_eval(self, run: TrainResult) -> None:
-        self.losses.append(self.model.mean_loss(self.probe))
+    def __call__(self, run: TrainResult) -> bool:
+        if just_validated(run):
+            self.losses.append(self.model.mean_loss(self.probe))
+        return False
 # ~/~ end
 
 
 # ------------------------------------------------------------ the learning rate in one run
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-schedule>>[init]
-def exponential_rates(low: float, high: float, steps: int):
-    """The schedule eta(p) = low (high/low)^(p T/(T-1)) of a run of T = steps steps. train asks
-    for the rate of step t+1 at p = t/T, so the T rates are low r^t, r = (high/low)^(1/(T-1)):
-    low at the first step, high at the last."""
-
-    def rate(p: float) -> float:
-        return low * (high / low) ** (p * steps / (steps - 1))
-
-    return rate
+def exponential_rates(low: float, high: float, steps: int) -> np.ndarray:
+    """The T = steps rates eta_t = low r^t, r = (high/low)^(1/(T-1)): low at the first step,
+    high at the last; (T,)."""
+    return low * (high / low) ** (np.arange(steps) / (steps - 1))
 # ~/~ end
 
 
@@ -107,24 +111,35 @@ class RangeTest:
 
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-run>>[init]
-def range_test(model, train_windows: Windows, valid_windows: Windows, config: TrainConfig,
-               low: float = 1e-4, high: float = 100.0, half_width: int = 25) -> RangeTest:
+def range_test(model, train_windows: Windows, config: TrainConfig, low: float = 1e-4,
+               high: float = 100.0, half_width: int = 25) -> RangeTest:
     """One run of config.steps steps at rates rising geometrically from low to high; the model
     is trained by it, so pass a fresh one."""
-    run = train(model, train_windows, valid_windows, config,
-                schedule=exponential_rates(low, high, config.steps))
-    kept = run.steps - (run.diverged_at is not None)  # a diverged step has no finite loss
-    return RangeTest(np.array(run.rates[:kept]), np.array(run.losses[:kept]),
-                     run.diverged_at is not None, half_width)
+    rates = exponential_rates(low, high, config.steps)  # (T,)
+    batches = minibatches(len(train_windows), config.batch_size, config.seed)
+    optimiser = OPTIMISERS[config.optimiser](model.named_parameters(), config)
+    losses = []
+    for rate in rates:
+        X, Y = train_windows.batch(next(batches))  # (B, K), (B,)
+        with np.errstate(all="ignore"):  # an overflow shows as a non-finite loss
+            loss = model.loss(X, Y)
+            optimiser.zero_grad()
+            loss.backward()
+        if not math.isfinite(float(loss.data)):
+            break  # diverged: this step's loss is not kept, its update not made
+        losses.append(float(loss.data))
+        optimiser.step(rate)
+    return RangeTest(rates[: len(losses)], np.array(losses), len(losses) < len(rates),
+                     half_width)
 # ~/~ end
 
 
 # ------------------------------------------------------------------- the size of an update
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-update-ratio>>[init]
-class UpdateRatio(Callback):
-    """After every step, for each weight matrix W of the model (biases left out), the update
-    relative to the weights it changed: log10 ||W_t - W_(t-1)|| / ||W_(t-1)||, Frobenius norms.
-    Make it just before the run: it copies the weights it starts from."""
+class UpdateRatio:
+    """A callback: after every step, for each weight matrix W of the model (biases left out),
+    the update relative to the weights it changed: log10 ||W_t - W_(t-1)|| / ||W_(t-1)||,
+    Frobenius norms. Make it just before the run: it copies the weights it starts from."""
 
     def __init__(self, model):
         self.named = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
@@ -136,7 +151,9 @@ class UpdateRatio(Callback):
     def names(self) -> list[str]:
         return [name for name, _ in self.named]
 
-    def on_step(self, run: TrainResult) -> None:
+    def __call__(self, run: TrainResult) -> bool:
+        if run.steps == 0:
+            return False  # the call before the first step: nothing has moved yet
         row = []
         for i, (_, p) in enumerate(self.named):
             now = p.data.astype(np.float64)
@@ -145,6 +162,7 @@ class UpdateRatio(Callback):
                                     / np.linalg.norm(self.before[i])))
             self.before[i] = now
         self.log10.append(row)
+        return False
 
     def ratios(self) -> np.ndarray:
         """log10 rho_t, (steps, matrices)."""
@@ -159,12 +177,22 @@ class UpdateRatio(Callback):
 
 # ----------------------------------------------------------------------------- measurements
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-activations>>[init]
+def forward_with_hidden(model, X: np.ndarray) -> tuple[Tensor, list[Tensor]]:
+    """Chapter 3.5's forward pass, keeping the hidden outputs: the logits (B, V) and the nodes
+    h_l (B, H_l) of every hidden layer, whose .grad a backward pass fills."""
+    B, K = X.shape
+    h, hidden = model.embedding(X).reshape(B, K * model.config.embedding), []  # (B, K*D)
+    phi = ACTIVATIONS[model.config.activation]
+    for layer in model.hidden:
+        h = phi(layer(h))  # (B, H_l)
+        hidden.append(h)
+    return model.output(h), hidden
+
+
 def hidden_activations(model, X: np.ndarray) -> list[np.ndarray]:
     """The activations (B, H_l) of every hidden layer of the model for contexts X (B, K)."""
-    layers = []
     with no_grad():
-        model.forward(X, record=layers)  # the nodes h_l
-    return [h.data for h in layers]
+        return [h.data for h in forward_with_hidden(model, X)[1]]
 # ~/~ end
 
 
@@ -206,25 +234,22 @@ def dead_fraction(h: np.ndarray) -> float:
 
 # --------------------------------------------------------------- every layer, during training
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats>>[init]
-class LayerStats(Callback):
-    """Before the first step and every `every` steps, on fixed contexts X (B, K) and targets
-    Y (B,), for each hidden layer h_l = act(a_l): the mean and standard deviation of h_l, the
-    share of its saturated (tanh) or dead (ReLU) units, and the standard deviations of dL/dh_l,
-    the gradient reaching the layer's output, and of dL/da_l = dL/dh_l * act'(a_l), the part
-    that passes back through the nonlinearity (L: the mean loss over the B examples)."""
+class LayerStats:
+    """A callback: before the first step and every `every` steps, on fixed contexts X (B, K)
+    and targets Y (B,), for each hidden layer h_l = act(a_l): the mean and standard deviation
+    of h_l, the share of its saturated (tanh) or dead (ReLU) units, and the standard deviations
+    of dL/dh_l, the gradient reaching the layer's output, and of dL/da_l = dL/dh_l * act'(a_l),
+    the part that passes back through the nonlinearity (L: the mean loss over the B examples)."""
 
     def __init__(self, model, X: np.ndarray, Y: np.ndarray, every: int = 10):
         self.model, self.X, self.Y, self.every = model, X, Y, every
         self.failure = "saturated" if model.config.activation == "tanh" else "dead"
         self.steps, self.records = [], []  # the steps measured; a dict of per-layer lists each
 
-    def on_eval(self, run: TrainResult) -> None:
-        if run.steps == 0:  # the validation before the first step
-            self.measure(0)
-
-    def on_step(self, run: TrainResult) -> None:
-        if run.steps % self.every == 0:
+    def __call__(self, run: TrainResult) -> bool:
+        if run.steps % self.every == 0:  # step 0 too: the call before the first step
             self.measure(run.steps)
+        return False
 
     def series(self, name: str) -> np.ndarray:
         """One statistic over the run: (measurements, layers)."""
@@ -234,8 +259,8 @@ class LayerStats(Callback):
     def measure(self, step: int) -> None:
         params = self.model.parameters()
         saved = [p.grad for p in params]
-        layers = []  # h_1 .. h_L, nodes of the graph: .grad is filled by backward()
-        cross_entropy(self.model.forward(self.X, record=layers), self.Y).backward()
+        logits, layers = forward_with_hidden(self.model, self.X)  # layers: h_1 .. h_L, nodes
+        cross_entropy(logits, self.Y).backward()  # fills their .grad
         for p, grad in zip(params, saved, strict=True):
             p.grad = grad
         tanh = self.failure == "saturated"
@@ -251,5 +276,17 @@ class LayerStats(Callback):
         self.steps.append(step)
         self.records.append(record)
     # ~/~ end
+# ~/~ end
+
+
+# ------------------------------------------------------------------------- early stopping
+# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-early-stopping>>[init]
+def early_stopping(patience: int):
+    """A callback that stops a run once `patience` validations in a row brought no new best."""
+
+    def stop(run: TrainResult) -> bool:
+        return sum(step > run.best_step for step, _ in run.valid) >= patience
+
+    return stop
 # ~/~ end
 # ~/~ end

@@ -31,12 +31,12 @@ def test_bits_nats_and_perplexity():
     assert lm.nats_to_bits(math.log(2)) == pytest.approx(1.0, rel=1e-15)
     assert lm.bits_to_nats(lm.nats_to_bits(1.7)) == pytest.approx(1.7, rel=1e-15)
     uniform = np.full(1000, -math.log(27))                     # a uniform guess over 27 symbols
-    assert lm.cross_entropy(uniform) == pytest.approx(math.log(27), rel=1e-14)
-    assert lm.bits_per_char(uniform) == pytest.approx(math.log2(27), rel=1e-14)
+    assert lm.nats_per_token(uniform) == pytest.approx(math.log(27), rel=1e-14)
+    assert lm.bits_per_token(uniform) == pytest.approx(math.log2(27), rel=1e-14)
     assert lm.perplexity(uniform) == pytest.approx(27, rel=1e-13)
     lp = np.log([0.5, 0.25, 0.125])                            # 1, 2, 3 bits
-    assert lm.bits_per_char(lp) == pytest.approx(2.0, rel=1e-14)
-    assert lm.perplexity(lp) == pytest.approx(2 ** lm.bits_per_char(lp), rel=1e-14)
+    assert lm.bits_per_token(lp) == pytest.approx(2.0, rel=1e-14)
+    assert lm.perplexity(lp) == pytest.approx(2 ** lm.bits_per_token(lp), rel=1e-14)
 
 
 def test_evaluate_reports_the_three_measures_and_the_tokens():

@@ -245,7 +245,7 @@ def test_unigram_model_of_uniform_data_scores_log2_V():
     text = ["abcd" * 50]
     vocab = Vocabulary.from_sequences(text, min_count=1)
     model = AddK(1, 1e-9).fit(text, vocab)
-    assert lm.bits_per_char(model.token_log_probs(text)) == pytest.approx(2.0, abs=1e-6)
+    assert lm.bits_per_token(model.token_log_probs(text)) == pytest.approx(2.0, abs=1e-6)
 # ~/~ end
 
 
@@ -286,7 +286,7 @@ def test_tune_returns_the_best_row_and_a_fitted_model(names_data):
     assert len(table) == 6 and {r["kind"] for r in table} == {"addk"}
     row = min(table, key=lambda r: r["valid_bpc"])
     assert (best.order, best.k) == (row["order"], row["param"])
-    assert lm.bits_per_char(best.token_log_probs(valid)) == pytest.approx(row["valid_bpc"])
+    assert lm.bits_per_token(best.token_log_probs(valid)) == pytest.approx(row["valid_bpc"])
     best_kn, table_kn = ngram.tune("kn", train, valid, vocab, orders=range(1, 5))
     assert [r["order"] for r in table_kn] == [1, 2, 3, 4]
     assert isinstance(best_kn, KneserNey) and best_kn.discount is None

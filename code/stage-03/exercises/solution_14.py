@@ -19,8 +19,8 @@ class DirectMLP(nlm.MLPLanguageModel):
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         return super().named_parameters() + [("direct.weight", self.direct.weight)]
 
-    def forward(self, X: np.ndarray, rng=None, record=None) -> Tensor:
+    def forward(self, X: np.ndarray, rng=None) -> Tensor:
         B, K = X.shape
         e = self.embedding(X).reshape(B, K * self.config.embedding)   # (B, K*D)
-        return super().forward(X, rng, record) + self.direct(e)       # (B, V)
+        return super().forward(X, rng) + self.direct(e)               # (B, V)
 # ~/~ end

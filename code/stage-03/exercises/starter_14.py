@@ -21,6 +21,6 @@ class DirectMLP(nlm.MLPLanguageModel):
     def named_parameters(self) -> list[tuple[str, Tensor]]:
         raise NotImplementedError("exercise 14: the base model's parameters and the new one")
 
-    def forward(self, X: np.ndarray, rng=None, record=None) -> Tensor:
+    def forward(self, X: np.ndarray, rng=None) -> Tensor:
         raise NotImplementedError("exercise 14: logits of the hidden path plus e @ W_direct")
 # ~/~ end

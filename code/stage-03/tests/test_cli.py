@@ -35,7 +35,7 @@ from defaults import network_defaults
 
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-fixtures>>[init]
 WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida", "jon")
-SCRIPT = Path(__file__).resolve().parents[1] / "neural_lm.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "cli.py"
 BOOK = {p.stem for p in Path(__file__).resolve().parents[2].glob("stage-0*/*.py")}
 
 
@@ -70,15 +70,18 @@ def small_model(data, **changes):
 
 
 def trained(data, path, callbacks=(), **changes):
-    """A small model trained with SaveBest(path) and the callbacks; (model, result)."""
+    """A small model trained with SaveBest(path) and the callbacks, then saved once more as the
+    command line does; (model, result)."""
     model = small_model(data, activation=changes.pop("activation", "tanh"))
     config = nlm.TrainConfig(**{"steps": 150, "batch_size": 32, "eval_every": 50, **changes})
     save = cli.SaveBest(path, model, config, data.info())
-    return model, nlm.train(model, *nlm.training_windows(data, 3), config, [save, *callbacks])
+    result = nlm.train(model, *nlm.training_windows(data, 3), config, [save, *callbacks])
+    save.finish(result)
+    return model, result
 
 
 def cli_run(*args, cwd=None, limit=None):
-    """neural_lm.py run as a reader runs it (with at most `limit` bytes of address space)."""
+    """cli.py run as a reader runs it (with at most `limit` bytes of address space)."""
     def small_machine():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
@@ -197,7 +200,7 @@ def test_a_failed_write_keeps_the_old_checkpoint(data, tmp_path, monkeypatch):
 # ~/~ begin <<docs/stage-03/command-line.md#cli-test-checkpoints>>[1]
 def test_new_settings_are_kept_and_old_checkpoints_still_load(data, tmp_path):
     model = small_model(data, embedding_scale=0.5, output_bias="unigram", dropout=0.25)
-    settings = nlm.TrainConfig(optimiser="adam", lr=3e-3, eps=1e-5, beta2=0.99, patience=3)
+    settings = nlm.TrainConfig(optimiser="adam", lr=3e-3, eps=1e-5, beta2=0.99, batch_size=7)
     path = save_checkpoint(tmp_path / "new.npz", model, train_config=settings)
     ckpt = load_checkpoint(path)
     assert ckpt.model.config == model.config
@@ -229,7 +232,7 @@ def test_a_failed_save_stops_the_run_and_says_where_the_best_is(data, tmp_path, 
 
     monkeypatch.setattr(checkpoint.os, "replace", full_after_one)
     said = f"could not write .*its best so far is saved in {re.escape(str(out))}"
-    with pytest.raises(nlm.NeuralLMError, match=said):
+    with pytest.raises(cli.NeuralLMError, match=said):
         trained(data, out, steps=300, eval_every=1)
     assert load_checkpoint(out).meta["step"] == 0  # the first best, whole
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.ckpt.npz", "words.txt"]
@@ -246,33 +249,62 @@ def test_a_diverging_run_keeps_the_last_good_checkpoint(data, tmp_path):
     assert all(np.isfinite(p.data).all() for p in ckpt.model.parameters())
 
 
-class InterruptAt(nlm.Callback):
-    def __init__(self, step):
-        self.at = step
+class SignalAt:
+    """A callback that sends this process `number` at a step, as a user's kill would."""
 
-    def on_step(self, run):
+    def __init__(self, step, number=signal.SIGINT):
+        self.at, self.number = step, number
+
+    def __call__(self, run):
         if run.steps == self.at:
-            raise KeyboardInterrupt
+            os.kill(os.getpid(), self.number)
+        return False
 
 
-def test_an_interrupt_saves_the_best_and_returns(data, tmp_path):
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_the_run_after_its_step_and_keeps_the_best(data, tmp_path, number):
     out = tmp_path / "run.ckpt.npz"
-    _, result = trained(data, out, [InterruptAt(20)])
-    assert result.stopped == "interrupted" and result.steps == 20
-    assert load_checkpoint(out).meta["step"] == result.best_step
+    with cli.StopOnSignal() as signals:
+        _, result = trained(data, out, [SignalAt(20, number), signals])
+    assert result.stopped == "asked" and result.steps == 20
+    assert signals.status() == 128 + number and signals.reason().split()[0] in (
+        "interrupted", "stopped")
+    assert load_checkpoint(out).meta["step"] == result.best_step == 20  # validated once more
+    assert signal.getsignal(number) is not signals.handle  # the handler is put back
 
 
-def test_the_status_line():
+def test_the_status_line(monkeypatch):
     assert [cli.format_seconds(s) for s in (0, 75, 3723, math.nan)] == \
         ["00:00", "01:15", "1:02:03", "--:--"]
-    stream = io.StringIO()
-    progress = cli.Progress(batch_size=3000, stream=stream, interval=60.0)
-    progress.on_step(nlm.TrainResult([2.5] * 10, valid=[(0, 2.75)], fraction=0.25, seconds=30))
-    progress.on_step(nlm.TrainResult([2.0] * 20, valid=[(0, 2.75)], fraction=0.5, seconds=60))
-    progress.on_end(nlm.TrainResult([1.5] * 30, valid=[(30, 1.75)], fraction=0.75, seconds=90))
-    lines = stream.getvalue().splitlines()           # the second, within the interval: not shown
-    assert len(lines) == 2 and lines[0].startswith("step      10 | train 2.5000 | valid 2.7500")
+    now = [100.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: now[0])
+    length, stream = cli.RunLength(steps=40), io.StringIO()
+    progress = cli.Progress(length, batch_size=3000, unit="character", stream=stream,
+                            interval=60.0)
+    assert length(nlm.TrainResult()) == 0.0  # step 0: the clock starts at 100 s
+    for steps, at, valid in ((10, 30, 2.75), (20, 60, 2.75), (30, 90, 1.75)):
+        now[0] = 100.0 + at
+        run = nlm.TrainResult([2.5] * steps, valid=[(0, 2.0), (steps - steps % 30, valid)])
+        progress(run) if steps < 30 else progress.finish(run)
+    lines = stream.getvalue().splitlines()  # the second, within the interval: not shown
+    bits = 2.5 / math.log(2)
+    assert len(lines) == 2 and lines[0].startswith(
+        f"step      10 | bits per character: train {bits:.3f}, valid {2.75 / math.log(2):.3f} "
+        "(step 0)")
     assert lines[0].endswith("1,000 ex/s | 01:30 left") and lines[1].endswith("00:30 left")
+    assert f"valid {1.75 / math.log(2):.3f} (step 30)" in lines[1]
+
+
+def test_a_run_length_times_each_run_from_its_first_step(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: now[0])
+    budget = cli.RunLength(seconds=10.0)
+    for start in (5.0, 50.0):  # two runs, one object
+        now[0] = start
+        assert budget(nlm.TrainResult()) == 0.0
+        now[0] = start + 2.5
+        assert budget(nlm.TrainResult(losses=[1.0])) == 0.25 and budget.elapsed() == 2.5
+    assert str(budget) == "10 s" and str(cli.RunLength(steps=1200)) == "1,200 steps"
 # ~/~ end
 
 
@@ -302,9 +334,9 @@ def test_generate_help_loads_only_what_it_needs():
     assert proc.returncode == 0, proc.stderr
     loaded = [line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
               if line.startswith("import time:") and "imported package" not in line]
-    assert "numpy" in loaded and "cli" in loaded               # the listing is what we think
+    assert "numpy" in loaded and "neural_lm" in loaded         # the listing is what we think
     assert not {"compare", "ngram", "corpus_stats", "training_dynamics"} & set(loaded)
-    assert "neural_lm" not in loaded                           # it runs as __main__: no copy
+    assert "cli" not in loaded                                 # it runs as __main__: no copy
     twice = [name for name in BOOK if loaded.count(name) > 1]
     assert not twice, twice
 
@@ -321,7 +353,7 @@ def test_the_network_options_reach_the_configurations():
         assert (model.dropout, model.embedding_scale, model.output_bias, model.hidden) == \
             (0.3, 0.2, "unigram", (64, 32))
         assert (schedule.optimiser, schedule.lr, schedule.eps, schedule.beta1, schedule.beta2,
-                schedule.patience, schedule.batch_size) == ("adam", 0.004, 1e-6, 0.8, 0.99, 4, 64)
+                schedule.batch_size, args.patience) == ("adam", 0.004, 1e-6, 0.8, 0.99, 64, 4)
         plain = cli.build_parser().parse_args(command)  # nothing given: the book's defaults
         shape, optimiser = network_defaults("chars")
         assert cli.model_config(plain) == shape
@@ -415,8 +447,7 @@ def test_ctrl_c_saves_and_exits_cleanly(words_file, tmp_path):
     assert stdout.startswith("interrupted") and load_checkpoint(out).meta["step"] > 0
 
 
-def test_a_save_cut_short_by_ctrl_c_is_made_again_when_the_run_ends(data, tmp_path,
-                                                                     monkeypatch):
+def test_ctrl_c_during_a_save_lets_it_finish_and_stops_the_run(data, tmp_path, monkeypatch):
     out, saves = tmp_path / "m.ckpt.npz", []
     model = nlm.MLPLanguageModel(nlm.ModelConfig(vocab_size=data.vocab.size, context=3,
                                                  hidden=(8,)), data.vocab)
@@ -425,14 +456,16 @@ def test_a_save_cut_short_by_ctrl_c_is_made_again_when_the_run_ends(data, tmp_pa
     def save(*args, **kwargs):
         saves.append(kwargs["step"])
         if len(saves) == 2:
-            raise KeyboardInterrupt  # Ctrl-C in the middle of the second save
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C in the middle of the second save
         return checkpoint.save_checkpoint(*args, **kwargs)
 
     monkeypatch.setattr(cli, "save_checkpoint", save)
-    run = nlm.train(model, *nlm.training_windows(data, 3), config,
-                    [cli.SaveBest(out, model, config, data.info())])
-    assert run.stopped == "interrupted" and saves[:2] == [0, 10] and run.best_step == 10
-    assert load_checkpoint(out).meta["step"] == 10  # saved again as the run ended
+    saver = cli.SaveBest(out, model, config, data.info())
+    with cli.StopOnSignal() as signals:
+        run = nlm.train(model, *nlm.training_windows(data, 3), config, [saver, signals])
+        saver.finish(run)
+    assert run.stopped == "asked" and run.steps == 10 and saves == [0, 10]
+    assert load_checkpoint(out).meta["step"] == 10 == run.best_step  # the save was made whole
 
 
 @pytest.mark.slow
@@ -480,7 +513,8 @@ def test_train_sets_the_threads_of_the_rule_or_of_the_option(words_file, tmp_pat
     assert cli.main(argv) == 0
     assert seen == [int(asked[1]) if asked else 1, expected]  # main's setup, then the network's
     V = checkpoint.load_checkpoint(tmp_path / "m.npz").model.config.vocab_size
-    assert works == ([] if asked else [runtime.forward_products(3, 24, (32,), V, 8)])
+    shapes = nlm.layer_shapes(nlm.ModelConfig(V, 3, 24, (32,)))
+    assert works == ([] if asked else [runtime.forward_products(shapes, 8)])
 
 
 def test_a_thread_count_below_one_is_a_usage_error(words_file, capsys):

@@ -274,7 +274,8 @@ def test_crossing_extrapolates_a_falling_line_in_log_tokens():
 def test_compare_is_a_subcommand_of_the_model_command_line():
     args = cli.build_parser().parse_args(["compare", "--data", "x.txt", "--json"])
     assert args.command == "compare" and args.data == "x.txt" and args.json
-    assert args.time_budget > 0 and cli.model_config(args).hidden
+    assert args.time_budget is None and args.steps is None and cli.model_config(args).hidden
+    assert cli.run_length(args, cli.RunLength(seconds=60.0)).seconds == 60.0
 
 
 def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import runtime
+from neural_lm import ModelConfig, layer_shapes
 
 # ~/~ begin <<docs/stage-03/speed.md#runtime-tests>>[init]
 BOOK = sorted(p.stem for p in Path(__file__).resolve().parents[2].glob("stage-0*/*.py"))
@@ -54,9 +55,10 @@ def test_importing_the_book_changes_nothing_in_the_process():
 
 
 def test_the_thread_rule_depends_on_the_shapes_the_cores_and_the_environment(monkeypatch):
-    chars = runtime.forward_products(8, 24, (256, 256), 85, batch=1)
+    shapes = layer_shapes(ModelConfig(vocab_size=85, context=8, embedding=24, hidden=(256, 256)))
+    chars = runtime.forward_products(shapes, batch=1)
     assert chars == 8 * 24 * 256 + 256 * 256 + 256 * 85
-    assert runtime.forward_products(8, 24, (256, 256), 85, batch=64) == 64 * chars
+    assert runtime.forward_products(shapes, batch=64) == 64 * chars
     rule = runtime.ALL_CORES_FROM
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)  # the test session sets it to 1
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)

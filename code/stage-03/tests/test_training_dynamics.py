@@ -17,8 +17,11 @@ import neural_lm as nlm
 import training_dynamics as td
 from corpora import BOUNDARY, Vocabulary, Windows, windows
 from neural_lm import (
-    DECAYS, SGD, MLPLanguageModel, ModelConfig, TrainConfig, TrainResult, dropout, learning_rate,
+    MLPLanguageModel, ModelConfig, TrainConfig, TrainResult, dropout, learning_rate,
 )
+import optim
+from optim import SGD
+from options import DECAYS
 from tensor import Tensor
 
 # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-schedules>>[init]
@@ -50,15 +53,19 @@ def test_dropout_zeroes_about_p_and_scales_the_rest_by_one_over_one_minus_p():
 def test_the_model_drops_units_only_in_training():
     plain, (X, _) = tiny_problem()
     dropping = MLPLanguageModel(dataclasses.replace(plain.config, dropout=0.5))
-    seen, seen_plain = [], []
-    assert np.array_equal(dropping.forward(X, record=seen).data,
-                          plain.forward(X, record=seen_plain).data)
-    trained = []
-    logits = dropping.forward(X, np.random.default_rng(0), record=trained)
+    assert np.array_equal(dropping.forward(X).data, plain.forward(X).data)  # no rng: no masks
+    logits = dropping.forward(X, np.random.default_rng(0))
     assert not np.array_equal(logits.data, plain.forward(X).data)
-    assert np.array_equal(trained[0].data, seen_plain[0].data)      # recorded before its mask
-    assert not np.array_equal(trained[1].data, seen_plain[1].data)  # its input was masked
-    assert [h.shape for h in seen] == [(len(X), 16), (len(X), 8)]
+    again = dropping.forward(X, np.random.default_rng(0))
+    assert np.array_equal(again.data, logits.data)  # the masks come from the generator
+
+
+def test_the_written_out_forward_pass_is_the_model_s():
+    model, (X, _) = tiny_problem()
+    logits, hidden = td.forward_with_hidden(model, X)
+    assert np.array_equal(logits.data, model.forward(X).data)  # the same operations, in order
+    assert [h.shape for h in hidden] == [(len(X), 16), (len(X), 8)]
+    assert np.array_equal(td.hidden_activations(model, X)[1], hidden[1].data)
 # ~/~ end
 
 
@@ -89,7 +96,7 @@ def adam_by_hand(w, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
 def test_adams_first_step_is_lr_against_the_sign_of_the_gradient():
     g = np.array([[1e-3, -0.2, 5.0, -1e3]])
     w = Tensor(np.zeros((1, 4)), requires_grad=True, dtype=np.float64)
-    adam = nlm.Adam([("w", w)])
+    adam = optim.Adam([("w", w)])
     w.grad = g.copy()
     adam.step(0.01)
     np.testing.assert_allclose(w.data, -0.01 * np.sign(g), rtol=1e-4)
@@ -98,14 +105,14 @@ def test_adams_first_step_is_lr_against_the_sign_of_the_gradient():
 def test_adams_running_means_are_weighted_sums_of_the_gradients():
     grads = np.random.default_rng(0).standard_normal((30, 3))
     w = Tensor(np.zeros(3), requires_grad=True, dtype=np.float64)
-    adam = nlm.Adam([("w", w)], betas=(0.9, 0.99))
+    adam = optim.Adam([("w", w)], betas=(0.9, 0.99))
     for g in grads:
         w.grad = g.copy()
         adam.step(0.01)
     weights = {b: (1 - b) * b ** np.arange(len(grads))[::-1] for b in (0.9, 0.99)}  # (1-b) b^(t-i)
     np.testing.assert_allclose(adam.m[0], weights[0.9] @ grads, rtol=1e-12)
     np.testing.assert_allclose(adam.v[0], weights[0.99] @ grads**2, rtol=1e-12)
-    fresh = nlm.Adam([("w", w)], betas=(0.9, 0.99))
+    fresh = optim.Adam([("w", w)], betas=(0.9, 0.99))
     for _ in range(5):  # a constant gradient: the corrected means are g and g² exactly
         w.grad = np.full(3, 0.7)
         fresh.step(0.01)
@@ -116,7 +123,7 @@ def test_adams_running_means_are_weighted_sums_of_the_gradients():
 def test_a_few_adam_steps_by_hand():
     grads = [0.3, -0.1, 0.25, 2.0, -0.05]
     w = Tensor([[1.0, -2.0]], requires_grad=True, dtype=np.float64)
-    adam = nlm.Adam([("w", w)], betas=(0.8, 0.99), eps=1e-3)  # eps near the gradients' size
+    adam = optim.Adam([("w", w)], betas=(0.8, 0.99), eps=1e-3)  # eps near the gradients' size
     for g in grads:
         w.grad = np.array([[g, 10 * g]])
         adam.step(0.1)
@@ -128,7 +135,7 @@ def test_a_few_adam_steps_by_hand():
 def test_adams_weight_decay_is_decoupled():
     W = Tensor(np.full((2, 3), 2.0), requires_grad=True)
     b = Tensor(np.full(3, 2.0), requires_grad=True)
-    adam = nlm.Adam([("W", W), ("b", b)], weight_decay=0.1)
+    adam = optim.Adam([("W", W), ("b", b)], weight_decay=0.1)
     W.grad, b.grad = np.zeros((2, 3), np.float32), np.zeros(3, np.float32)
     adam.step(0.5)
     np.testing.assert_allclose(W.data, 2.0 * (1 - 0.5 * 0.1), rtol=1e-7)
@@ -186,13 +193,13 @@ def names_windows(model):
 def test_the_range_test_raises_the_rate_geometrically_from_low_to_high():
     model, _ = tiny_problem()
     config = TrainConfig(steps=40, batch_size=8, momentum=0.0, eval_every=100)
-    test = td.range_test(model, names_windows(model), names_windows(model), config, 1e-3, 1.0)
+    test = td.range_test(model, names_windows(model), config, 1e-3, 1.0)
     assert len(test.rates) == len(test.losses) == 40 and not test.diverged
     assert test.rates[0] == pytest.approx(1e-3, rel=1e-12)
     assert test.rates[-1] == pytest.approx(1.0, rel=1e-12)
     np.testing.assert_allclose(test.rates[1:] / test.rates[:-1], 1000 ** (1 / 39), rtol=1e-12)
     model, _ = tiny_problem()  # rates past float32's largest number (3.4e38) must overflow:
-    blown = td.range_test(model, names_windows(model), names_windows(model), config, 1.0, 1e45)
+    blown = td.range_test(model, names_windows(model), config, 1.0, 1e45)
     assert blown.diverged and len(blown.rates) == len(blown.losses) < 40
     assert np.isfinite(blown.losses).all()
 
@@ -223,7 +230,7 @@ def test_the_update_ratio_of_a_known_update():
     W = model.hidden[0].weight
     norm = np.linalg.norm(W.data.astype(np.float64))
     W.data += 0.01
-    ratio.on_step(TrainResult())
+    ratio(TrainResult(losses=[0.0]))  # the call after step 1
     assert 10 ** ratio.ratios()[0, 1] == pytest.approx(0.01 * np.sqrt(W.data.size) / norm,
                                                       rel=1e-4)
     assert ratio.ratios()[0, 0] == -np.inf  # the embedding did not move
