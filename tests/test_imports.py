@@ -99,3 +99,15 @@ def test_no_module_of_the_book_shadows_or_is_shadowed_by_another():
     clashes = sorted(name for name in set(STAGE_OF) | tools
                      if name in sys.stdlib_module_names or name in installed)
     assert not clashes, f"module names also taken elsewhere: {clashes}"
+
+
+def lines_of_code(source: str) -> int:
+    """Lines that are not blank and not entangled's `# ~/~` markers (docstrings count)."""
+    return sum(1 for line in source.splitlines()
+               if line.strip() and not line.lstrip().startswith("# ~/~"))
+
+
+def test_the_reference_model_is_read_in_one_sitting():
+    source = (CODE / "stage-03" / "neural_lm.py").read_text(encoding="utf-8")
+    assert lines_of_code(source) <= 300, f"neural_lm.py has {lines_of_code(source)} lines of code"
+    assert lines_of_code("x = 1\n\n    # ~/~ begin <<a.md#b>>[init]\n# note\n") == 2
