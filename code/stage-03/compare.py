@@ -194,6 +194,19 @@ class Interval:
         return {"mean": self.mean, "ci95": [self.lo, self.hi]}
 
 
+def contrast_bootstrap(values: np.ndarray, mask: np.ndarray, block: int = 1000,
+                       resamples: int = 2000, seed: int = 0, level: float = 0.95) -> Interval:
+    """mean(values[~mask]) - mean(values[mask]) (e.g. unseen minus seen), with a percentile
+    interval from the same block resamples for both parts."""
+    values, mask = np.asarray(values, dtype=np.float64), np.asarray(mask, dtype=bool)
+    if mask.all() or not mask.any():
+        raise CompareError("a contrast needs positions on both sides of the mask")
+    inside, inside_means = resampled_means(values, mask, block, resamples, seed)
+    outside, outside_means = resampled_means(values, ~mask, block, resamples, seed)
+    contrasts = outside_means - inside_means
+    return percentile_interval(outside - inside, contrasts[np.isfinite(contrasts)], level)
+
+
 def bits_difference(lp_a: np.ndarray, lp_b: np.ndarray) -> np.ndarray:
     """bits_A - bits_B at each position (negative where A gives the higher probability)."""
     return lm.nats_to_bits(np.asarray(lp_b, dtype=np.float64) - np.asarray(lp_a, dtype=np.float64))
@@ -206,6 +219,14 @@ def block_bootstrap(values: np.ndarray, mask: np.ndarray | None = None, block: i
     mask = np.ones(len(values), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
     if not mask.any():
         raise CompareError("no positions to average over (the mask selects none)")
+    mean, means = resampled_means(values, mask, block, resamples, seed)
+    return percentile_interval(mean, means[np.isfinite(means)], level)
+
+
+def resampled_means(values: np.ndarray, mask: np.ndarray, block: int, resamples: int,
+                    seed: int) -> tuple[float, np.ndarray]:
+    """The mean of values[mask], and its mean in each of `resamples` block resamples (R,):
+    the same blocks for every mask of the same length and seed; nan where none was drawn."""
     block = max(1, min(block, len(values) // 20))  # at least 20 blocks, even on a short test text
     starts = np.arange(0, len(values), block)
     sums = np.add.reduceat(np.where(mask, values, 0.0), starts)       # (blocks,)
@@ -213,9 +234,13 @@ def block_bootstrap(values: np.ndarray, mask: np.ndarray | None = None, block: i
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, len(starts), size=(resamples, len(starts)))  # (R, blocks)
     total, count = sums[pick].sum(axis=1), counts[pick].sum(axis=1)
-    means = total[count > 0] / count[count > 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return float(sums.sum() / counts.sum()), total / count
+
+
+def percentile_interval(mean: float, means: np.ndarray, level: float) -> Interval:
     lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
-    return Interval(float(sums.sum() / counts.sum()), float(lo), float(hi))
+    return Interval(mean, float(lo), float(hi))
 # ~/~ end
 
 
@@ -459,6 +484,10 @@ def report_figures(data, fitted, tables, valid, test, seen, context_length, seed
             "positions": int(mask.sum()),
             "test_bits_per_token": {key: bits_per_token(test[key], mask) for key in MODELS},
             "differences_bits_per_token": differences(test, mask, seed)}
+    if seen.any() and not seen.all():  # unseen minus seen, for each difference
+        figures["by_context"]["unseen_minus_seen"] = {
+            name: contrast_bootstrap(bits_difference(test[a], test[b]), seen, seed=seed).to_json()
+            for name, (a, b) in DIFFERENCES.items()}
     return with_character_names(figures) if data.unit == "character" else figures
 
 

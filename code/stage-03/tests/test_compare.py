@@ -49,6 +49,19 @@ def test_block_bootstrap_mean_is_the_masked_mean_and_is_seeded():
         compare.block_bootstrap(values, np.zeros(10, dtype=bool))
 
 
+def test_the_contrast_of_two_parts_is_measured_on_the_same_resamples():
+    rng = np.random.default_rng(2)
+    seen = rng.random(20_000) < 0.8
+    shifted = correlated(rng, 20_000, 0.0) + np.where(seen, 0.0, 0.25)  # unseen: +0.25
+    c = compare.contrast_bootstrap(shifted, seen, block=500)
+    assert c.mean == pytest.approx(shifted[~seen].mean() - shifted[seen].mean())
+    assert c.excludes_zero() and c.lo <= 0.25 <= c.hi
+    flat = compare.contrast_bootstrap(correlated(rng, 20_000, 0.1), seen, block=500)
+    assert not flat.excludes_zero()  # the same mean on both sides
+    with pytest.raises(compare.CompareError, match="both sides"):
+        compare.contrast_bootstrap(shifted, np.ones(20_000, dtype=bool))
+
+
 def test_bits_difference_is_negative_where_the_first_model_is_better():
     d = compare.bits_difference(np.log([0.5, 0.25]), np.log([0.25, 0.25]))
     assert d == pytest.approx([-1.0, 0.0], abs=1e-12)
