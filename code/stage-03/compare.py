@@ -96,15 +96,17 @@ TRAIN_SETTINGS = ("optimiser", "lr", "eps", "batch_size", "weight_decay", "decay
 
 
 def train_neural(data: Data, shape: neural_lm.ModelConfig, settings: neural_lm.TrainConfig,
-                 seed: int, callbacks=(), progress=None, curve_points: int = 0) -> Fitted:
+                 seed: int, callbacks=(), progress=None, curve_points: int = 0,
+                 freeze_table: bool = False) -> Fitted:
     """Train the network of chapter 3.5 as `settings` say (with the loop's `progress` and
     callbacks, if given); it returns with the parameters of its best validation loss (and its
-    learning curve at about curve_points steps, if > 0)."""
+    learning curve at about curve_points steps, if > 0). With freeze_table, its embedding
+    table stays as it was drawn (the ablation below)."""
     config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
     settings = dataclasses.replace(settings, seed=seed)
     train_windows, valid_windows = neural_lm.training_windows(data, config.context)
-    model = neural_lm.MLPLanguageModel(config, data.vocab,
-                                       neural_lm.target_counts(train_windows, data.vocab.size))
+    network = FrozenTableNetwork if freeze_table else neural_lm.MLPLanguageModel
+    model = network(config, data.vocab, neural_lm.target_counts(train_windows, data.vocab.size))
     recorders = [] if not curve_points else [CurveRecorder(
         model, data, curve_steps(settings.steps, curve_points), settings.batch_size)]
     start = time.perf_counter()
@@ -255,6 +257,38 @@ def seen_split(data: Data, context_length: int) -> np.ndarray:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-ablation>>[init]
+class FrozenTableNetwork(neural_lm.MLPLanguageModel):
+    """The network of chapter 3.5 whose embedding table is not among its parameters: the
+    optimiser never moves it, and it stays as it was drawn."""
+
+    def named_parameters(self) -> list:
+        return [(name, p) for name, p in super().named_parameters() if name != "embedding.weight"]
+
+
+def embedding_ablation(data: Data, extras: dict, seeds: list[int]) -> dict:
+    """For each seed of a comparison (extras from `compare`), the network trained again with a
+    frozen table, against the same seed's network with a learned one: frozen minus learned in
+    bits per token (the gain of learning the vectors; > 0: learning helps) on all test
+    positions, on seen and on unseen contexts, and unseen minus seen, each with its interval."""
+    seen, runs = extras["seen"], []
+    for seed in seeds:
+        say(f"ablation: the network with a frozen embedding table, seed {seed}")
+        frozen = train_neural(data, extras["shape"], extras["settings"], seed,
+                              freeze_table=True).model.token_log_probs(data.test)
+        gain = bits_difference(frozen, extras["network_test"][seed])
+        runs.append({"seed": seed, "frozen_test_bits_per_token": bits_per_token(frozen),
+                     "frozen_vs_kneser_ney": block_bootstrap(
+                         bits_difference(frozen, extras["kneser_ney_test"]), seed=seed).to_json(),
+                     "gain": {"all": block_bootstrap(gain, seed=seed).to_json(),
+                              "seen": block_bootstrap(gain, seen, seed=seed).to_json(),
+                              "unseen": block_bootstrap(gain, ~seen, seed=seed).to_json(),
+                              "unseen_minus_seen": contrast_bootstrap(gain, seen,
+                                                                      seed=seed).to_json()}})
+    return {"runs": runs, "unit": data.unit}
+# ~/~ end
+
+
 # ---- seeds and learning curves --------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-seeds>>[init]
@@ -266,15 +300,16 @@ def seed_entry(seed: int, test: dict) -> dict:
 
 
 def retrained(data: Data, shape, settings, seed: int, valid: dict, test: dict,
-              callbacks=(), progress=None) -> dict:
+              callbacks=(), progress=None) -> tuple[dict, np.ndarray]:
     """seed_entry of the network trained again with `seed`, with its own mixture (the weight
-    tuned again on validation); the n-gram models' scores are those already computed."""
+    tuned again on validation), and the network's test log-probabilities; the n-gram models'
+    scores are those already computed."""
     nn = train_neural(data, shape, settings, seed, callbacks, progress)
     valid = {**valid, "neural": nn.model.token_log_probs(data.valid)}
     test = {**test, "neural": nn.model.token_log_probs(data.test)}
     weight = tune_weight(valid["neural"], valid["best_kneser_ney"])
     test["mixture"] = mix_log_probs(test["neural"], test["best_kneser_ney"], weight)
-    return seed_entry(seed, test)
+    return seed_entry(seed, test), test["neural"]
 
 
 def seed_spread(entries: list[dict]) -> dict:
@@ -416,10 +451,12 @@ def compare(data: Data, settings: neural_lm.TrainConfig, seed: int = 0, orders=r
     figures = report_figures(data, fitted, tables, valid, test, seen, context_length, seed)
     figures["ngram_orders"] = {"tuned": [min(orders), max(orders)],
                                "code_limit": ngram.highest_order(data.vocab.size)}
-    runs = [seed_entry(seed, test)]
+    runs, network_test = [seed_entry(seed, test)], {seed: test["neural"]}
     for other in range(seed + 1, seed + seeds):
         say(f"training the network again with seed {other} ({other - seed + 1} of {seeds})")
-        runs.append(retrained(data, shape, settings, other, valid, test, callbacks, progress))
+        entry, network_test[other] = retrained(data, shape, settings, other, valid, test,
+                                               callbacks, progress)
+        runs.append(entry)
     figures["seeds"] = {"runs": runs, "spread": seed_spread(runs)}
     if curve_points:
         say("learning curves: Kneser-Ney counted on parts of the training text")
@@ -432,6 +469,9 @@ def compare(data: Data, settings: neural_lm.TrainConfig, seed: int = 0, orders=r
                           for i, (key, f) in enumerate(fitted.items())}
     figures["samples_temperature"] = temperature
     extras = {"embedding": nn.model.embedding.weight.data.astype(np.float64),
+              "models": {key: f.model for key, f in fitted.items()},
+              "network_test": network_test, "kneser_ney_test": test["best_kneser_ney"],
+              "seen": seen, "shape": shape, "settings": settings,
               "symbols": list(data.vocab.symbols),
               "counts": np.bincount(np.concatenate(corpus_stats.encode_all(data.train, data.vocab)),
                                     minlength=data.vocab.size)}

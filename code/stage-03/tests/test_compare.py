@@ -147,6 +147,30 @@ def four_models(request):
             "network": network, "mixture": compare.Mixture(network, kneser_ney, 0.3)}
 
 
+def test_a_frozen_table_stays_as_drawn_and_the_ablation_measures_against_the_same_seed():
+    rng = np.random.default_rng(1)
+    text = [" ".join(rng.choice(WORDS, 3)) + "\n" for _ in range(300)]
+    vocab = corpora.Vocabulary.from_sequences(text[:240], min_count=2)
+    data = corpora.Data("words", True, 0, vocab, text[:240], text[240:270], text[270:])
+    shape = neural_lm.ModelConfig(vocab_size=vocab.size, context=3, embedding=4, hidden=(16,))
+    settings = neural_lm.TrainConfig(steps=60, batch_size=16, eval_every=30, lr=0.3)
+    frozen = compare.train_neural(data, shape, settings, 0, freeze_table=True).model
+    drawn = neural_lm.MLPLanguageModel(shape)  # the same seed: the same draw
+    assert np.array_equal(frozen.embedding.weight.data, drawn.embedding.weight.data)
+    assert not np.array_equal(frozen.output.weight.data, drawn.output.weight.data)
+    learned = compare.train_neural(data, shape, settings, 0).model
+    seen = np.arange(data.num_tokens("test")) % 3 > 0
+    extras = {"seen": seen, "shape": shape, "settings": settings,
+              "network_test": {0: learned.token_log_probs(data.test)},
+              "kneser_ney_test": frozen.token_log_probs(data.test)}
+    (run,) = compare.embedding_ablation(data, extras, [0])["runs"]
+    gain = compare.bits_difference(frozen.token_log_probs(data.test),
+                                   extras["network_test"][0])
+    assert run["gain"]["all"]["mean"] == pytest.approx(gain.mean())
+    assert run["gain"]["unseen"]["mean"] == pytest.approx(gain[~seen].mean())
+    assert run["frozen_vs_kneser_ney"]["mean"] == pytest.approx(0.0, abs=1e-12)
+
+
 @pytest.mark.parametrize("name", ["add-k", "kneser-ney", "network", "mixture"])
 def test_every_model_answers_the_contract(four_models, name):
     model = four_models[name]
