@@ -71,7 +71,7 @@ serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-
 	$(BIN)/python -m mkdocs serve --dev-addr $(HOST)
 
 .PHONY: demo
-demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of Shakespeare (~2 min)
+demo: $(STAMP)  ## the network (a 45-second training budget) against tuned n-gram models on 1M characters of Shakespeare
 	$(BIN)/python code/stage-03/cli.py compare --data shakespeare --max-chars 1000000 --time-budget 45
 
 .PHONY: bench
@@ -79,7 +79,7 @@ bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value 
 	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
 .PHONY: bench-memory
-bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a 200 MB text, the estimates (~3 min)
+bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a generated large text, the estimates
 	$(BIN)/python code/stage-03/bench_memory.py
 
 .PHONY: bench-ngram
