@@ -96,6 +96,10 @@ bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a 20
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora
 	$(BIN)/python code/stage-01/bench_ngram.py
 
+.PHONY: hostile
+hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified clear or not (~3 min)
+	$(BIN)/python tools/hostile_cases.py --skip-slow
+
 .PHONY: exercise debug
 # N reaches the recipe's shell as an environment variable (see READER above), quoted there:
 # `N="3; touch x"` is one (bad) argument, never a second command.

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import hostile_cases
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -382,54 +383,18 @@ def test_make_passes_v_1_on_as_verbose():
 
 
 # --------------------------------------------------------------------------------------------
-# no value given to make runs a command (issue 21, item 6)
-
-PAYLOADS = ['x"; touch {planted}; echo "', "x'; touch {planted}; echo '",
-            "$(shell touch {planted})", "`touch {planted}`", "$$(touch {planted})",
-            "x; touch {planted} #"]
-# (target, variable, whether the program gets the value as one argument)
-VARIABLES = [("bench", "BENCH_JSON", True), ("serve", "HOST", True), ("exercise", "N", True),
-             ("exercise", "LIMIT", True), ("debug", "N", True), ("debug", "KEEP", False),
-             ("tangle", "V", False), ("stitch", "V", False), ("install", "PYTHON", False),
-             ("tangle", "SHELL", False), ("tangle", "BIN", False), ("help", "ANY_OTHER", False)]
-FAKE_PYTHON = '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$(dirname "$0")/args"\n'
+# the hostile cases of issue 21: no value given to make runs a command (item 6), and the fast
+# cases of every other item, from the table `make hostile` prints
 
 
-def make_in(folder: Path, target: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """make target in folder; `-o`: never remake .venv there, except for `make install`."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")} | env
-    keep = [] if target == "install" else ["-o", ".venv/.installed"]
-    return subprocess.run(["make", "-s", *keep, target, *args], cwd=folder,
-                          capture_output=True, text=True, env=environment, timeout=60)
-
-
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-@pytest.mark.parametrize("target, variable, passed_on", VARIABLES)
-def test_no_make_variable_runs_a_command(tmp_path, target, variable, passed_on):
-    """Each variable, on the command line and in the environment, through each kind of quote: the
-    real recipes run (with a stand-in for .venv/bin/python that records its arguments), and the
-    file the value tries to create never appears; a value the program gets is one argument."""
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    (tmp_path / "requirements.txt").touch()
-    (tmp_path / "tools").mkdir()
-    (tmp_path / "tools" / "install_paths.py").touch()
-    if target != "install":  # install makes .venv with $PYTHON: leave it to do so
-        (tmp_path / ".venv" / "bin").mkdir(parents=True)
-        (tmp_path / ".venv" / "bin" / "python").write_text(FAKE_PYTHON)
-        (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
-        (tmp_path / ".venv" / ".installed").touch()
-    planted = tmp_path / "PLANTED"
-    for payload in PAYLOADS:
-        value = payload.format(planted=planted)
-        for how in ("command line", "environment"):
-            if how == "command line":
-                make_in(tmp_path, target, f"{variable}={value}")
-            else:
-                make_in(tmp_path, target, **{variable: value})
-            assert not planted.exists(), f"make {target} ran the command in {variable} ({how})"
-            args = tmp_path / ".venv" / "bin" / "args"
-            if passed_on and how == "command line":
-                assert value in args.read_text().splitlines(), f"{variable} is not one argument"
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in hostile_cases.book_cases() if c.fast],
+                         ids=lambda case: case.name)
+def test_the_fast_hostile_cases_of_the_tools_are_answered_clearly(case):
+    """The fast part of `make hostile`'s table for the book's tools (tools/hostile_cases.py),
+    so that `make test` covers every class of issue 21."""
+    kind, seen, _, _ = hostile_cases.run_book_case(ROOT, case)
+    assert kind == "clear", f"{case.item} {case.name}: {kind}: {seen}"
 
 
 @pytest.mark.slow

@@ -301,19 +301,16 @@ def tangled_fences(chapter: str, text: str) -> dict[tuple[str, int], Fence]:
 
 def problems(chapters: dict[str, str]) -> list[str]:
     """Every problem of a book's chapters ({path: text}) as `path:line: what; how to fix`: the
-    fences of each chapter, then the names across chapters (a name defined in two chapters, a
-    `<<name>>` that names no block, a named block that no tangled file includes)."""
-    found, broken = [], set()
-    for path in sorted(chapters):
-        for line, problem in fence_problems(chapters[path]):
-            found.append(f"{path}:{line}: {problem}")
-            broken.add((path, line))
+    fences of each chapter; once they are sound, the names across chapters (a name defined in
+    two chapters, a `<<name>>` that names no block, a named block no tangled file includes)."""
+    found = [f"{path}:{line}: {problem}" for path in sorted(chapters)
+             for line, problem in fence_problems(chapters[path])]
+    if found:  # a broken fence leaves the blocks it includes unreached: say only what to fix
+        return found
     defined: dict[str, tuple[str, int]] = {}
     blocks = []
     for path in sorted(chapters):
         for (name, _), fence in tangled_fences(path, chapters[path]).items():
-            if (path, fence.start + 1) in broken:
-                continue  # said already; entangled may not even read it
             first = defined.setdefault(name, (path, fence.start + 1))
             if first[0] != path:
                 found.append(f"{path}:{fence.start + 1}: the name `{name}` is also used in "
