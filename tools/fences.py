@@ -32,6 +32,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>`{3,}|~{3,})[ \t]*(?P<info>[^`]*?)[ \t]*$")
 TOKEN = re.compile(
@@ -263,11 +264,17 @@ def _body_problems(fence: Fence) -> list[tuple[int, str]]:
     return found
 
 
+@lru_cache(maxsize=64)
+def _parsed(text: str) -> tuple[Fence, ...]:
+    """parse(text), read once for the checks below (which only read the fences)."""
+    return tuple(parse(text))
+
+
 def fence_problems(text: str) -> list[tuple[int, str]]:
     """(line, problem) of one chapter's fences, each problem saying what to write instead."""
     lines = text.split("\n")
     found = []
-    for fence in parse(lines):
+    for fence in _parsed(text):
         at, info = fence.start + 1, fence.info
         if info.startswith("{") != info.endswith("}"):
             found.append((at, f"`{info}` is not a braced block entangled reads (a brace is "
@@ -291,7 +298,7 @@ def tangled_fences(chapter: str, text: str) -> dict[tuple[str, int], Fence]:
     entangled numbers them (the `[n]` of its markers, 0 for `[init]`)."""
     blocks: dict[tuple[str, int], Fence] = {}
     counts: dict[str, int] = {}
-    for fence in parse(text):
+    for fence in _parsed(text):
         if fence.kind == "tangled":
             name = name_of(fence)
             blocks[(name, counts.get(name, 0))] = fence

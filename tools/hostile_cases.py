@@ -475,6 +475,15 @@ def write(rel: str, text: str):
     return edit
 
 
+def folder_at(rel: str):
+    """An edit: a folder of the reader's (holding mine.txt) where the file rel was."""
+    def edit(book: Path) -> None:
+        (book / rel).unlink()
+        (book / rel).mkdir()
+        (book / rel / "mine.txt").write_text("mine\n")
+    return edit
+
+
 def git(*args):
     def edit(book: Path) -> None:
         subprocess.run(["git", *args], cwd=book, check=True, capture_output=True)
@@ -629,6 +638,11 @@ def edit_cases() -> list[BookCase]:
                  [replace(TANGLED, LINE, LINE.encode() + b" \xed\xa0\x80"),
                   make("stitch", status="refused", says="not UTF-8")],
                  all_of(unchanged("docs"), holds((TANGLED, LINE))), fast=True),
+        BookCase("a folder where a tangled file goes", "21.4",
+                 [replace(CHAPTER, LINE, "(chapter) " + LINE), folder_at(TANGLED),
+                  make("tangle", status="refused", says=TANGLED),
+                  make("stitch", status="refused", says=TANGLED)],
+                 holds((f"{TANGLED}/mine.txt", "mine"), (CHAPTER, "(chapter) ")), fast=True),
         BookCase("one block changed on both sides, keep both", "21.5",
                  [*conflict, make("tangle", status="refused", says="make the two alike"), alike,
                   replace(CHAPTER, "(chapter) ", "(chapter) (file) "),

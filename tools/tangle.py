@@ -237,7 +237,7 @@ def read_chapters(folder: Path) -> tuple[dict[str, str], list[str]]:
     """The chapters entangled reads in folder ({docs/...md: text}), and a line for each that is
     not UTF-8 (entangled would stop with a traceback)."""
     chapters, problems = {}, []
-    for path in sorted((folder / DOCS).rglob("*.md")):
+    for path in sorted(p for p in (folder / DOCS).rglob("*.md") if p.is_file()):
         rel, data = path.relative_to(folder).as_posix(), path.read_bytes()
         try:
             chapters[rel] = data.decode("utf-8")
@@ -286,10 +286,14 @@ def source_line(chapters: dict[str, str], rel: str, text: str, line: int) -> str
     return f"{block.chapter}:{fence.start + 2 + index}" if fence else block.chapter
 
 
-def python_problems(chapters: dict[str, str], files: dict[str, bytes]) -> list[str]:
-    """A line for each .py file the chapters tangle to that does not parse."""
+def python_problems(chapters: dict[str, str], files: dict[str, bytes],
+                    parsed: dict[str, bytes] | None = None) -> list[str]:
+    """A line for each .py file the chapters tangle to that does not parse; `parsed`: files
+    known to parse (the last tangle's), not parsed again."""
     found = []
     for rel, data in files.items():
+        if (parsed or {}).get(rel) == data:
+            continue
         if error := parse_error(rel, data):
             line, message = error
             where = source_line(chapters, rel, data.decode("utf-8", "replace"), line)
@@ -484,7 +488,17 @@ def chapter_history(root: Path, chapter: str) -> dict[merge.BlockId, set[str]]:
 
 
 def files_now(root: Path, paths: set[str]) -> dict[str, bytes]:
-    """The bytes of those paths under root that are files."""
+    """The bytes of those paths under root that are files; ToolError if something that is not
+    a file (a folder, say) stands where a tangled file or its folder goes."""
+    for rel in sorted(paths):
+        for part in [*reversed(Path(rel).parents[:-1]), Path(rel)]:
+            path = root / part
+            folder = part != Path(rel)
+            if os.path.lexists(path) and not (path.is_dir() if folder else path.is_file()):
+                what = "a folder, but tangled files go into it" if folder else \
+                    "a file, but a tangled file goes there"
+                raise ToolError(f"{part.as_posix()} is not {what}; nothing was written: move it "
+                                "aside, then run the command again")
     return {rel: (root / rel).read_bytes() for rel in sorted(paths) if (root / rel).is_file()}
 
 
@@ -761,8 +775,8 @@ def carried_parse_problems(sides: Sides, plan: merge.StitchPlan,
     under code/ when the line is a carried edit's, else at the chapter's."""
     found = []
     for rel, data in after.items():
-        if (error := parse_error(rel, data)) is None:
-            continue
+        if data == sides.base.get(rel) or (error := parse_error(rel, data)) is None:
+            continue  # the last tangle parsed (or git HEAD's, which make test checks)
         line, message = error
         origin = merge.line_origins(rel, data.decode("utf-8", "replace")).get(line)
         if origin is None or origin[0] not in plan.carry:
@@ -836,7 +850,7 @@ def tangle(root: Path = ROOT, verbose: bool = False) -> int:
     with workspace(root, verbose) as (scratch, worker):
         now = tangle_from_scratch(worker, root, scratch / "now")
         chapters = read_chapters(scratch / "now")[0]
-        problems = now.problems or python_problems(chapters, now.files)
+        problems = now.problems or python_problems(chapters, now.files, load_record(root))
         if problems:
             report_problems("tangle", problems)
             return 1
@@ -897,6 +911,11 @@ def main(argv: list[str]) -> int:
         return commands[args[0]](ROOT, verbose)
     except (ToolError, merge.MarkerError) as error:
         print(error)
+        return 1
+    except OSError as error:  # a file or folder that cannot be read or written
+        print(f"{args[0]}: {error.filename}: {error.strerror}; fix that, then run `make "
+              f"{'check-sync' if args[0] == 'check' else args[0]}` again (each file is "
+              "replaced whole or not at all)")
         return 1
 
 
