@@ -130,6 +130,8 @@ WRITES = "``` {.python file=code/x.py}\n<<body>>\n```\n\n"  # a tangled file inc
     ("````markdown\n``` {.python file=code/x.py}\nx = 1\n```\n````\n", 2, ["real block"]),
     ("``` {.python}\nx = 1\n```\n", 1, ["neither"]),
     ("``` {.python #x .run}\nx = 1\n```\n", 1, ["not both"]),
+    ("``` {.python file=code/x.py mode=abc}\nx = 1\n```\n", 1, ["`mode=`"]),
+    ("``` {.python file=code/x.py}\n# the ~/~ end of it\n```\n", 2, ["marker"]),
 ])
 def test_what_entangled_would_ignore_or_misread_is_refused_at_its_line(text, line, words):
     found = fences.problems({"docs/x.md": text})
@@ -143,6 +145,12 @@ def test_a_name_in_two_chapters_is_refused():
     found = fences.problems({"docs/a.md": one, "docs/b.md": "``` {.python #body}\ny = 2\n```\n"})
     assert found == ["docs/b.md:1: the name `body` is also used in docs/a.md:5; entangled would "
                      "join the two in the order it lists the files: rename one"]
+
+
+def test_a_chapter_with_crlf_line_ends_reads_as_with_lf():
+    text = WRITES + "``` {.python #body}\nx = 1\n```\n"
+    assert fences.problems({"docs/a.md": text.replace("\n", "\r\n")}) == []
+    assert fences.parse(text.replace("\n", "\r\n")) == fences.parse(text)
 
 
 def test_well_formed_chapters_have_no_problem():

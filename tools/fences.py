@@ -117,9 +117,10 @@ class Fence:
 
 
 def parse(text: str | list[str]) -> list[Fence]:
-    """Every fenced block of a chapter, in order (text, or its lines without line endings)."""
+    """Every fenced block of a chapter, in order (text, or its lines without line endings; a
+    chapter saved with CRLF line ends reads as with LF, as entangled and the site read it)."""
     lines = text.split("\n") if isinstance(text, str) else text
-    return list(_fences(lines))
+    return list(_fences([line.removesuffix("\r") for line in lines]))
 
 
 def _fences(lines: list[str]) -> Iterator[Fence]:
@@ -245,6 +246,9 @@ def _tangled_problems(fence: Fence, opening: str) -> list[tuple[int, str]]:
               for name in fence.ids if not NAME.fullmatch(name)]
     if "file" in fence.attrs and (problem := _target_problem(fence.attrs["file"])):
         found.append((at, problem))
+    found += [(at, f"`{key}=` means nothing to a tangled block here (entangled reads file= and, "
+                   "as an octal number, mode=): remove it") for key in fence.attrs
+              if key != "file"]
     if not fence.closed:
         found.append((at, "this block is never closed: end it with ``` at its own indentation"))
     return found + _body_problems(fence)
@@ -261,6 +265,10 @@ def _body_problems(fence: Fence) -> list[tuple[int, str]]:
         elif ENTANGLED_IGNORE.match(line):
             found.append((where, f"entangled reads `{line.strip()}` as the edge of a region it "
                                  "ignores, even inside a block: write it another way"))
+        elif re.search(r" ~/~ end|~/~ begin", f" {line}"):
+            found.append((where, "`~/~` is how entangled marks the blocks of a tangled file: it "
+                                 "would read this line as a marker when stitching; write it "
+                                 "another way (~ / ~, say)"))
     return found
 
 
@@ -272,7 +280,7 @@ def _parsed(text: str) -> tuple[Fence, ...]:
 
 def fence_problems(text: str) -> list[tuple[int, str]]:
     """(line, problem) of one chapter's fences, each problem saying what to write instead."""
-    lines = text.split("\n")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     found = []
     for fence in _parsed(text):
         at, info = fence.start + 1, fence.info

@@ -475,6 +475,13 @@ def write(rel: str, text: str):
     return edit
 
 
+def with_crlf(rel: str):
+    """An edit: the file rel saved with CRLF line ends, as some editors save it."""
+    def edit(book: Path) -> None:
+        (book / rel).write_bytes((book / rel).read_bytes().replace(b"\n", b"\r\n"))
+    return edit
+
+
 def folder_at(rel: str):
     """An edit: a folder of the reader's (holding mine.txt) where the file rel was."""
     def edit(book: Path) -> None:
@@ -599,6 +606,10 @@ def chapter_cases() -> list[BookCase]:
                                                          "``` {.python #spare}\nx = 1\n```\n")),
         "a name in two chapters": ("21.2", write("docs/twice.md",
                                                  "``` {.python #value-lift}\nx = 1\n```\n")),
+        "mode=abc on a file= fence": ("21.2", replace(CHAPTER, FENCE, FENCE[:-1] + " mode=abc}")),
+        "a chapter line that reads as a ~/~ end marker": (
+            "21.2", replace(CHAPTER, DOCSTRING, DOCSTRING.replace("itself;", "itself ~/~ end;"))),
+        "a chapter that is not UTF-8": ("21.4", replace(CHAPTER, LINE, LINE.encode() + b"\xff")),
         "chapters that tangle to Python that does not parse": (
             "21.3", replace(CHAPTER, DOCSTRING, DOCSTRING.replace('"""', "'''", 1))),
         "file= an absolute path": ("21.4", write("docs/stray.md", "``` {.python file={outside}}"
@@ -615,6 +626,9 @@ def chapter_cases() -> list[BookCase]:
             steps.append(Run(SERVE, status="failed", says="tangling the chapters failed"))
         cases.append(BookCase(name, item, steps, all_of(unchanged("code"), nothing_outside),
                               fast=name in ("a file= fence without its }", "file=../outside.py")))
+    cases.append(BookCase("a chapter saved with CRLF line ends (works)", "21.2",
+                          [with_crlf(CHAPTER), make("tangle"), make("check-sync")],
+                          unchanged("code"), in_sync))
     return cases
 
 

@@ -374,7 +374,8 @@ def plan_stitch(edits: list[Edit], base: dict[BlockId, str], chapters: dict[Bloc
         elif block not in chapters:
             conflicts.append(Conflict(
                 f"{where} was edited here but is gone from {block.chapter}; nothing was "
-                "changed: put the edit into the chapter by hand, then run `make tangle`"))
+                "changed: copy the edit into the chapter by hand if you want it, undo it here, "
+                "then run `make tangle`"))
         elif block not in base:
             conflicts.append(Conflict(
                 f"{where} differs from {chapter} and there is no record of its last tangle to "
