@@ -178,12 +178,16 @@ def check_apart(n: int, path: Path, limit: float = LIMIT) -> list[Outcome]:
 def run_child(n: int, path: Path, start: int, limit: float):
     """Run the checks from number `start` in a child; (imported?, outcomes, trouble or None)."""
     read, write = os.pipe()
-    child = subprocess.Popen([sys.executable, __file__, str(n), "--file", str(path), "--child",
-                              f"{start},{write}"], pass_fds=(write,), stdin=subprocess.DEVNULL,
-                             start_new_session=True)  # Ctrl-C reaches the runner, not the child
-    os.close(write)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # Ctrl-C waits till we own it
+    try:
+        child = subprocess.Popen([sys.executable, __file__, str(n), "--file", str(path),
+                                  "--child", f"{start},{write}"], pass_fds=(write,),
+                                 stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:  # the child is in a session of its own: Ctrl-C reaches the runner, not it
+        os.close(write)
     imported, got, pending = False, [], b""
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         while True:
             if not select.select([read], [], [], limit)[0]:
                 return imported, got, (f"stopped after {limit:g} s, the time limit for one check "
