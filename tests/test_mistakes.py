@@ -80,3 +80,24 @@ def test_every_mistake_is_caught_by_a_reference_test(capsys):
         print(f"\nmistakes caught: {len(MISTAKES) - len(missed)}/{len(MISTAKES)}")
     assert not missed, "mistakes no reference test catches (missing tests):\n" + "\n".join(
         f"mistake {n} ({mistakes.MISTAKES[n].title}):\n{out}" for n, out in missed.items())
+
+
+@pytest.mark.parametrize("n, words", [("abc", "N must be a whole number, not 'abc'"),
+                                      ("99", "there is no {kind} 99: they are numbered 1 to"),
+                                      ("-1", "there is no {kind} -1: they are numbered 1 to")])
+def test_make_debug_and_make_exercise_answer_a_bad_n_alike(capsys, n, words):
+    """One line each, in the same words: `make debug N=abc` used to print argparse's two."""
+    import importlib.util
+    import sys
+
+    path = mistakes.ROOT / "code/stage-03/exercises/runner.py"
+    spec = importlib.util.spec_from_file_location("exercise_runner", path)
+    runner = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = runner
+    spec.loader.exec_module(runner)
+    for main, kind in ((mistakes.main, "mistake"), (runner.main, "exercise")):
+        assert main([n]) == 2
+        out, err = capsys.readouterr()
+        command = "debug" if kind == "mistake" else "exercise"
+        assert out == "" and err.count("\n") == 1, f"make {command} N={n}: {err!r}"
+        assert err.startswith(f"make {command}: {words.format(kind=kind)}"), err

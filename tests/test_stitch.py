@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import hostile_cases
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +149,208 @@ def test_damaged_markers_stop_stitch_with_one_line(book, damage):
 
 
 # --------------------------------------------------------------------------------------------
+# a file under code/ older than its chapter is not a hand edit (issue 21, item 1)
+
+
+def git(book: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=book, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def older_by_checkout(book: Path) -> None:
+    git(book, "checkout", "--", "code/")
+
+
+def older_by_stash(book: Path) -> None:
+    git(book, "stash", "push", "-q", "--", "code/")
+
+
+def older_by_a_copy_of_an_earlier_tangle(book: Path) -> None:
+    """A copy saved after the first chapter edit, put back after a second one: its text is in
+    no commit, only in the record of the tangles made here."""
+    saved = (book / TANGLED).read_bytes()
+    edit(book / CHAPTER, CHAPTER_EDIT, CHAPTER_EDIT.replace("edited", "edited twice"))
+    assert run(book, "tangle").returncode == 0
+    (book / TANGLED).write_bytes(saved)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make_older", [older_by_checkout, older_by_stash,
+                                        older_by_a_copy_of_an_earlier_tangle])
+@pytest.mark.parametrize("first", ["tangle", "stitch"])
+def test_an_older_file_never_undoes_a_chapter_edit(book, make_older, first):
+    """Edit a chapter, tangle, make code/ older; then tangle and stitch in either order, as the
+    printed advice says: the chapter edit stays, in the chapter and in code/."""
+    assert run(book, "tangle").returncode == 0
+    edit(book / CHAPTER, DOMAIN, CHAPTER_EDIT)
+    assert run(book, "tangle").returncode == 0
+    make_older(book)
+    chapter = (book / CHAPTER).read_text()
+    result = run(book, first)
+    if first == "stitch":  # in doubt: refuses, saying to tangle
+        lines = result.stdout.splitlines()
+        assert result.returncode == 1 and len(lines) == 1, result.stdout + result.stderr
+        assert lines[0].startswith(f"stitch: {TANGLED}:") and "make tangle" in lines[0]
+        assert (book / CHAPTER).read_text() == chapter, "a refused stitch changed the chapter"
+        result = run(book, "tangle")
+    assert result.returncode == 0 and "older than their chapters" in result.stdout, result.stdout
+    assert run(book, "stitch").returncode == 0
+    assert (book / CHAPTER).read_text() == chapter, "the older file was carried into the chapter"
+    assert (book / TANGLED).read_text().count("(edited") == 1, "code/ is not the chapter's"
+    assert in_sync(book)
+
+
+@pytest.mark.slow
+def test_a_file_from_an_older_commit_is_older_on_a_fresh_clone(book):
+    """No record here: git's history of the chapters tells the older text from an edit."""
+    tensor = "code/stage-03/tensor.py"
+    commits = git(book, "log", "--format=%H", "-n", "2", "--", tensor).split()
+    if len(commits) < 2:
+        pytest.skip("tensor.py has one commit")
+    chapters = {rel: data for rel, data in the_files(book).items() if rel.startswith("docs/")}
+    (book / tensor).write_text(git(book, "show", f"{commits[1]}:{tensor}"))
+    stitch = run(book, "stitch")
+    assert stitch.returncode == 1 and "an earlier commit of docs/" in stitch.stdout
+    tangle = run(book, "tangle")
+    assert tangle.returncode == 0 and f"brought up to date: {tensor}" in tangle.stdout
+    after = {rel: data for rel, data in the_files(book).items() if rel.startswith("docs/")}
+    assert after == chapters
+    assert in_sync(book)
+
+
+@pytest.mark.slow
+def test_a_hand_edit_beside_an_older_block_keeps_both_edits(book):
+    """One block reverted to its older text, another edited by hand, in one file: tangle brings
+    the first up to date around the second; stitch then carries the second."""
+    assert run(book, "tangle").returncode == 0
+    edit(book / CHAPTER, DOMAIN, CHAPTER_EDIT)
+    assert run(book, "tangle").returncode == 0
+    edit(book / TANGLED, CHAPTER_EDIT, DOMAIN)  # a partial revert, by hand
+    edit(book / TANGLED, LIFT, FILE_EDIT)
+    tangle = run(book, "tangle")
+    assert tangle.returncode == 0 and "your edits kept" in tangle.stdout, tangle.stdout
+    text = (book / TANGLED).read_text()
+    assert CHAPTER_EDIT in text and FILE_EDIT in text
+    assert run(book, "stitch").returncode == 0
+    for path in (CHAPTER, TANGLED):
+        text = (book / path).read_text()
+        assert CHAPTER_EDIT in text and FILE_EDIT in text, f"an edit is missing from {path}"
+    assert in_sync(book)
+
+
+# --------------------------------------------------------------------------------------------
+# a conflict: the advice printed leads to a clean state, with no edit lost (item 5)
+
+
+def keep_the_chapters(book: Path, chapter_line: str, file_line: str) -> None:
+    edit(book / TANGLED, file_line, chapter_line)
+
+
+def keep_both(book: Path, chapter_line: str, file_line: str) -> None:
+    both = chapter_line.replace(".", " (chapter and file).", 1)
+    edit(book / CHAPTER, chapter_line, both)
+    edit(book / TANGLED, file_line, both)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("resolve", [keep_the_chapters, keep_both])
+def test_following_the_advice_after_a_conflict_ends_in_sync(book, resolve):
+    chapter_line = LIFT.replace("leaf Value.", "leaf Value (chapter).")
+    edit(book / CHAPTER, LIFT, chapter_line)
+    edit(book / TANGLED, LIFT, FILE_EDIT)
+    for command in ("tangle", "stitch"):
+        result = run(book, command)
+        lines = result.stdout.splitlines()
+        assert result.returncode == 1 and len(lines) == 1, result.stdout
+        assert f"{command}: {TANGLED}:" in lines[0] and "block value-lift" in lines[0]
+        assert f"{CHAPTER}:73" in lines[0] and "make the two alike" in lines[0]
+    resolve(book, chapter_line, FILE_EDIT)  # what the line says to do
+    assert run(book, "tangle").returncode == 0
+    assert run(book, "stitch").returncode == 0
+    assert in_sync(book)
+    chapter = (book / CHAPTER).read_text()
+    assert "(chapter" in chapter and chapter.count("leaf Value (") == 1
+
+
+# --------------------------------------------------------------------------------------------
+# chapters entangled would mis-read, edits it would mis-read, files it cannot read (items 2-4)
+
+
+def break_the_fence(book: Path) -> int:
+    """The `}` of the file= fence that writes value.py deleted; returns its line."""
+    text = (book / CHAPTER).read_text()
+    fence = "``` {.python file=code/stage-02/value.py}"
+    assert text.count(fence) == 1
+    (book / CHAPTER).write_text(text.replace(fence, fence[:-1]))
+    return text[:text.index(fence)].count("\n") + 1
+
+
+@pytest.mark.slow
+def test_a_fence_that_does_not_parse_stops_every_command_at_its_line(book):
+    line = break_the_fence(book)
+    before = the_files(book)
+    for command in ("tangle", "stitch", "check"):
+        result = run(book, command)
+        assert result.returncode == 1, f"{command}: {result.stdout}"
+        assert f"{CHAPTER}:{line}: " in result.stdout, f"{command}: {result.stdout}"
+        assert "Traceback" not in result.stdout + result.stderr
+        assert the_files(book) == before, f"{command} changed files (value.py removed?)"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["ABSOLUTE", "code/../../outside.py", "../outside.py"])
+def test_a_target_outside_code_is_refused_before_anything_is_written(book, target):
+    outside = book.parent / "outside.py"
+    target = str(outside) if target == "ABSOLUTE" else target
+    chapter = book / "docs" / "stray.md"
+    chapter.write_text(f"``` {{.python file={target}}}\nprint('written outside')\n```\n")
+    for command in ("tangle", "stitch", "check"):
+        result = run(book, command)
+        assert result.returncode == 1 and "docs/stray.md:1: " in result.stdout, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+        assert not outside.exists() and not (book / "outside.py").exists(), command
+        assert not list(book.glob(".entangled/*.py")), command
+
+
+@pytest.mark.slow
+def test_an_edit_that_would_read_as_a_reference_is_refused(book):
+    """A docstring line holding only <<value-domain-error>>: carried into the chapter, entangled
+    would include that block there on the next tangle."""
+    lift = LIFT.replace('"""A Value', '"""A Value\n    <<value-domain-error>>\n   ', 1)
+    edit(book / TANGLED, LIFT, lift)
+    line = (book / TANGLED).read_text().splitlines().index("    <<value-domain-error>>") + 1
+    before = the_files(book)
+    stitch = run(book, "stitch")
+    assert stitch.returncode == 1 and stitch.stdout.startswith(f"stitch: {TANGLED}:{line}: ")
+    assert len(stitch.stdout.splitlines()) == 1 and "<<value-domain-error>>" in stitch.stdout
+    assert the_files(book) == before
+
+
+@pytest.mark.slow
+def test_chapters_that_tangle_to_python_that_does_not_parse_are_reported(book):
+    edit(book / CHAPTER, DOMAIN, DOMAIN.replace('"""', "'''", 1))  # a string left open
+    before = the_files(book)
+    for command in ("tangle", "stitch", "check"):
+        result = run(book, command)
+        assert result.returncode == 1 and f"{TANGLED}:" in result.stdout, result.stdout
+        assert "does not parse" in result.stdout and f"{CHAPTER}:" in result.stdout
+        assert the_files(book) == before
+
+
+@pytest.mark.slow
+def test_an_edit_that_is_not_utf8_is_refused_with_its_line(book):
+    data = (book / TANGLED).read_bytes()
+    line = data[:data.index(LIFT.encode())].count(b"\n") + 1
+    (book / TANGLED).write_bytes(data.replace(b"leaf Value.", b"leaf Value \xed\xa0\x80.", 1))
+    before = the_files(book)
+    stitch = run(book, "stitch")
+    assert stitch.returncode == 1 and "Traceback" not in stitch.stdout + stitch.stderr
+    assert stitch.stdout.startswith(f"stitch: {TANGLED}:{line}: byte 0xed"), stitch.stdout
+    assert len(stitch.stdout.splitlines()) == 1
+    assert the_files(book) == before
+
+
+# --------------------------------------------------------------------------------------------
 # tangle: quiet, writes only what changed, entangled run by this interpreter
 
 
@@ -177,6 +380,21 @@ def test_make_passes_v_1_on_as_verbose():
                          capture_output=True, text=True)
     assert "tools/tangle.py tangle --verbose" in dry.stdout
     assert "tools/tangle.py stitch --verbose" in dry.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# the hostile cases of issue 21: no value given to make runs a command (item 6), and the fast
+# cases of every other item, from the table `make hostile` prints
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in hostile_cases.book_cases() if c.fast],
+                         ids=lambda case: case.name)
+def test_the_fast_hostile_cases_of_the_tools_are_answered_clearly(case):
+    """The fast part of `make hostile`'s table for the book's tools (tools/hostile_cases.py),
+    so that `make test` covers every class of issue 21."""
+    kind, seen, _, _ = hostile_cases.run_book_case(ROOT, case)
+    assert kind == "clear", f"{case.item} {case.name}: {kind}: {seen}"
 
 
 @pytest.mark.slow

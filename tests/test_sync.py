@@ -44,9 +44,17 @@ def test_check_catches_an_orphan_and_a_missing_target(copy_of_book, capsys):
     assert "not tangled yet" in out
 
 
-def test_check_catches_a_missing_reference(copy_of_book, capsys):
+def test_check_catches_a_missing_reference_at_its_line(copy_of_book, capsys):
     chapter = copy_of_book / "docs" / "broken.md"
     chapter.write_text("``` {.python file=code/stage-02/broken.py}\n<<no-such-block>>\n```\n")
+    assert tangle.check(copy_of_book) == 1
+    assert "docs/broken.md:2: <<no-such-block>> names no block" in capsys.readouterr().out
+
+
+def test_check_reports_what_only_entangled_sees(copy_of_book, capsys):
+    chapter = copy_of_book / "docs" / "broken.md"  # a block that includes itself
+    chapter.write_text("``` {.python file=code/stage-02/broken.py}\n<<loop>>\n```\n\n"
+                       "``` {.python #loop}\n<<loop>>\n```\n")
     assert tangle.check(copy_of_book) == 1
     assert "entangled:" in capsys.readouterr().out
 

@@ -1,10 +1,13 @@
-"""The failing table of issue 13 (items 4-8): hostile requests to the command line, classified.
+"""The failing tables of issues 13 and 21: hostile requests, classified.
 
-    .venv/bin/python tools/hostile_cases.py [--root CHECKOUT] [--only WORD] [--skip-slow]
+    make hostile                                        # all but the 200 MB corpus
+    .venv/bin/python tools/hostile_cases.py [--root CHECKOUT] [--only WORD] [--skip-slow] [--tools]
 
-Each case runs `neural_lm.py` (or `make`) in a fresh process, in a scratch folder, under an
-address-space limit (so that a runaway allocation fails instead of filling the machine), and is
-classified as
+Issue 13 (items 4-8): each case runs `neural_lm.py` (or `make`) in a fresh process, in a scratch
+folder, under an address-space limit (so that a runaway allocation fails instead of filling the
+machine). Issue 21 (items 21.1-21.7, `--tools` alone): each case is what a reader does to a fresh
+clone of the book (edits, then `make tangle`, `make stitch`, `make exercise`, ... as typed), or
+a value given to make that tries to run a command. Each case is classified as
 
     clear      it did what the case expects: refused with one line on stderr and the expected
                exit status, warned, or worked; and every file the reader had is as it was
@@ -15,8 +18,9 @@ classified as
                of error, a silent nan, a missing warning)
 
 --root runs the cases against another checkout (e.g. an export of an older commit): its code/
-folders go first on PYTHONPATH. Not a test: it takes minutes (the 200 MB corpus alone, about a
-minute) and prints its table; the tests of each case live in code/stage-03/tests/test_cli.py.
+folders go first on PYTHONPATH. It exits with 1 unless every case is clear. It takes minutes
+(the 200 MB corpus alone, about a minute) and prints its table; the tests of each case live in
+code/stage-03/tests/test_cli.py, and tests/test_stitch.py runs the fast cases of issue 21.
 """
 
 from __future__ import annotations
@@ -412,37 +416,469 @@ def run_case(root: Path, files: Path, case: Case) -> tuple[str, str, Outcome]:
         return kind, seen, run
 
 
+# ---- the book's own tools: tangle, stitch, make, the exercises (issue 21) -----------------------
+#
+# A BookCase is what a reader does to a fresh clone of the book (the checkout's HEAD, with its
+# tools/ and Makefile as they are now): edits, then commands as typed, each with the answer a
+# clear one gives. To add one, add a BookCase to a table below: its steps are edits (functions
+# of the clone's folder, made with the helpers here) and Runs, in order.
+
+@dataclass
+class Run:
+    argv: list  # "make ..." runs as `make -s` with the checkout's .venv; "{folder}": the clone
+    status: object = 0  # 0; "refused": not 0, one line saying why; "failed": not 0; None: any
+    says: str = ""  # what its output must hold
+    signal_after: tuple | None = None  # (signal, seconds): sent to its process group, as Ctrl-C
+    timeout: float = 120.0
+    env: dict = field(default_factory=dict)  # set in its environment ("{folder}" filled in)
+
+
+@dataclass
+class BookCase:
+    name: str
+    item: str
+    steps: list  # edits (the clone's folder -> None) and Runs
+    lost_if: object = None  # folder -> what the reader made that is gone or changed, or ""
+    end: object = None  # folder -> what is wrong with the state it ends in, or ""
+    folder: str = "clone"  # or "makefile": the Makefile beside a stand-in .venv/bin/python
+    fast: bool = False  # run by the tests too (tests/test_stitch.py)
+
+
+CHAPTER, TANGLED = "docs/foundations/autograd.md", "code/stage-02/value.py"
+LINE = "a plain number becomes a leaf Value."  # in block value-lift, in both files
+OTHER = "(log of 0, 0 to a negative power)"  # in block value-domain-error, in both files
+FENCE = "``` {.python file=code/stage-02/value.py}"
+DOCSTRING = f'"""A Value stays itself; {LINE}"""'
+STAND_IN = '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$(dirname "$0")/args"\n'
+
+
+def make(*args, status=0, says="", **more) -> Run:
+    return Run(["make", *args], status, says, **more)
+
+
+def replace(rel: str, old: str | bytes, new: str | bytes):
+    """An edit: the one occurrence of old (text or bytes) in the clone's file rel becomes new."""
+    def edit(book: Path) -> None:
+        data = (book / rel).read_bytes()
+        old_, new_ = (s.encode() if isinstance(s, str) else s for s in (old, new))
+        if data.count(old_) != 1:
+            raise RuntimeError(f"setup: {old!r} occurs {data.count(old_)} times in {rel}")
+        (book / rel).write_bytes(data.replace(old_, new_))
+    return edit
+
+
+def write(rel: str, text: str):
+    """An edit: write the file rel; "{outside}" stands for a path outside the clone."""
+    def edit(book: Path) -> None:
+        (book / rel).parent.mkdir(parents=True, exist_ok=True)
+        (book / rel).write_text(text.replace("{outside}", str(book.parent / "outside.py")))
+    return edit
+
+
+def with_crlf(rel: str):
+    """An edit: the file rel saved with CRLF line ends, as some editors save it."""
+    def edit(book: Path) -> None:
+        (book / rel).write_bytes((book / rel).read_bytes().replace(b"\n", b"\r\n"))
+    return edit
+
+
+def folder_at(rel: str):
+    """An edit: a folder of the reader's (holding mine.txt) where the file rel was."""
+    def edit(book: Path) -> None:
+        (book / rel).unlink()
+        (book / rel).mkdir()
+        (book / rel / "mine.txt").write_text("mine\n")
+    return edit
+
+
+def git(*args):
+    def edit(book: Path) -> None:
+        subprocess.run(["git", *args], cwd=book, check=True, capture_output=True)
+    return edit
+
+
+def copy(source: str, target: str):
+    def edit(book: Path) -> None:
+        shutil.copy(book / source, book / target)
+    return edit
+
+
+def from_an_older_commit(rel: str):
+    """An edit: rel as the commit before its last one left it."""
+    def edit(book: Path) -> None:
+        commits = subprocess.run(["git", "log", "--format=%H", "-n", "2", "--", rel], cwd=book,
+                                 capture_output=True, text=True, check=True).stdout.split()
+        (book / rel).write_bytes(subprocess.run(["git", "show", f"{commits[-1]}:{rel}"],
+                                                cwd=book, check=True, capture_output=True).stdout)
+    return edit
+
+
+def holds(*pairs):
+    """A loss check: each file (rel, text) still holds its text."""
+    def lost(book: Path) -> str:
+        return "; ".join(f"{text!r} is gone from {rel}" for rel, text in pairs
+                         if not (book / rel).is_file()
+                         or text not in (book / rel).read_text(errors="replace"))
+    return lost
+
+
+def unchanged(*parts):
+    """A loss check: git sees no change to its tracked files under these parts of the clone."""
+    def lost(book: Path) -> str:
+        status = subprocess.run(["git", "status", "--porcelain", "--", *parts], cwd=book,
+                                capture_output=True, text=True).stdout
+        changed = [line for line in status.splitlines() if not line.startswith("??")]
+        return f"changed: {', '.join(changed)}" if changed else ""
+    return lost
+
+
+def nothing_outside(book: Path) -> str:
+    stray = [p for p in (book.parent / "outside.py", book / "outside.py") if p.exists()]
+    return f"written outside code/: {stray[0]}" if stray else ""
+
+
+def planted(book: Path) -> str:
+    return "the command in the value ran" if (book / "PLANTED").exists() else ""
+
+
+def all_of(*checks):
+    def lost(book: Path) -> str:
+        return "; ".join(filter(None, (check(book) for check in checks)))
+    return lost
+
+
+def in_sync(book: Path) -> str:
+    proc = subprocess.run([sys.executable, "tools/tangle.py", "check"], cwd=book,
+                          capture_output=True, text=True)
+    return "" if proc.returncode == 0 else "code/ is not in sync with the chapters at the end"
+
+
+def older_file_cases() -> list[BookCase]:
+    """Item 1: a file under code/ older than its chapter is not a hand edit."""
+    new = OTHER.replace("power)", "power, edited in the chapter)")
+    kept = holds((CHAPTER, new), (TANGLED, new))
+    edit = [replace(CHAPTER, OTHER, new), make("tangle")]
+    advice = make("stitch", status="refused", says="make tangle")
+    mine = "(mine) " + LINE
+    return [
+        BookCase("chapter edit, checkout of code/, tangle, stitch", "21.1",
+                 [*edit, git("checkout", "--", "code/"), make("tangle", says="older than"),
+                  make("stitch")], kept, in_sync),
+        BookCase("chapter edit, checkout of code/, stitch first", "21.1",
+                 [*edit, git("checkout", "--", "code/"), advice, make("tangle"), make("stitch")],
+                 kept, in_sync),
+        BookCase("chapter edit, git stash of code/, stitch", "21.1",
+                 [*edit, git("stash", "push", "-q", "--", "code/"), advice, make("tangle")],
+                 kept, in_sync),
+        BookCase("a file from an older commit, stitch", "21.1",
+                 [from_an_older_commit("code/stage-03/tensor.py"), advice, make("tangle")],
+                 unchanged("docs"), in_sync),
+        BookCase("an earlier tangle copied back in, stitch", "21.1",
+                 [*edit, copy(TANGLED, "saved.py"), replace(CHAPTER, new, new + " again"),
+                  make("tangle"), copy("saved.py", TANGLED), advice, make("tangle")],
+                 holds((CHAPTER, new + " again"), (TANGLED, new + " again")), in_sync, fast=True),
+        BookCase("one block reverted beside a hand edit", "21.1",
+                 [*edit, replace(TANGLED, new, OTHER), replace(TANGLED, LINE, mine),
+                  make("tangle", says="your edits kept"), make("stitch")],
+                 all_of(kept, holds((CHAPTER, mine), (TANGLED, mine))), in_sync),
+    ]
+
+
+SERVE = [sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import mkdocs_hooks\n"
+         "mkdocs_hooks.SERVING = True\ntry:\n    mkdocs_hooks.on_pre_build(None)\n"
+         "except Exception as error:\n    sys.exit(str(error))"]  # `make serve`'s tangle
+
+
+def chapter_cases() -> list[BookCase]:
+    """Items 2-4: a chapter entangled would mis-read; each command refuses, naming the line."""
+    spoiled = {
+        "a file= fence without its }": ("21.2", replace(CHAPTER, FENCE, FENCE[:-1])),
+        "a file= fence without braces": ("21.2", replace(CHAPTER, FENCE, "``` .python file="
+                                                         "code/stage-02/value.py")),
+        "a {.py file=...} fence": ("21.2", replace(CHAPTER, FENCE, FENCE.replace("python", "py"))),
+        "a file= fence without .python": ("21.2", replace(CHAPTER, FENCE,
+                                                          FENCE.replace(".python ", ""))),
+        "file= in single quotes": ("21.2", replace(CHAPTER, FENCE, "``` {.python file="
+                                                   "'code/stage-02/value.py'}")),
+        "a <<name.with.dots>>": ("21.2", replace(CHAPTER, "    <<value-domain-error>>\n",
+                                                 "    <<value.domain-error>>\n")),
+        "a named block nothing includes": ("21.2", write("docs/spare.md",
+                                                         "``` {.python #spare}\nx = 1\n```\n")),
+        "a name in two chapters": ("21.2", write("docs/twice.md",
+                                                 "``` {.python #value-lift}\nx = 1\n```\n")),
+        "mode=abc on a file= fence": ("21.2", replace(CHAPTER, FENCE, FENCE[:-1] + " mode=abc}")),
+        "a chapter line that reads as a ~/~ end marker": (
+            "21.2", replace(CHAPTER, DOCSTRING, DOCSTRING.replace("itself;", "itself ~/~ end;"))),
+        "a chapter that is not UTF-8": ("21.4", replace(CHAPTER, LINE, LINE.encode() + b"\xff")),
+        "chapters that tangle to Python that does not parse": (
+            "21.3", replace(CHAPTER, DOCSTRING, DOCSTRING.replace('"""', "'''", 1))),
+        "file= an absolute path": ("21.4", write("docs/stray.md", "``` {.python file={outside}}"
+                                                 "\nx = 1\n```\n")),
+        "file=../outside.py": ("21.4", write("docs/stray.md", "``` {.python file=../outside.py}"
+                                             "\nx = 1\n```\n")),
+    }
+    cases = []
+    for name, (item, spoil) in spoiled.items():
+        steps = [spoil, make("tangle", status="refused", says="docs/"),
+                 make("stitch", status="refused", says="docs/"),
+                 make("check-sync", status="failed", says="docs/")]
+        if name.startswith("file="):
+            steps.append(Run(SERVE, status="failed", says="tangling the chapters failed"))
+        cases.append(BookCase(name, item, steps, all_of(unchanged("code"), nothing_outside),
+                              fast=name in ("a file= fence without its }", "file=../outside.py")))
+    cases.append(BookCase("a chapter saved with CRLF line ends (works)", "21.2",
+                          [with_crlf(CHAPTER), make("tangle"), make("check-sync")],
+                          unchanged("code"), in_sync))
+    return cases
+
+
+def edit_cases() -> list[BookCase]:
+    """Items 3-5: edits under code/ that would read otherwise in a chapter, or cannot be read;
+    one block changed on both sides, and the printed advice followed."""
+    reference = DOCSTRING[:-3] + '\n    <<value-domain-error>>\n    """'
+    both = ["(chapter) " + LINE, "(file) " + LINE]
+    conflict = [replace(CHAPTER, LINE, both[0]), replace(TANGLED, LINE, both[1])]
+    alike = make("stitch", status="refused", says="make the two alike")
+    return [
+        BookCase("a docstring line holding only <<name>>, stitch", "21.3",
+                 [replace(TANGLED, DOCSTRING, reference), make("stitch", status="refused",
+                                                                says=TANGLED)],
+                 all_of(unchanged("docs"), holds((TANGLED, "    <<value-domain-error>>"))),
+                 fast=True),
+        BookCase("a docstring line holding only ```, stitch", "21.3",
+                 [replace(TANGLED, DOCSTRING, DOCSTRING[:-3] + '\n```\n    """'),
+                  make("stitch", status="refused", says=TANGLED)], unchanged("docs")),
+        BookCase("an edit that is not UTF-8, stitch", "21.4",
+                 [replace(TANGLED, LINE, LINE.encode() + b" \xed\xa0\x80"),
+                  make("stitch", status="refused", says="not UTF-8")],
+                 all_of(unchanged("docs"), holds((TANGLED, LINE))), fast=True),
+        BookCase("a folder where a tangled file goes", "21.4",
+                 [replace(CHAPTER, LINE, "(chapter) " + LINE), folder_at(TANGLED),
+                  make("tangle", status="refused", says=TANGLED),
+                  make("stitch", status="refused", says=TANGLED)],
+                 holds((f"{TANGLED}/mine.txt", "mine"), (CHAPTER, "(chapter) ")), fast=True),
+        BookCase("one block changed on both sides, keep both", "21.5",
+                 [*conflict, make("tangle", status="refused", says="make the two alike"), alike,
+                  replace(CHAPTER, "(chapter) ", "(chapter) (file) "),
+                  replace(TANGLED, "(file) ", "(chapter) (file) "), make("tangle"), make("stitch")],
+                 holds((CHAPTER, "(chapter) (file) "), (TANGLED, "(chapter) (file) ")), in_sync),
+        BookCase("one block changed on both sides, keep the chapter's", "21.5",
+                 [*conflict, alike, replace(TANGLED, "(file) ", "(chapter) "), make("stitch")],
+                 holds((CHAPTER, both[0]), (TANGLED, both[0])), in_sync),
+    ]
+
+
+PAYLOADS = ['x"; touch {folder}/PLANTED; echo "', "x'; touch {folder}/PLANTED; echo '",
+            "$(shell touch {folder}/PLANTED)", "`touch {folder}/PLANTED`",
+            "$$(touch {folder}/PLANTED)", "x; touch {folder}/PLANTED #"]
+# (target, variable, whether the program gets the value as an argument)
+MAKE_VARIABLES = [("bench", "BENCH_JSON", True), ("serve", "HOST", True), ("exercise", "N", True),
+                  ("exercise", "LIMIT", True), ("debug", "N", True), ("debug", "KEEP", False),
+                  ("tangle", "V", False), ("stitch", "V", False), ("install", "PYTHON", False),
+                  ("tangle", "SHELL", False), ("tangle", "BIN", False),
+                  ("help", "ANY_OTHER", False)]
+
+
+def one_argument(value: str):
+    """An end check: the stand-in python got `value` as one whole argument."""
+    def wrong(book: Path) -> str:
+        args = book / ".venv" / "bin" / "args"
+        got = args.read_text().splitlines() if args.exists() else []
+        return "" if value in got else f"{value!r} did not reach the program as one argument"
+    return wrong
+
+
+def makefile_cases() -> list[BookCase]:
+    """Item 6: values given to make (on its command line, and in the environment) that try to
+    run a command; the real recipes run, with a stand-in for .venv/bin/python."""
+    cases = []
+    for target, variable, passed_on in MAKE_VARIABLES:
+        steps = [step for p in PAYLOADS for step in (make(target, f"{variable}={p}", status=None),
+                                                     make(target, status=None, env={variable: p}))]
+        value = "a 'quoted' \"value\"; with $HOME"
+        if target == "install":  # it makes .venv with $PYTHON only when there is none
+            steps.insert(0, lambda book: shutil.rmtree(book / ".venv"))
+        if passed_on:
+            steps.append(make(target, f"{variable}={value}", status=None))
+        cases.append(BookCase(f"make {target} {variable}='...; touch PLANTED'", "21.6", steps,
+                              planted, one_argument(value) if passed_on else None,
+                              folder="makefile", fast=True))
+    return cases
+
+
+def exercise_cases() -> list[BookCase]:
+    """Item 7: the exercise runner and make debug against the reader's own files."""
+    mine = "exercises/ex03.py"
+    loop = "def collapse(W1, b1, W2, b2):\n    while True:\n        pass\n"
+    exits = "import os\n\n\ndef collapse(W1, b1, W2, b2):\n    os._exit(0)\n"
+    return [
+        BookCase("an answer that calls sys.exit(0)", "21.7",
+                 [write(mine, "import sys\nsys.exit(0)\n"), make("exercise", "N=3",
+                                                                 status="failed")],
+                 holds((mine, "sys.exit(0)")), fast=True),
+        BookCase("an answer that calls os._exit(0)", "21.7",
+                 [write(mine, exits), make("exercise", "N=3", status="failed")],
+                 holds((mine, "os._exit(0)"))),
+        BookCase("an answer that never returns, LIMIT=1", "21.7",
+                 [write(mine, loop), make("exercise", "N=3", "LIMIT=1", status="failed",
+                                          says="time limit", timeout=60)],
+                 holds((mine, "while True"))),
+        BookCase("Ctrl-C inside a check", "21.7",
+                 [write(mine, loop), make("exercise", "N=3", status=None, says="stopped (Ctrl-C)",
+                                          signal_after=(signal.SIGINT, 3.0))],
+                 holds((mine, "while True")), fast=True),
+        BookCase("exercises is a plain file", "21.7",
+                 [write("exercises", "my notes\n"), make("exercise", "N=3", status="refused",
+                                                         says="not a folder")],
+                 holds(("exercises", "my notes")), fast=True),
+        BookCase("make exercise N=abc", "21.7", [make("exercise", "N=abc", status="refused")]),
+        BookCase("make debug N=abc", "21.7",
+                 [make("debug", "N=abc", status="refused", says="whole number")], fast=True),
+    ]
+
+
+def book_cases() -> list[BookCase]:
+    return [*older_file_cases(), *chapter_cases(), *edit_cases(), *makefile_cases(),
+            *exercise_cases()]
+
+
+def make_book(root: Path, where: Path, kind: str) -> Path:
+    """A fresh clone of root (its tools/ and Makefile as they are), or just its Makefile."""
+    book = where / "book"
+    if kind == "makefile":
+        (book / "tools").mkdir(parents=True)
+        shutil.copy(root / "Makefile", book / "Makefile")
+        (book / "requirements.txt").touch()
+        (book / "tools" / "install_paths.py").touch()
+        (book / ".venv" / "bin").mkdir(parents=True)
+        (book / ".venv" / "bin" / "python").write_text(STAND_IN)
+        (book / ".venv" / "bin" / "python").chmod(0o755)
+        (book / ".venv" / ".installed").touch()
+        return book
+    subprocess.run(["git", "clone", "-q", str(root), str(book)], check=True)
+    for tool in (root / "tools").glob("*.py"):
+        shutil.copy(tool, book / "tools" / tool.name)
+    shutil.copy(root / "Makefile", book / "Makefile")
+    (book / ".venv").symlink_to(root / ".venv", target_is_directory=True)
+    return book
+
+
+def run_step(book: Path, step: Run) -> tuple[int | None, str, bool]:
+    """(exit status, stdout and stderr as one text, timed out) of one command in the clone."""
+    argv = [str(a).replace("{folder}", str(book)) for a in step.argv]
+    if argv[0] == "make":  # -o: never remake .venv in the clone (make install aside)
+        argv[1:1] = ["-s", "--no-print-directory", *(["-o", ".venv/.installed"]
+                                                      if "install" not in argv else [])]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    env |= {k: v.replace("{folder}", str(book)) for k, v in step.env.items()}
+    with tempfile.TemporaryFile("w+") as out:
+        proc = subprocess.Popen(argv, cwd=book, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                text=True, start_new_session=True)
+        timed_out = False
+        try:
+            if step.signal_after:
+                time.sleep(step.signal_after[1])
+                os.killpg(proc.pid, step.signal_after[0])
+            proc.wait(timeout=step.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            timed_out = True
+        out.seek(0)
+        return proc.returncode, out.read(), timed_out
+
+
+def answer(output: str) -> list[str]:
+    """The lines a command printed, make's own (`make: *** ... Error 2`) left out."""
+    return [line for line in output.splitlines()
+            if line.strip() and not line.startswith(("make: ***", "make["))]
+
+
+def judge_step(step: Run, status: int | None, output: str, timed_out: bool):
+    """(class, what was seen) if this command's answer is not a clear one, else None."""
+    lines = answer(output)
+    shown = f"{' '.join(map(str, step.argv))[:60]}: "
+    last = lines[-1][:150] if lines else "(no output)"
+    if timed_out:
+        return "hang", f"{shown}no answer in {step.timeout:.0f} s"
+    if "Traceback" in output:
+        return "traceback", shown + last
+    wrong = ""
+    if step.status == 0 and status != 0:
+        wrong = f"exit {status}"
+    elif step.status in ("refused", "failed") and status == 0:
+        wrong = "exit 0, expected it to refuse or fail"
+    elif step.status == "refused" and len(lines) != 1:
+        wrong = f"{len(lines)} lines, expected one"
+    elif step.says and step.says not in output:
+        wrong = f"does not say {step.says!r}"
+    return ("unclear", f"{shown}{wrong}: {last}") if wrong else None
+
+
+def run_book_case(root: Path, case: BookCase) -> tuple[str, str, int | None, float]:
+    """(class, what was seen, last exit status, seconds) of one case, on a fresh clone."""
+    with tempfile.TemporaryDirectory(prefix="hostile-book-") as name:
+        book = make_book(root, Path(name), case.folder)
+        start, verdict, status, seen = time.monotonic(), None, None, "ok"
+        for step in case.steps:
+            if not isinstance(step, Run):
+                step(book)
+                continue
+            status, output, timed_out = run_step(book, step)
+            verdict = judge_step(step, status, output, timed_out)
+            if verdict:
+                break
+            seen = (answer(output) or [seen])[-1][:150]
+        lost = case.lost_if(book) if case.lost_if else ""
+        wrong = case.end(book) if case.end and not verdict else ""
+        kind, seen = (("lost", lost) if lost else verdict or
+                      (("unclear", wrong) if wrong else ("clear", seen)))
+        return kind, seen, status, time.monotonic() - start
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--root", type=Path, default=ROOT, help="the checkout to test (default: this)")
     p.add_argument("--only", action="append", default=None,
                    help="run only the cases whose name holds this (repeatable)")
     p.add_argument("--skip-slow", action="store_true", help="leave out the 200 MB corpus")
+    p.add_argument("--tools", action="store_true",
+                   help="only the cases of the book's tools (tangle, stitch, make, exercises)")
     p.add_argument("--json", type=Path, default=None, help="write the outcomes here")
     args = p.parse_args(argv)
     root = args.root.resolve()
-    chosen = [c for c in cases(root) if not (args.skip_slow and c.slow)
-              and (not args.only or any(word in c.name for word in args.only))]
+
+    def wanted(case) -> bool:
+        return not args.only or any(word in case.name for word in args.only)
+
+    chosen = [] if args.tools else [c for c in cases(root)
+                                    if wanted(c) and not (args.skip_slow and c.slow)]
     counts, rows = {}, []
-    with tempfile.TemporaryDirectory(prefix="hostile-files-") as name:
-        files = Path(name)
-        make_files(root, files)
-        if any(c.slow for c in chosen):
-            make_big_corpus(files)
-        for case in chosen:
-            kind, seen, run = run_case(root, files, case)
-            counts[kind] = counts.get(kind, 0) + 1
-            rows.append({"item": case.item, "case": case.name, "class": kind, "seen": seen,
-                         "exit": run.returncode, "seconds": round(run.seconds, 2),
-                         "peak_mb": round(run.peak_mb)})
-            print(f"{case.item}  {kind:9s} {case.name:40s} exit {run.returncode!s:>4} "
-                  f"{run.seconds:6.1f} s {run.peak_mb:6.0f} MB  {seen}", flush=True)
+
+    def show(item, kind, name, status, seconds, peak_mb, seen) -> None:
+        counts[kind] = counts.get(kind, 0) + 1
+        rows.append({"item": item, "case": name, "class": kind, "seen": seen, "exit": status,
+                     "seconds": round(seconds, 2), "peak_mb": round(peak_mb)})
+        print(f"{item}  {kind:9s} {name:40s} exit {status!s:>4} {seconds:6.1f} s "
+              f"{peak_mb:6.0f} MB  {seen}", flush=True)
+
+    if chosen:
+        with tempfile.TemporaryDirectory(prefix="hostile-files-") as name:
+            files = Path(name)
+            make_files(root, files)
+            if any(c.slow for c in chosen):
+                make_big_corpus(files)
+            for case in chosen:
+                kind, seen, run = run_case(root, files, case)
+                show(case.item, kind, case.name, run.returncode, run.seconds, run.peak_mb, seen)
+    for case in filter(wanted, book_cases()):
+        kind, seen, status, seconds = run_book_case(root, case)
+        show(case.item, kind, case.name, status, seconds, 0, seen)
     print(f"tried {len(rows)}: " + ", ".join(f"{k} {counts.get(k, 0)}" for k in
                                           ("clear", "traceback", "hang", "lost", "unclear")))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
-    return 0
-
+    return 0 if counts.get("clear", 0) == len(rows) else 1
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,17 +16,29 @@ so a crash leaves each file old or new, never empty or half written.
 
 The last tangled state. Telling a chapter edit from a file edit needs what the files were when
 last tangled. After every tangle or stitch, `.entangled/last-tangle.json` records what the
-chapters tangled to (written atomically, after the files; `.entangled/` is git-ignored). Without
+chapters tangled to, and a fingerprint of every text each block has had (written atomically,
+after the files; `.entangled/` is git-ignored). Without
 it (a fresh clone, `make clean`) the last tangled state is what git HEAD's chapters tangle to;
 outside a git checkout, the chapters as they are now (any difference in code/ then counts as an
 edit of code/). entangled's own `.entangled/filedb.json` holds only hashes, cannot give an old
 block back, and is not used. After `git checkout`/`git reset` of chapters and code/ together,
 run `make tangle` so that the record follows them.
 
-Stitch is a three-way merge, block by block (tools/tangle_merge.py): a block changed only in a
-file under code/ is carried into its chapter; changed only in its chapter, the chapter wins;
-changed on both sides, differently, nothing is written and one line names the file and the
-block. Damaged markers also stop it, with one line naming the file and the line.
+Before entangled sees any chapter, tools/fences.py checks them (`fences.problems`): a fence it
+would ignore or mis-read, a `file=` outside code/, a `<<name>>` it would not expand, stops every
+command with one line naming the chapter and the line; nothing is written, and nothing is ever
+written outside code/. A `.py` file the chapters tangle to must parse as Python.
+
+Both commands merge three versions block by block (tools/tangle_merge.py): the chapters now,
+the last tangle, code/ now. Stitch carries a block changed only in a file under code/ into its
+chapter; changed only in its chapter, the chapter wins. Tangle writes the chapters' blocks and
+keeps the blocks edited by hand under code/ (a file holding both gets both). A block whose text
+under code/ is one the block had before (in an earlier commit of its chapter, or an earlier
+tangle here: the record keeps a fingerprint of each) is older than its chapter, not an edit:
+tangle brings it up to date; stitch refuses to carry it back over the newer chapter. A block
+changed on both sides, differently, a damaged marker, or an edit that would read differently in
+the chapter (a line holding only `<<name>>`), stops either command: nothing is written, and one
+line names the file, the line and what to do.
 
 Crash safety. A stitch writes the chapters first (each then holds both its own edits and the
 carried ones), then the files under code/, then the record; a tangle writes code/, then the
@@ -38,6 +50,7 @@ edits already carried and finishes it. It also removes what the crash left: temp
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import io
 import json
@@ -50,8 +63,10 @@ import tarfile
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import fences
 import tangle_merge as merge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +79,7 @@ SCRATCH = f"{STATE}/scratch"
 TEMP_SUFFIX = ".tangle-tmp"
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis"}
 PROBLEMS = ("ERROR", "WARNING", "CRITICAL")
+HISTORY = 64  # fingerprints of earlier texts the record keeps for each block
 
 # entangled's command line, in one process of this interpreter serving requests (a folder and
 # its commands, one JSON line each on stdin), so that a command pays entangled's start-up once.
@@ -155,8 +171,8 @@ def entangled(verbose: bool = False):
 
 def problems_in(log: str) -> list[str]:
     """entangled's error and warning lines (it exits 0 on them), without their time stamps."""
-    return [re.sub(r"^\[[\d:]+\]\s*", "", line.strip()) for line in log.splitlines()
-            if any(word in line for word in PROBLEMS)]
+    return ["entangled: " + re.sub(r"^\[[\d:]+\]\s*", "", line.strip())
+            for line in log.splitlines() if any(word in line for word in PROBLEMS)]
 
 
 def is_code_file(root: Path, path: Path) -> bool:
@@ -198,10 +214,92 @@ def stray_targets(scratch: Path) -> list[str]:
             if p.is_file() and p.relative_to(scratch).parts[0] not in expected]
 
 
+def not_utf8(rel: str, data: bytes, error: UnicodeDecodeError, fix: str) -> str:
+    """One line: where in data the first byte that is not UTF-8 sits, and what to do."""
+    line = data.count(b"\n", 0, error.start) + 1
+    column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+    return (f"{rel}:{line}: byte 0x{data[error.start]:02x} (column {column}) is not UTF-8, the "
+            f"encoding of the book's files (a character saved in another encoding, or cut in "
+            f"half); {fix}")
+
+
+def text_of(rel: str, data: bytes, command: str) -> str:
+    """A file under code/ as text; ToolError naming its line when it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ToolError(f"{command}: " + not_utf8(
+            rel, data, error, f"nothing was changed: re-type that character (or save the file "
+            f"as UTF-8), then run `make {command}` again")) from None
+
+
+def read_chapters(folder: Path) -> tuple[dict[str, str], list[str]]:
+    """The chapters entangled reads in folder ({docs/...md: text}), and a line for each that is
+    not UTF-8 (entangled would stop with a traceback)."""
+    chapters, problems = {}, []
+    for path in sorted(p for p in (folder / DOCS).rglob("*.md") if p.is_file()):
+        rel, data = path.relative_to(folder).as_posix(), path.read_bytes()
+        try:
+            chapters[rel] = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(not_utf8(rel, data, error, "save it as UTF-8"))
+    return chapters, problems
+
+
+def chapter_problems(folder: Path) -> list[str]:
+    """What would make entangled ignore, mis-read or misplace a block of folder's chapters."""
+    chapters, problems = read_chapters(folder)
+    return problems + fences.problems(chapters)
+
+
 def tangle_in(worker: Entangled, scratch: Path) -> Tangled:
-    """Tangle the chapters already in scratch (docs/ and entangled.toml)."""
+    """Tangle the chapters already in scratch (docs/ and entangled.toml), once they pass the
+    fence check: entangled never sees a chapter that would make it write outside code/."""
+    problems = chapter_problems(scratch)
+    if problems:
+        return Tangled({}, problems)
     log = worker.run(scratch, "tangle")  # a fresh folder: nothing to conflict with
     return Tangled(tangled_files(scratch), problems_in(log) + stray_targets(scratch))
+
+
+def parse_error(rel: str, data: bytes) -> tuple[int, str] | None:
+    """(line, message) where a .py file stops parsing as Python; None if it parses or is not .py."""
+    if not rel.endswith(".py"):
+        return None
+    try:
+        ast.parse(data, rel)
+    except SyntaxError as error:
+        return error.lineno or 1, error.msg
+    except ValueError as error:  # a null byte
+        return 1, str(error)
+    return None
+
+
+def source_line(chapters: dict[str, str], rel: str, text: str, line: int) -> str:
+    """`docs/x.md:N`: the chapter line that a line of a tangled file comes from."""
+    origin = merge.line_origins(rel, text).get(line)
+    if origin is None or origin[0].chapter not in chapters:
+        return "its chapter"
+    block, index = origin
+    fence = fences.tangled_fences(block.chapter, chapters[block.chapter]).get(
+        (block.name, block.count))
+    return f"{block.chapter}:{fence.start + 2 + index}" if fence else block.chapter
+
+
+def python_problems(chapters: dict[str, str], files: dict[str, bytes],
+                    parsed: dict[str, bytes] | None = None) -> list[str]:
+    """A line for each .py file the chapters tangle to that does not parse; `parsed`: files
+    known to parse (the last tangle's), not parsed again."""
+    found = []
+    for rel, data in files.items():
+        if (parsed or {}).get(rel) == data:
+            continue
+        if error := parse_error(rel, data):
+            line, message = error
+            where = source_line(chapters, rel, data.decode("utf-8", "replace"), line)
+            found.append(f"{rel}:{line}: the chapters tangle to Python that does not parse "
+                         f"({message}); the line comes from {where}: fix it there")
+    return found
 
 
 def tangle_from_scratch(worker: Entangled, root: Path, scratch: Path) -> Tangled:
@@ -282,19 +380,47 @@ def remove_leftovers(root: Path) -> None:
     shutil.rmtree(root / SCRATCH, ignore_errors=True)
 
 
+def read_record(root: Path) -> dict:
+    try:
+        record = json.loads((root / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
 def load_record(root: Path) -> dict[str, bytes] | None:
     """What the chapters tangled to at the last tangle or stitch here; None if unknown."""
     try:
-        record = json.loads((root / RECORD).read_text(encoding="utf-8"))
         return {rel: text.encode("utf-8", "surrogateescape")
-                for rel, text in record["tangled"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                for rel, text in read_record(root)["tangled"].items()}
+    except (KeyError, TypeError, AttributeError):
         return None
 
 
+def recorded_history(root: Path) -> dict[str, list[str]]:
+    """{block: fingerprints of the texts it had in the tangles recorded here}, oldest first."""
+    history = read_record(root).get("history")
+    if not isinstance(history, dict):
+        return {}
+    return {block: [f for f in prints if isinstance(f, str)]
+            for block, prints in history.items() if isinstance(prints, list)}
+
+
 def save_record(root: Path, files: dict[str, bytes]) -> None:
-    if load_record(root) != files:
-        write_atomically(root / RECORD, json.dumps({"tangled": decoded(files)}).encode("utf-8"))
+    """Record files as the last tangle, adding the fingerprint of each block's text to its
+    history (the last HISTORY texts of each block are kept)."""
+    if load_record(root) == files:
+        return
+    history = recorded_history(root)
+    for block, text in merge.texts_of(decoded(files)).items():
+        prints = history.setdefault(str(block), [])
+        mark = merge.fingerprint(text)
+        if mark in prints:
+            prints.remove(mark)
+        prints.append(mark)
+        del prints[:-HISTORY]
+    record = {"tangled": decoded(files), "history": history}
+    write_atomically(root / RECORD, json.dumps(record).encode("utf-8"))
 
 
 def decoded(files: dict[str, bytes]) -> dict[str, str]:
@@ -314,8 +440,65 @@ def last_tangled(worker: Entangled, root: Path, scratch: Path,
     return now
 
 
+class Older:
+    """Where a block had a text before, if it did: in an earlier commit of its chapter (git's
+    history, read with the fence reader), or in an earlier tangle here (the record). A file
+    under code/ holding such a text is older than its chapter, not edited by hand."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.recorded = {block: set(prints) for block, prints in recorded_history(root).items()}
+        self.commits: dict[str, dict[merge.BlockId, set[str]]] = {}
+
+    def __call__(self, block: merge.BlockId, text: str) -> str:
+        mark = merge.fingerprint(text)
+        if mark in self.recorded.get(str(block), ()):
+            return "an earlier tangle here wrote it"
+        if block.chapter not in self.commits:
+            self.commits[block.chapter] = chapter_history(self.root, block.chapter)
+        if mark in self.commits[block.chapter].get(block, ()):
+            return f"an earlier commit of {block.chapter} has it"
+        return ""
+
+
+def chapter_history(root: Path, chapter: str) -> dict[merge.BlockId, set[str]]:
+    """{block: fingerprints of its texts} over every commit of `chapter` in git's history."""
+    log = subprocess.run(["git", "log", "--format=%H", "--", chapter], cwd=root,
+                         capture_output=True, text=True)
+    if log.returncode != 0 or not log.stdout.strip():
+        return {}
+    names = "".join(f"{commit}:./{chapter}\n" for commit in log.stdout.split())
+    cat = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=names.encode(),
+                         capture_output=True)
+    history: dict[merge.BlockId, set[str]] = {}
+    out, at = cat.stdout, 0
+    while at < len(out):
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        at = header_end + 1
+        if len(header) != 3:  # "<name> missing"
+            continue
+        size = int(header[2])
+        text = out[at:at + size].decode("utf-8", "replace")
+        at += size + 1
+        for (name, count), fence in fences.tangled_fences(chapter, text).items():
+            block = merge.BlockId(chapter, name, count)
+            history.setdefault(block, set()).add(merge.fingerprint(fence.source))
+    return history
+
+
 def files_now(root: Path, paths: set[str]) -> dict[str, bytes]:
-    """The bytes of those paths under root that are files."""
+    """The bytes of those paths under root that are files; ToolError if something that is not
+    a file (a folder, say) stands where a tangled file or its folder goes."""
+    for rel in sorted(paths):
+        for part in [*reversed(Path(rel).parents[:-1]), Path(rel)]:
+            path = root / part
+            folder = part != Path(rel)
+            if os.path.lexists(path) and not (path.is_dir() if folder else path.is_file()):
+                what = "a folder, but tangled files go into it" if folder else \
+                    "a file, but a tangled file goes there"
+                raise ToolError(f"{part.as_posix()} is not {what}; nothing was written: move it "
+                                "aside, then run the command again")
     return {rel: (root / rel).read_bytes() for rel in sorted(paths) if (root / rel).is_file()}
 
 
@@ -335,6 +518,96 @@ def workspace(root: Path, verbose: bool):
             shutil.rmtree(root / SCRATCH, ignore_errors=True)
 
 
+
+
+# --------------------------------------------------------------------------------------------
+# the three sides of a merge, block by block
+
+
+@dataclass
+class Sides:
+    """What a tangle or stitch compares: what the chapters tangle to now, the last tangle
+    (base), the files under code/ now (present); where blocks had other texts before (older);
+    and the chapters as they are now."""
+
+    now: dict[str, bytes]
+    base: dict[str, bytes]
+    present: dict[str, bytes]
+    older: merge.Older
+    chapters: dict[str, str]
+
+    @cached_property
+    def chapter_texts(self) -> dict[merge.BlockId, str]:
+        return merge.texts_of(decoded(self.now))
+
+    @cached_property
+    def base_texts(self) -> dict[merge.BlockId, str]:
+        return merge.texts_of(decoded(self.base))
+
+    @cached_property
+    def fence_lines(self) -> dict[merge.BlockId, int]:
+        """The line of each block's opening fence in its chapter, for messages."""
+        return {merge.BlockId(path, name, count): fence.start + 1
+                for path, text in self.chapters.items()
+                for (name, count), fence in fences.tangled_fences(path, text).items()}
+
+    def edited(self) -> list[str]:
+        """Files under code/ that are neither what the chapters tangle to nor the last tangle."""
+        return sorted(rel for rel, data in self.present.items()
+                      if data not in (self.now.get(rel), self.base.get(rel)))
+
+    def plan(self, rels: list[str], command: str) -> tuple[merge.StitchPlan, list[str]]:
+        """The block-by-block plan for those files under code/, and the lines that stop the
+        carrying of its edits. ToolError (not UTF-8) or MarkerError (markers damaged) when a
+        file cannot be read as blocks."""
+        edits, problems = [], []
+        base_text = decoded(self.base)
+        for rel in rels:
+            text = text_of(rel, self.present[rel], command)
+            problems += merge.split_characters(rel, text, command)
+            try:
+                edits += merge.edits_in(rel, text, base_text.get(rel), self.base_texts)
+            except merge.MarkerError as error:  # not the last tangle's markers: an older file?
+                edits += self.older_file(rel, text, error)
+        plan = merge.plan_stitch(edits, self.base_texts, self.chapter_texts, self.older,
+                                 self.fence_lines, command)
+        problems += [line for edit in edits if edit.block in plan.carry
+                     for line in merge.hazards(edit, command)]
+        return plan, problems
+
+    def older_file(self, rel: str, text: str, error: merge.MarkerError) -> list[merge.Edit]:
+        """The blocks of a file whose markers are not the last tangle's, when every block is
+        the chapter's, the last tangle's or an older text (a file from an earlier commit, with
+        blocks since added or removed); else the marker error stands."""
+        edits = []
+        try:
+            blocks = merge.blocks_of(rel, text)
+        except merge.MarkerError:
+            raise error from None
+        for block, copies in blocks.items():
+            for copy in copies:
+                if copy.text in (self.chapter_texts.get(block), self.base_texts.get(block)):
+                    continue
+                if not self.older(block, copy.text):
+                    raise error
+                edits.append(merge.Edit(block, rel, copy.line, copy.text))
+        return edits
+
+
+def block_counts(rel: str, data: bytes) -> dict[merge.BlockId, int]:
+    return {block: len(copies) for block, copies
+            in merge.blocks_of(rel, data.decode("utf-8", "surrogateescape")).items()}
+
+
+def holds_only(present: bytes, now: bytes, rel: str, carry: dict[merge.BlockId, str]) -> bool:
+    """Whether the file `present` is the file `now` with the carried block texts, and nothing
+    else changed in its blocks: tangling it would bring nothing new."""
+    mine = merge.blocks_of(rel, present.decode("utf-8"))
+    theirs = merge.blocks_of(rel, now.decode("utf-8", "surrogateescape"))
+    return ({b: [c.text for c in copies] for b, copies in mine.items()}
+            == {b: [carry.get(b, c.text) for c in copies] for b, copies in theirs.items()})
+
+
 # --------------------------------------------------------------------------------------------
 # bringing code/ to a tangle
 
@@ -346,32 +619,57 @@ class CodeUpdate:
     write: dict[str, bytes] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # edited by hand, chapter unchanged
-    refused: list[str] = field(default_factory=list)  # edited by hand, chapter changed too
+    kept: list[str] = field(default_factory=list)  # edited by hand, nothing new to bring in
+    merged: list[str] = field(default_factory=list)  # edited by hand, chapters' changes around
+    older: list[str] = field(default_factory=list)  # older than their chapters: rewritten
+    refused: list[str] = field(default_factory=list)  # one line each: why nothing is written
 
 
-def plan_update(now: dict[str, bytes], base: dict[str, bytes],
-                present: dict[str, bytes]) -> CodeUpdate:
-    """Compare code/ with the tangle `now` and the last tangle `base`, file by file.
-
-    A file as last tangled is replaced; one edited by hand is kept when its chapter did not
-    change, refused when it did (`make stitch` merges the two). A file no chapter tangles any
-    more is removed when untouched since its last tangle.
-    """
-    update = CodeUpdate()
-    for rel, data in now.items():
-        if present.get(rel) == data:
+def plan_update(sides: Sides) -> tuple[CodeUpdate, merge.StitchPlan]:
+    """Compare code/ with the tangle now and the last tangle, file by file, then block by
+    block; return the update and the hand-edited blocks to keep in files that also take the
+    chapters' changes. A file no chapter tangles any more is removed when untouched since its
+    last tangle."""
+    update, keep = CodeUpdate(), merge.StitchPlan({}, {}, [])
+    for rel, data in sides.now.items():
+        present = sides.present.get(rel)
+        if present == data:
             update.unchanged.append(rel)
-        elif rel not in present or present[rel] == base.get(rel):
+        elif present is None or present == sides.base.get(rel):
             update.write[rel] = data
-        elif base.get(rel) == data:
+        else:
+            merge_file(sides, rel, update, keep)
+    for rel in sorted(set(sides.base) - set(sides.now)):
+        if rel in sides.present:
+            (update.remove if sides.present[rel] == sides.base[rel] else update.kept).append(rel)
+    return update, keep
+
+
+def merge_file(sides: Sides, rel: str, update: CodeUpdate, keep: merge.StitchPlan) -> None:
+    """Decide one file under code/ that is neither the tangle now nor the last tangle."""
+    try:
+        plan, problems = sides.plan([rel], "tangle")
+    except (ToolError, merge.MarkerError) as error:
+        if sides.base.get(rel) == sides.now[rel]:  # its chapter did not change: leave it alone
             update.kept.append(rel)
         else:
-            update.refused.append(rel)
-    for rel in sorted(set(base) - set(now)):
-        if rel in present:
-            (update.remove if present[rel] == base[rel] else update.kept).append(rel)
-    return update
+            update.refused.append(str(error) if str(error).startswith("tangle: ")
+                                  else f"tangle: {error}")
+        return
+    if plan.conflicts:
+        update.refused += [conflict.message for conflict in plan.conflicts]
+    elif not plan.carry:  # no edit: the chapters' blocks, older texts of them, or both
+        update.write[rel] = sides.now[rel]
+        if plan.older:
+            update.older.append(rel)
+    elif holds_only(sides.present[rel], sides.now[rel], rel, plan.carry):
+        update.kept.append(rel)
+    elif problems:
+        update.refused += problems
+    else:
+        keep.carry.update(plan.carry)
+        keep.sources.update(plan.sources)
+        update.merged.append(rel)
 
 
 def overwrite(after: dict[str, bytes], base: dict[str, bytes],
@@ -400,44 +698,41 @@ def summary(update: CodeUpdate) -> str:
     line = f"tangle: {len(update.write)} written, {len(update.unchanged)} unchanged"
     if update.remove:
         line += f", {len(update.remove)} removed (no chapter writes them)"
+    if update.older:
+        line += (f"; older than their chapters (not edited by hand), brought up to date: "
+                 f"{', '.join(update.older)}")
+    if update.merged:
+        line += (f"; edited by hand, your edits kept and the chapters' changes written around "
+                 f"them: {', '.join(update.merged)}")
     if update.kept:
-        line += (f"; edited by hand and left alone: {', '.join(update.kept)} "
-                 "(`make stitch` carries the edits into the chapters)")
+        line += f"; edited by hand and left alone: {', '.join(update.kept)}"
+    if update.merged or update.kept:
+        line += " (`make stitch` carries the edits into the chapters)"
     return line
 
 
-def report_problems(problems: list[str]) -> None:
-    for line in problems:
-        print(f"entangled: {line}")
-    print("the chapters do not tangle: fix what entangled names above (a missing <<reference>>, "
-          "say) and run the command again; nothing was written (V=1 shows entangled's log)")
+def report_problems(command: str, problems: list[str]) -> None:
+    """The lines that stop a command before anything is written; the last says so."""
+    for line in problems[:-1]:
+        print(f"{command}: {line}")
+    print(f"{command}: {problems[-1]}; nothing was written (V=1 shows entangled's log)"
+          if problems[-1].startswith("entangled:") else
+          f"{command}: {problems[-1]} (nothing was written)")
 
 
 # --------------------------------------------------------------------------------------------
 # stitch: carrying edits of code/ into the chapters
 
 
-def plan_carry(now: dict[str, bytes], base: dict[str, bytes], present: dict[str, bytes],
-               chapter_texts: dict[merge.BlockId, str]) -> merge.StitchPlan:
-    """The stitch plan for the files under code/ that differ from both tangles; MarkerError."""
-    base_text = decoded(base)
-    base_texts = merge.texts_of(base_text)
-    edits = []
-    for rel, data in present.items():
-        if data not in (now.get(rel), base.get(rel)):
-            edits += merge.edits_in(rel, data.decode("utf-8", "surrogateescape"),
-                                    base_text.get(rel), base_texts)
-    return merge.plan_stitch(edits, base_texts, chapter_texts)
-
-
-def carry_into_chapters(worker: Entangled, root: Path, scratch: Path, plan: merge.StitchPlan,
-                        chapter_texts: dict[merge.BlockId, str]) -> dict[str, bytes]:
-    """Stitch the planned blocks into the chapters, write those chapters; return their tangle.
+def stitched(worker: Entangled, scratch: Path, plan: merge.StitchPlan, sides: Sides,
+             command: str) -> dict[str, bytes]:
+    """What the chapters in scratch tangle to once the planned blocks are stitched into them.
 
     In scratch (tangled from the chapters now), each file holding a carried block is replaced by
-    a flat file of just its carried blocks; entangled stitches those into the chapters there and
-    tangles again. Only if that tangle has every carried block as planned and every other block
-    as before are the changed chapters written into root.
+    a flat file of just its carried blocks; entangled stitches those into the chapters there,
+    the fence check reads the result, and entangled tangles again. Only if that tangle has every
+    carried block as planned, every other block as before and every file the same blocks is it
+    returned; nothing outside scratch is written.
     """
     names = [f"<<{block.chapter}#{block.name}>>" for block in plan.carry]
     for rel, text in decoded(tangled_files(scratch)).items():
@@ -446,28 +741,63 @@ def carry_into_chapters(worker: Entangled, root: Path, scratch: Path, plan: merg
         mine = {b: plan.carry[b] for b in merge.blocks_of(rel, text) if b in plan.carry}
         if mine:
             (scratch / rel).write_text(merge.flat_file(mine), encoding="utf-8")
-    log = worker.run(scratch, "stitch", "tangle")
-    if problems_in(log):
-        report_problems(problems_in(log))
-        raise ToolError("stitch: entangled could not stitch; nothing was changed")
+    problems = problems_in(worker.run(scratch, "stitch")) or chapter_problems(scratch)
+    problems = problems or problems_in(worker.run(scratch, "tangle"))
+    if problems:
+        raise ToolError(f"{command}: carrying the edits into the chapters would break them "
+                        f"({problems[0]}); nothing was changed (V=1 shows entangled's log)")
     after = tangled_files(scratch)
-    expect_merged(plan, chapter_texts, merge.texts_of(decoded(after)))
+    expect_merged(plan, sides, after)
+    return after
+
+
+def expect_merged(plan: merge.StitchPlan, sides: Sides, after: dict[str, bytes]) -> None:
+    """ToolError unless the stitched chapters tangle to the carried blocks and nothing else new:
+    the same files, each with the same blocks, each block's text as planned."""
+    before, texts = sides.chapter_texts, merge.texts_of(decoded(after))
+    for block in sorted(set(before) | set(texts)):
+        if texts.get(block) != plan.carry.get(block, before.get(block)):
+            source = plan.sources.get(block, f"{CODE}/")
+            raise ToolError(f"entangled did not carry {block} from {source} exactly; nothing "
+                            f"was changed: put the edit into {block.chapter} by hand, then "
+                            "`make tangle`")
+    for rel in sorted(set(sides.now) | set(after)):
+        if rel not in after or rel not in sides.now or (
+                block_counts(rel, after[rel]) != block_counts(rel, sides.now[rel])):
+            raise ToolError(f"carrying the edits would change which blocks {rel} holds; nothing "
+                            "was changed: put the edits into the chapters by hand, then "
+                            "`make tangle`")
+
+
+def carried_parse_problems(sides: Sides, plan: merge.StitchPlan,
+                           after: dict[str, bytes]) -> list[str]:
+    """A line for each .py file that would not parse after the stitch: at the line of the file
+    under code/ when the line is a carried edit's, else at the chapter's."""
+    found = []
+    for rel, data in after.items():
+        if data == sides.base.get(rel) or (error := parse_error(rel, data)) is None:
+            continue  # the last tangle parsed (or git HEAD's, which make test checks)
+        line, message = error
+        origin = merge.line_origins(rel, data.decode("utf-8", "replace")).get(line)
+        if origin is None or origin[0] not in plan.carry:
+            where = source_line(sides.chapters, rel, data.decode("utf-8", "replace"), line)
+            found.append(f"stitch: {rel}:{line}: the chapters tangle to Python that does not "
+                         f"parse ({message}); the line comes from {where}: fix it there, then "
+                         "run `make stitch` again; nothing was changed")
+            continue
+        source = plan.sources[origin[0]]
+        mine = merge.line_origins(source, sides.present[source].decode("utf-8"))
+        at = next((n for n, o in mine.items() if o == origin), line)
+        found.append(f"stitch: {source}:{at}: with this edit, {rel} would not parse as Python "
+                     f"({message}); nothing was changed: fix it, then run `make stitch` again")
+    return found
+
+
+def write_chapters(root: Path, scratch: Path, plan: merge.StitchPlan) -> None:
     for chapter in sorted({block.chapter for block in plan.carry}):
         data = (scratch / chapter).read_bytes()
         if (root / chapter).read_bytes() != data:
             write_atomically(root / chapter, data)
-    return after
-
-
-def expect_merged(plan: merge.StitchPlan, before: dict[merge.BlockId, str],
-                  after: dict[merge.BlockId, str]) -> None:
-    """ToolError unless the stitched chapters tangle to the carried blocks and nothing else new."""
-    for block in sorted(set(before) | set(after)):
-        if after.get(block) != plan.carry.get(block, before.get(block)):
-            source = plan.sources.get(block, f"{CODE}/")
-            raise ToolError(f"stitch: entangled did not carry {block} from {source} exactly; "
-                            f"nothing was changed: put the edit into {block.chapter} by hand, "
-                            "then `make tangle`")
 
 
 def stitch_summary(plan: merge.StitchPlan) -> str:
@@ -487,13 +817,15 @@ def check(root: Path = ROOT) -> int:
     """Compare code/ with a from-scratch tangle of docs/; print what differs and how to fix it."""
     with tempfile.TemporaryDirectory() as tmp, entangled() as worker:
         tangled = tangle_from_scratch(worker, root, Path(tmp))
-    targets, problems = tangled.files, tangled.problems
+        problems = tangled.problems or python_problems(read_chapters(Path(tmp))[0],
+                                                       tangled.files)
+    targets = tangled.files
     present = code_files(root)
     changed = [t for t in targets if t in present and (root / t).read_bytes() != targets[t]]
     missing = [t for t in targets if t not in present]
-    orphans = sorted(present - set(targets))
+    orphans = sorted(present - set(targets)) if not problems else []
     for line in problems:
-        print(f"entangled: {line}")
+        print(line)
     for t in changed:
         print(f"differs from its chapter: {t}")
     for t in missing:
@@ -506,7 +838,7 @@ def check(root: Path = ROOT) -> int:
             "  - you edited a chapter:          run `make tangle`\n"
             "  - you edited a file under code/: run `make stitch` to carry it into its chapter\n"
             "  - an orphan: delete it, or add the block that writes it to a chapter\n"
-            "  - an entangled error: fix the chapter it names (a missing <<reference>>, say)"
+            "  - a chapter's line named above: fix it there (nothing is tangled until then)"
         )
         return 1
     print(f"in sync: {len(targets)} tangled files under {CODE}/ match docs/ byte for byte")
@@ -517,19 +849,23 @@ def tangle(root: Path = ROOT, verbose: bool = False) -> int:
     """Write code/ from the chapters; refuse, changing nothing, where that would lose an edit."""
     with workspace(root, verbose) as (scratch, worker):
         now = tangle_from_scratch(worker, root, scratch / "now")
-        if now.problems:
-            report_problems(now.problems)
+        chapters = read_chapters(scratch / "now")[0]
+        problems = now.problems or python_problems(chapters, now.files, load_record(root))
+        if problems:
+            report_problems("tangle", problems)
             return 1
         present = files_now(root, code_files(root) | set(now.files))
         base = now.files
         if present != now.files:  # something to decide: what was the last tangle?
             base = last_tangled(worker, root, scratch / "base", now.files)
-        update = plan_update(now.files, base, present)
-        for rel in update.refused:
-            print(f"tangle: {rel} was edited by hand and its chapter changed too; nothing was "
-                  "written: run `make stitch` to merge the two")
+        sides = Sides(now.files, base, present, Older(root), chapters)
+        update, keep = plan_update(sides)
         if update.refused:
+            print("\n".join(update.refused))
             return 1
+        if keep.carry:  # hand edits to keep in files that take the chapters' changes too
+            after = stitched(worker, scratch / "now", keep, sides, "tangle")
+            update.write.update({rel: after[rel] for rel in update.merged})
         apply_update(root, update, now.files)
     print(summary(update))
     return 0
@@ -540,19 +876,21 @@ def stitch(root: Path = ROOT, verbose: bool = False) -> int:
     with workspace(root, verbose) as (scratch, worker):
         now = tangle_from_scratch(worker, root, scratch / "now")
         if now.problems:
-            report_problems(now.problems)
+            report_problems("stitch", now.problems)
             return 1
         base = last_tangled(worker, root, scratch / "base", now.files)
         present = files_now(root, set(now.files) | set(base))
-        chapter_texts = merge.texts_of(decoded(now.files))
-        plan = plan_carry(now.files, base, present, chapter_texts)
-        for conflict in plan.conflicts:
-            print(conflict.message)
-        if plan.conflicts:
-            return 1
+        sides = Sides(now.files, base, present, Older(root), read_chapters(scratch / "now")[0])
+        plan, problems = sides.plan(sides.edited(), "stitch")
+        problems += [c.message for c in plan.conflicts] + plan.older_lines(sides.fence_lines)
         after = now.files
-        if plan.carry:
-            after = carry_into_chapters(worker, root, scratch / "now", plan, chapter_texts)
+        if plan.carry and not problems:
+            after = stitched(worker, scratch / "now", plan, sides, "stitch")
+        problems = problems or carried_parse_problems(sides, plan, after)
+        if problems:
+            print("\n".join(problems))
+            return 1
+        write_chapters(root, scratch / "now", plan)
         update = overwrite(after, base, present)
         apply_update(root, update, after)
     print(stitch_summary(plan))
@@ -573,6 +911,11 @@ def main(argv: list[str]) -> int:
         return commands[args[0]](ROOT, verbose)
     except (ToolError, merge.MarkerError) as error:
         print(error)
+        return 1
+    except OSError as error:  # a file or folder that cannot be read or written
+        print(f"{args[0]}: {error.filename}: {error.strerror}; fix that, then run `make "
+              f"{'check-sync' if args[0] == 'check' else args[0]}` again (each file is "
+              "replaced whole or not at all)")
         return 1
 
 

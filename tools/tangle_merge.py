@@ -17,13 +17,24 @@ sits outside every block (entangled raises a traceback there, or drops the line 
 `plan_stitch` compares three versions of every block: the last tangled state (base), the
 chapters now, and the files under code/ now. A block changed only in a file is carried into its
 chapter; changed only in the chapter, the chapter wins; changed on both sides, differently, it
-is a `Conflict`.
+is a `Conflict`. A block whose text in the file is one the block had before (`older`: an earlier
+commit of its chapter, an earlier tangle) is not an edit: the file is older than the chapter
+(after `git checkout -- code/`, say), and carrying it would undo the chapter's newer text.
+
+`hazards` lists the lines of an edit that would mean something else once written into a chapter:
+a line holding only `<<name>>` (entangled includes that block there), a line holding only ```
+(it ends the block), entangled's `~~~markdown` markers, a character that entangled's reading
+splits the line at.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import fences
 
 BEGIN = re.compile(
     r"^(?P<indent>\s*).* ~/~ begin <<(?P<source>[^#<>]+)#(?P<name>[^#<>]+)>>\[(?P<count>init|\d+)\]"
@@ -50,6 +61,8 @@ class Block:
 
     text: str
     line: int
+    literal: list[tuple[int, str]] = field(default_factory=list)  # (line, text) typed as-is
+
 
 
 class MarkerError(Exception):
@@ -66,6 +79,7 @@ class _Frame:
     indent: str
     line: int
     lines: list[str] = field(default_factory=list)
+    literal: list[tuple[int, str]] = field(default_factory=list)  # lines not made by a marker
 
 
 RESTORE = "restore the marker lines (`git diff` shows them) and run `make stitch` again"
@@ -87,15 +101,15 @@ class _Reader:
         top = self.stack[-1]
         block = BlockId(begin["source"], begin["name"],
                         0 if begin["count"] == "init" else int(begin["count"]))
-        carried = []
+        carried, literal = [], []
         if not self.seen_a_block:  # lines above the first marker (a shebang) join its block
-            carried, top.lines = top.lines, []
+            carried, top.lines, literal, top.literal = top.lines, [], top.literal, []
         if begin["count"] == "init":
             if not begin["indent"].startswith(top.indent):
                 raise self.error(number, f"the `~/~ begin` of {block} is indented less than "
                                  f"its enclosing block; {RESTORE}")
             top.lines.append(begin["indent"].removeprefix(top.indent) + f"<<{block.name}>>")
-        self.stack.append(_Frame(block, begin["indent"], number, carried))
+        self.stack.append(_Frame(block, begin["indent"], number, carried, literal))
         self.seen_a_block = True
 
     def end(self, number: int, end: re.Match) -> None:
@@ -106,7 +120,8 @@ class _Reader:
         if end["indent"] != top.indent:
             raise self.error(number, f"this `~/~ end` is indented differently from the "
                              f"`~/~ begin` of {top.block} (line {top.line}); {RESTORE}")
-        self.blocks.setdefault(top.block, []).append(Block("\n".join(top.lines), top.line))
+        self.blocks.setdefault(top.block, []).append(
+            Block("\n".join(top.lines), top.line, top.literal))
         self.stack.pop()
 
     def content(self, number: int, line: str) -> None:
@@ -121,6 +136,7 @@ class _Reader:
                              f"(line {top.line}): indent it, or move it out")
         else:
             top.lines.append(line.removeprefix(top.indent))
+            top.literal.append((number, top.lines[-1]))
 
     def read(self, line: str, number: int) -> None:
         marker = "~/~" in line  # cheap test first: most lines are code
@@ -155,6 +171,18 @@ def blocks_of(path: str, text: str) -> dict[BlockId, list[Block]]:
     return reader.finish()
 
 
+def line_origins(path: str, text: str) -> dict[int, tuple[BlockId, int]]:
+    """{line number: (block, index of the line in the block's text)} for the lines of a tangled
+    file that are a block's own (a nested block's `~/~ begin` counts as its `<<name>>` line)."""
+    reader, origins = _Reader(path), {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        reader.read(line, number)
+        frame = reader.stack[-1] if "~/~ begin" not in line else reader.stack[-2]
+        if frame.block is not None and "~/~ end" not in line:
+            origins[number] = (frame.block, len(frame.lines) - 1)
+    return origins
+
+
 def texts_of(files: dict[str, str]) -> dict[BlockId, str]:
     """The text of every block tangled into any of the files (path -> text), first one seen."""
     texts: dict[BlockId, str] = {}
@@ -172,6 +200,7 @@ class Edit:
     path: str
     line: int
     text: str
+    literal: tuple[tuple[int, str], ...] = ()  # (line in the file, text) of the lines typed
 
 
 @dataclass(frozen=True)
@@ -188,6 +217,26 @@ class StitchPlan:
     carry: dict[BlockId, str]
     sources: dict[BlockId, str]  # the file each carried block comes from
     conflicts: list[Conflict]
+    older: dict[BlockId, tuple[Edit, str]] = field(default_factory=dict)  # (copy, seen where)
+
+    def older_lines(self, lines: dict[BlockId, int]) -> list[str]:
+        """One line for each file holding older texts of blocks: not edits, not carried."""
+        by_file: dict[str, list[tuple[Edit, str]]] = {}
+        for edit, since in self.older.values():
+            by_file.setdefault(edit.path, []).append((edit, since))
+        found = []
+        for path, olds in sorted(by_file.items()):
+            first, since = olds[0]
+            block = first.block
+            what = (f"block {block.name} holds an older text ({since}) than "
+                    f"{block.chapter}:{lines.get(block, 1)}" if len(olds) == 1 else
+                    f"{len(olds)} blocks ({', '.join(e.block.name for e, _ in olds)}) hold older "
+                    f"texts than their chapters ({since}, ...)")
+            found.append(f"stitch: {path}:{first.line}: {what}: the file is older than its "
+                         "chapters, not edited by hand there; nothing was changed: run `make "
+                         "tangle` to bring it up to date (edits of other blocks stay), or, to go "
+                         "back to an older text, make that edit in the chapter")
+        return found
 
 
 def edits_in(path: str, text: str, tangled: str | None, base: dict[BlockId, str]) -> list[Edit]:
@@ -199,9 +248,58 @@ def edits_in(path: str, text: str, tangled: str | None, base: dict[BlockId, str]
     """
     if tangled is not None:
         check_markers(path, text, tangled)
-    return [Edit(block, path, copy.line, copy.text)
+    return [Edit(block, path, copy.line, copy.text, tuple(copy.literal))
             for block, copies in sorted(blocks_of(path, text).items()) for copy in copies
             if copy.text != base.get(block)]
+
+
+# characters that end a line for entangled (str.splitlines) but not for the files it writes
+SPLITS = {"\x0b": "a vertical tab", "\x0c": "a form feed", "\x1c": "U+001C", "\x1d": "U+001D",
+          "\x1e": "U+001E", "\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
+          "\u2029": "U+2029 (paragraph separator)", "\r": "a carriage return"}
+
+
+def split_characters(path: str, text: str, command: str = "stitch") -> list[str]:
+    """Lines of a file under code/ holding a character that entangled's reading splits them at
+    (a tangle never writes one): carried into a chapter, the line would become two."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")  # a file saved with CRLF line ends reads as LF
+        if odd := next((c for c in line if c in SPLITS), None):
+            found.append(f"{command}: {path}:{number}: this line holds {SPLITS[odd]}, which "
+                          "entangled reads as a line break, so the chapter would get two lines: "
+                          "write it as an escape (\\u2028, say) or delete it; nothing was changed")
+    return found
+
+
+def hazards(edit: Edit, command: str = "stitch") -> list[str]:
+    """Lines of an edit that would mean something else once written into its chapter; each a
+    line saying so and what to write instead."""
+    found = []
+    for number, line in edit.literal:
+        where = f"{command}: {edit.path}:{number}: "
+        if m := fences.REFERENCE.match(line):
+            found.append(f"{where}a line holding only <<{m['name']}>> would become an "
+                         f"instruction in {edit.block.chapter} (include block {m['name']} here); "
+                         "nothing was changed: put more on the line (a comment, say), then run "
+                         f"`make {command}` again")
+        elif re.match(r"```\s*$", line):
+            found.append(f"{where}a line holding only ``` would end the block in "
+                         f"{edit.block.chapter}; nothing was changed: indent it or put more on "
+                         f"the line, then run `make {command}` again")
+        elif fences.ENTANGLED_IGNORE.match(line):
+            found.append(f"{where}entangled reads `{line.strip()}` as the edge of a region it "
+                         f"ignores, once it is in {edit.block.chapter}; nothing was changed: "
+                         f"write it another way, then run `make {command}` again")
+    return found
+
+
+def fingerprint(text: str) -> str:
+    """A block's text, up to blank lines at its end and spaces on blank lines, as a short hash:
+    the form in which earlier texts of a block are remembered and compared."""
+    lines = [line if line.strip() else "" for line in text.split("\n")]
+    return hashlib.sha256("\n".join(lines).strip("\n").encode("utf-8", "surrogateescape")
+                          ).hexdigest()[:24]
 
 
 def markers_of(text: str) -> list[tuple[int, str]]:
@@ -233,48 +331,65 @@ def check_markers(path: str, text: str, tangled: str) -> None:
                           "here; delete it and run `make stitch` again")
 
 
-def plan_stitch(edits: list[Edit], base: dict[BlockId, str],
-                chapters: dict[BlockId, str]) -> StitchPlan:
+Older = Callable[[BlockId, str], str]  # (block, text) -> where the block had it before, or ""
+
+
+def never_older(block: BlockId, text: str) -> str:
+    return ""
+
+
+def plan_stitch(edits: list[Edit], base: dict[BlockId, str], chapters: dict[BlockId, str],
+                older: Older = never_older, lines: dict[BlockId, int] | None = None,
+                command: str = "stitch") -> StitchPlan:
     """Decide, block by block, what a stitch carries from the files into the chapters.
 
     base: the block texts last tangled; chapters: the block texts the chapters tangle to now;
-    edits: blocks that differ in the files from base. An edit the chapter already holds is done;
-    one whose chapter block is unchanged since the last tangle is carried; any other is a
-    conflict (both sides changed the block, or it is gone from its chapter).
+    edits: blocks that differ in the files from base; older(block, text): where the block had
+    that text before ("" if never); lines: the line of each block's fence in its chapter, for
+    the messages. An edit the chapter already holds is done; an older text is not an edit (the
+    chapter wins); an edit whose chapter block is unchanged since the last tangle is carried;
+    any other is a conflict (both sides changed the block, or it is gone from its chapter).
     """
     carry: dict[BlockId, str] = {}
     sources: dict[BlockId, str] = {}
     conflicts: list[Conflict] = []
+    stale: dict[BlockId, tuple[Edit, str]] = {}
     by_block: dict[BlockId, list[Edit]] = {}
     for edit in edits:
         by_block.setdefault(edit.block, []).append(edit)
     for block, found in sorted(by_block.items()):
         first = found[0]
-        where = f"{first.path}:{first.line}"
+        where = f"{command}: {first.path}:{first.line}: block {block.name}"
+        chapter = f"{block.chapter}:{(lines or {}).get(block, 1)}"
         if len({e.text for e in found}) > 1:
             other = next(e for e in found if e.text != first.text)
             conflicts.append(Conflict(
-                f"stitch: {block} is edited differently in {where} and {other.path}:{other.line}"
-                "; make both copies alike, then run `make stitch` again"))
+                f"{where} is edited differently here and at {other.path}:{other.line} (the "
+                f"block is included twice); make both copies alike, then run `make {command}` "
+                "again"))
+        elif chapters.get(block) == first.text:
+            continue
+        elif since := older(block, first.text):
+            stale[block] = (first, since)
         elif block not in chapters:
             conflicts.append(Conflict(
-                f"stitch: {where}: block {block} was edited here but is gone from "
-                f"{block.chapter}; put the edit into the chapter by hand, then `make tangle`"))
-        elif chapters[block] == first.text:
-            continue
+                f"{where} was edited here but is gone from {block.chapter}; nothing was "
+                "changed: copy the edit into the chapter by hand if you want it, undo it here, "
+                "then run `make tangle`"))
         elif block not in base:
             conflicts.append(Conflict(
-                f"stitch: {where}: block {block} differs from {block.chapter} and there is no "
-                "record of its last tangle to tell which side changed; make the two alike by "
-                "hand, then `make tangle`"))
+                f"{where} differs from {chapter} and there is no record of its last tangle to "
+                f"tell which side changed; nothing was changed: make the two alike (keep either "
+                f"text, or both edits), then run `make {command}` again"))
         elif chapters[block] == base[block]:
             carry[block] = first.text
             sources[block] = first.path
         else:
             conflicts.append(Conflict(
-                f"stitch: {where}: block {block} was changed both in this file and in "
-                f"{block.chapter}; undo one of the two edits, then run `make stitch` again"))
-    return StitchPlan(carry, sources, conflicts)
+                f"{where} was changed both here and in {chapter}, differently; nothing was "
+                "changed: make the two alike (copy one side over the other, or write both "
+                f"edits into both), then run `make {command}` again"))
+    return StitchPlan(carry, sources, conflicts, stale)
 
 
 def flat_file(blocks: dict[BlockId, str]) -> str:

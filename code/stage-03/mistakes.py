@@ -513,31 +513,64 @@ register(Mistake(
 
 
 # ~/~ begin <<docs/stage-03/mistakes.md#mistakes-main>>[init]
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Inject one Common Mistake into a copy of code/.")
-    parser.add_argument("n", nargs="?", type=int, help="the mistake's number")
+def number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"N must be a whole number, not {text!r}: "
+                                         "make debug N=3") from None
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, checked; MistakeError (or argparse's) with one line if it is wrong."""
+    parser = argparse.ArgumentParser(description="Inject one Common Mistake into a copy of code/.",
+                                     exit_on_error=False)  # a bad N: our one line in main
+    parser.add_argument("n", nargs="?", type=number, help="the mistake's number")
     parser.add_argument("--keep", action="store_true", help="keep the broken copy")
     args = parser.parse_args(argv)
-    if args.n not in MISTAKES:
+    if args.n is None:
         listing = "\n".join(f"  {n:2d}  {m.title}" for n, m in sorted(MISTAKES.items()))
-        problem = "say which mistake" if args.n is None else f"there is no mistake {args.n}"
-        print(f"make debug: {problem}: make debug N=<n>, one of\n{listing}", file=sys.stderr)
+        raise MistakeError(f"say which mistake: make debug N=<n>, one of\n{listing}")
+    if args.n not in MISTAKES:
+        raise MistakeError(f"there is no mistake {args.n}: they are numbered {min(MISTAKES)} to "
+                           f"{max(MISTAKES)} (`make debug` alone lists them)")
+    return args
+
+
+def show(mistake: Mistake, tmp: Path) -> subprocess.CompletedProcess:
+    """Inject the mistake into a copy of code/ in tmp; print the diff, the symptom and the
+    reference tests that fail; return pytest's run."""
+    root = copy_code(tmp)
+    inject(root, mistake)
+    print(f"Common mistake {mistake.number}: {mistake.title}\n")
+    print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
+    symptom = symptoms([mistake])[0]
+    print(f"The symptom (the same lines of Python, before and after):\n{symptom}\n")
+    proc = run_tests(root, mistake, first_failure=False)
+    print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
+    print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))
+    return proc
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = arguments(argv)
+    except argparse.ArgumentError as error:
+        print(f"make debug: {error.message}", file=sys.stderr)
+        return 2
+    except MistakeError as error:
+        print(f"make debug: {error}", file=sys.stderr)
         return 2
     mistake = MISTAKES[args.n]
     tmp = Path(tempfile.mkdtemp(prefix=f"mistake-{mistake.number:02d}-"))
     try:
-        root = copy_code(tmp)
-        inject(root, mistake)
-        print(f"Common mistake {mistake.number}: {mistake.title}\n")
-        print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
-        symptom = symptoms([mistake])[0]
-        print(f"The symptom (the same lines of Python, before and after):\n{symptom}\n")
-        proc = run_tests(root, mistake, first_failure=False)
-        print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
-        print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))
+        proc = show(mistake, tmp)
     except MistakeError as error:
         print(f"make debug: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("make debug: stopped (Ctrl-C)", file=sys.stderr)
+        return 130
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
+import math
+import os
+import select
+import signal
+import subprocess
 import sys
 import traceback
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -23,6 +30,7 @@ HERE = Path(__file__).resolve().parent      # code/stage-03/exercises
 ROOT = HERE.parents[2]                      # the repository
 READER = ROOT / "exercises"                 # the reader's own files (gitignored)
 NOT_YET = "not implemented yet"
+LIMIT = 10.0                                # seconds one check may run (make exercise LIMIT=60)
 
 
 class ExerciseError(Exception):
@@ -41,6 +49,12 @@ def part(kind: str, n: int) -> Path:
 
 def reader_file(n: int, folder: Path = READER) -> Path:
     return folder / f"ex{n:02d}.py"
+
+
+def shown(path: Path) -> str:
+    """A path as the reader typed it: relative to the repository when it is inside."""
+    full = path.absolute()
+    return str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(path)
 # ~/~ end
 
 
@@ -54,11 +68,18 @@ def without_markers(text: str) -> str:
 def copy_starter(n: int, folder: Path = READER) -> bool:
     """Copy starter n to the reader's folder unless the file exists; True if it copied."""
     target = reader_file(n, folder)
-    if target.exists():
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ExerciseError(f"{shown(folder)} is not a folder, but your answers go into "
+                            f"{shown(folder)}/: rename it, then run `make exercise N={n}` again")
+    if os.path.lexists(target):
+        if not target.is_file():
+            raise ExerciseError(f"{shown(target)} is not a file (a folder, or a link to nothing): "
+                                f"move it aside, then run `make exercise N={n}` again")
         return False
     folder.mkdir(parents=True, exist_ok=True)
-    starter = part("starter", n).read_text(encoding="utf-8")
-    target.write_text(without_markers(starter), encoding="utf-8")
+    starter = without_markers(part("starter", n).read_text(encoding="utf-8"))
+    with open(target, "x", encoding="utf-8") as mine:  # "x": never over a file made meanwhile
+        mine.write(starter)
     return True
 # ~/~ end
 
@@ -90,6 +111,14 @@ def where(error: BaseException, path: Path) -> str:
 
 
 # ~/~ begin <<docs/stage-03/exercises.md#exrunner-check>>[init]
+def failure(error: BaseException, path: Path) -> str:
+    """What an exception raised by the reader's code says, with the line it came from."""
+    if isinstance(error, SystemExit):
+        return (f"your code called sys.exit({error.code!r}){where(error, path)}: hand the "
+                "answer back with return instead")
+    return f"{type(error).__name__}: {error}{where(error, path)}"
+
+
 def run_check(check, module: ModuleType, path: Path) -> Outcome:
     description = (check.__doc__ or check.__name__).strip().splitlines()[0]
     try:
@@ -100,21 +129,106 @@ def run_check(check, module: ModuleType, path: Path) -> Outcome:
         return Outcome(False, description, NOT_YET)
     except AssertionError as error:
         return Outcome(False, description, str(error) or "the check's assertion failed")
-    except Exception as error:  # the reader's code may raise anything: report it, go on
-        return Outcome(False, description, f"{type(error).__name__}: {error}{where(error, path)}")
+    except (Exception, SystemExit) as error:  # the reader's code may raise anything: go on
+        return Outcome(False, description, failure(error, path))
     return Outcome(True, description)
 
 
-def check_exercise(n: int, path: Path) -> list[Outcome]:
-    """Run every check of exercise n against the module in `path`."""
+def checks_of(n: int) -> list:
     checker = load(part("check", n), f"check_{n:02d}")
+    return [f for name, f in vars(checker).items() if name.startswith("check_")]
+
+
+def outcomes(n: int, path: Path, start: int = 0, imported=lambda: None) -> Iterator[Outcome]:
+    """Import the module in `path` (then call `imported`) and run exercise n's checks on it,
+    from the check numbered `start` on."""
+    checks, path = checks_of(n), path.resolve()
     try:
-        module = load(path.resolve(), f"ex{n:02d}")
-    except Exception as error:
-        detail = f"{type(error).__name__}: {error}{where(error, path.resolve())}"
-        return [Outcome(False, f"{path.name} can be imported", detail)]
-    checks = [f for name, f in vars(checker).items() if name.startswith("check_")]
-    return [run_check(check, module, path.resolve()) for check in checks]
+        module = load(path, f"ex{n:02d}")
+    except (Exception, SystemExit) as error:
+        yield Outcome(False, f"{path.name} can be imported", failure(error, path))
+        return
+    imported()
+    for check in checks[start:]:
+        yield run_check(check, module, path)
+
+
+def check_exercise(n: int, path: Path) -> list[Outcome]:
+    """Run every check of exercise n against the module in `path`, in this process."""
+    return list(outcomes(n, path))
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/exercises.md#exrunner-apart>>[init]
+def check_apart(n: int, path: Path, limit: float = LIMIT) -> list[Outcome]:
+    """Every check of exercise n on the module in `path`, each in a child process with `limit`
+    seconds; what the reader's code does there cannot end, hang or fake the checking."""
+    descriptions = [(c.__doc__ or c.__name__).strip().splitlines()[0] for c in checks_of(n)]
+    done: list[Outcome] = []
+    while len(done) < len(descriptions):
+        imported, got, trouble = run_child(n, path, len(done), limit)
+        if not imported:  # the import failed, or took too long: nothing else can run
+            return got or [Outcome(False, f"{path.name} can be imported", trouble)]
+        done += got
+        if trouble and len(done) < len(descriptions):
+            done.append(Outcome(False, descriptions[len(done)], trouble))
+    return done
+
+
+def run_child(n: int, path: Path, start: int, limit: float):
+    """Run the checks from number `start` in a child; (imported?, outcomes, trouble or None)."""
+    read, write = os.pipe()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # Ctrl-C waits till we own it
+    try:
+        child = subprocess.Popen([sys.executable, __file__, str(n), "--file", str(path),
+                                  "--child", f"{start},{write}"], pass_fds=(write,),
+                                 stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:  # the child is in a session of its own: Ctrl-C reaches the runner, not it
+        os.close(write)
+    imported, got, pending = False, [], b""
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        while True:
+            if not select.select([read], [], [], limit)[0]:
+                return imported, got, (f"stopped after {limit:g} s, the time limit for one check "
+                                       f"(an endless loop?); `make exercise N={n} "
+                                       f"LIMIT={4 * limit:g}` gives it longer")
+            data = os.read(read, 1 << 16)
+            if not data:
+                return imported, got, ended(child.wait())
+            *lines, pending = (pending + data).split(b"\n")
+            for line in lines:
+                message = json.loads(line)
+                if message == "done":
+                    return imported, got, None
+                if message == "imported":
+                    imported = True
+                else:
+                    got.append(Outcome(**message))
+    finally:
+        os.close(read)
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def ended(status: int) -> str:
+    how = f"killed by {signal.Signals(-status).name}" if status < 0 else f"exit status {status}"
+    return (f"the process running your code ended during this check ({how}): does your code "
+            "call os._exit or sys.exit? A check wants the answer returned")
+
+
+def child(n: int, path: Path, start: int, fd: int) -> int:
+    """The child's side: run the checks, one JSON line on the pipe `fd` for each outcome."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to answer
+    with open(fd, "w", encoding="utf-8", buffering=1) as pipe:
+        def send(message) -> None:
+            pipe.write(json.dumps(message) + "\n")
+
+        for outcome in outcomes(n, path, start, imported=lambda: send("imported")):
+            send(vars(outcome))
+        send("done")
+    return 0
 # ~/~ end
 
 
@@ -123,8 +237,9 @@ def title(n: int) -> str:
     return load(part("check", n), f"check_{n:02d}").TITLE
 
 
-def report(n: int, shown: str, outcomes: list[Outcome]) -> str:
-    lines = [f"Exercise {n}: {title(n)} — checking {shown}"]
+def report(n: int, shown: str, outcomes: list[Outcome], limit: float | None = None) -> str:
+    each = f" (each check may run {limit:g} s)" if limit else ""
+    lines = [f"Exercise {n}: {title(n)} — checking {shown}{each}"]
     for o in outcomes:
         lines.append(f"  {'✓' if o.passed else '✗'} {o.description}")
         if o.detail:
@@ -148,30 +263,65 @@ def report(n: int, shown: str, outcomes: list[Outcome]) -> str:
 
 
 # ~/~ begin <<docs/stage-03/exercises.md#exrunner-main>>[init]
-def main(argv: list[str] | None = None) -> int:
+def number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"N must be a whole number, not {text!r}: "
+                                         "make exercise N=3") from None
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"LIMIT must be a number of seconds above 0, not "
+                                         f"{text!r}: make exercise N=3 LIMIT=60")
+    return value
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, checked; ExerciseError (or argparse's) with one line if it is wrong."""
     parser = argparse.ArgumentParser(description="Check your answer to one exercise.",
                                      exit_on_error=False)  # a bad N: our one line below
-    parser.add_argument("n", nargs="?", type=int, help="the exercise number")
+    parser.add_argument("n", nargs="?", type=number, help="the exercise number")
     parser.add_argument("--file", type=Path, help="check this file instead of exercises/exNN.py")
+    parser.add_argument("--time-limit", type=seconds, default=LIMIT, metavar="SECONDS",
+                        help=f"how long one check may run (default {LIMIT:g})")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # START,FD: run as check_apart's child
+    args = parser.parse_args(argv)
+    if args.n is None:
+        listing = "\n".join(f"  {m:2d}  {title(m)}" for m in numbers())
+        raise ExerciseError(f"say which exercise: make exercise N=<n>, one of\n{listing}")
+    if args.n not in numbers():
+        raise ExerciseError(f"there is no exercise {args.n}: they are numbered {numbers()[0]} to "
+                            f"{numbers()[-1]} (`make exercise` alone lists them)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
     try:
-        args = parser.parse_args(argv)
-        if args.n is None:
-            listing = "\n".join(f"  {m:2d}  {title(m)}" for m in numbers())
-            raise ExerciseError(f"say which exercise: make exercise N=<n>, one of\n{listing}")
-        if args.n not in numbers():
-            raise ExerciseError(f"there is no exercise {args.n}; they are numbered "
-                                f"{', '.join(map(str, numbers()))}")
-    except (ExerciseError, argparse.ArgumentError) as error:
+        args = arguments(argv)
+        if args.child:
+            start, fd = map(int, args.child.split(","))
+            return child(args.n, args.file, start, fd)
+        path = args.file or reader_file(args.n)
+        if args.file is None and copy_starter(args.n):
+            print(f"Created {shown(path)} from the starter. It is yours: edit it; nothing will "
+                  f"overwrite it.\n")
+        outcomes = check_apart(args.n, path, args.time_limit)
+    except argparse.ArgumentError as error:
+        print(f"make exercise: {error.message}", file=sys.stderr)
+        return 2
+    except (ExerciseError, OSError) as error:
         print(f"make exercise: {error}", file=sys.stderr)
         return 2
-    path = args.file or reader_file(args.n)
-    if args.file is None and copy_starter(args.n):
-        print(f"Created {path.relative_to(ROOT)} from the starter. It is yours: edit it; "
-              f"nothing will overwrite it.\n")
-    full = path.resolve()
-    shown = str(full.relative_to(ROOT)) if full.is_relative_to(ROOT) else str(path)
-    outcomes = check_exercise(args.n, path)
-    print(report(args.n, shown, outcomes))
+    except KeyboardInterrupt:
+        print("make exercise: stopped (Ctrl-C); your file is as you left it", file=sys.stderr)
+        return 130
+    print(report(args.n, shown(path), outcomes, args.time_limit))
     return 0 if all(o.passed for o in outcomes) else 1
 # ~/~ end
 
