@@ -97,7 +97,7 @@ bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-o
 	$(BIN)/python code/stage-01/bench_ngram.py
 
 .PHONY: hostile
-hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified clear or not (~5 min)
+hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified clear or not
 	$(BIN)/python tools/hostile_cases.py --skip-slow
 
 .PHONY: exercise debug
