@@ -39,8 +39,6 @@ ALLOWED = {
     ("stage-03/command-line.md", "200 MB"): "the size of the file the benchmark writes",
     ("stage-03/command-line.md", "8 bytes"): "the size of a float64: a definition",
     ("stage-03/command-line.md", "2 GB"): "the address-space limit the tests set",
-    ("stage-03/training-dynamics.md", "0.01"): "the update a test makes, not a measurement",
-    ("stage-03/training-dynamics.md", "0.003"): "Adam's learning rate in the defaults table",
     ("stage-03/speed.md", "300 MB"): "the memory goal of the benchmark, not a measurement",
     ("stage-03/speed.md", "41 MB"): "1024 × 10,000 × 4 bytes, computed in the same sentence",
     ("stage-03/speed.md", "256 KB"): "65,536 float32 numbers: the size of Adam's slice, a setting",
