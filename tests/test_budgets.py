@@ -49,7 +49,6 @@ FOUNDATION_A_BUDGET = (5_000, 600)
 OVER_BUDGET = {
     FOUNDATION_A: "being cut by another engineer (issue 24)",
     "stage-03/building-the-model.md": "3.5, being cut by another engineer (issue 24)",
-    "stage-03/training-dynamics.md": "3.6, being split into two pages (issue 24)",
     "stage-03/evaluation.md": "3.7, being cut by another engineer (issue 24)",
     "stage-03/similar-vectors.md": "3.8, being cut by another engineer (issue 24)",
 }

@@ -1,12 +1,12 @@
-# ~/~ begin <<docs/stage-03/training-dynamics.md#code/stage-03/defaults.py>>[init]
-"""The book's default network and optimiser for each kind of token, chosen on validation.
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#code/stage-03/defaults.py>>[init]
+"""The book's default network and optimiser for each kind of token.
 
-Chapter 3.6, "The book's defaults": one table, read by the command line (train and compare),
+Chapter 3.6a, "The book's defaults": one table, read by the command line (train and compare),
 by the comparison of chapter 3.7 and by the chapters. ModelConfig and TrainConfig keep their own
 plain defaults (the network and the SGD of chapter 3.5); these are the settings the book's
 programs start from.
 
-Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and
+Generated from docs/stage-03/rates-and-optimisers.md by entangled: edit the chapter and
 `make tangle`, or edit this file and `make stitch`.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from neural_lm import ModelConfig, TrainConfig
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#defaults-table>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#defaults-table>>[init]
 UNITS = ("chars", "words")
 
 DEFAULTS = {  # unit: (ModelConfig fields, TrainConfig fields)
@@ -29,7 +29,7 @@ DEFAULTS = {  # unit: (ModelConfig fields, TrainConfig fields)
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#defaults-function>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#defaults-function>>[init]
 def network_defaults(unit: str = "chars") -> tuple[ModelConfig, TrainConfig]:
     """The book's default network (its vocab_size a placeholder until the data is read) and
     optimiser for a kind of token: "chars" or "words" (KeyError for another)."""

@@ -2,7 +2,7 @@
 """The optimisers of chapters 3.5 and 3.6: SGD with momentum and Adam, both with decoupled
 weight decay on the matrices, and OPTIMISERS, the table that TrainConfig.optimiser names.
 
-Generated from docs/stage-03/building-the-model.md (and training-dynamics.md, Adam) by
+Generated from docs/stage-03/building-the-model.md (and rates-and-optimisers.md, Adam) by
 entangled: edit the chapters and `make tangle`, or edit this file and `make stitch`.
 """
 
@@ -46,7 +46,7 @@ class SGD(Optimiser):
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#nlm-adam>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#nlm-adam>>[init]
 class Adam(Optimiser):
     """m <- b1 m + (1 - b1) g,  v <- b2 v + (1 - b2) g²,  t <- t + 1;
     w <- w - eta [m^ / (sqrt(v^) + eps) + lambda w],  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)

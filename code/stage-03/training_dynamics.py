@@ -1,22 +1,26 @@
-# ~/~ begin <<docs/stage-03/training-dynamics.md#code/stage-03/training_dynamics.py>>[init]
-"""Training dynamics: the instruments of chapter 3.6.
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#code/stage-03/training_dynamics.py>>[init]
+"""Training dynamics: the instruments of chapter 3.6 (3.6a, rates and optimisers; 3.6b,
+initialisation, batches and regularisation).
 
 The runs of the chapter are chapter 3.5's one training loop, neural_lm.train, with its options
 (dropout in ModelConfig; momentum, weight decay and schedules in TrainConfig). This module adds
-what the chapter measures with, from outside the loop: a callback recording the loss on a fixed
-sample of training windows at every validation; the learning-rate range test (Smith, 2017),
-steps at geometrically rising rates; a callback recording the update-to-data ratio of every
-weight matrix at every step; the noise of minibatch gradients; the hidden activations with
-their saturated and dead fractions; a callback recording, every few steps, the activations and
-gradients of every hidden layer; and early stopping, a callback that ends a run.
+what the chapter reads runs with, from outside the loop: the step at which a run diverged, a
+running mean of a noisy curve, and a stopwatch callback; a callback recording the loss on a
+fixed sample of training windows at every validation; the learning-rate range test (Smith,
+2017), steps at geometrically rising rates; a callback recording the update-to-data ratio of
+every weight matrix at every step; the noise of minibatch gradients; the hidden activations
+with their saturated and dead fractions; a callback recording, every few steps, the
+activations and gradients of every hidden layer; and early stopping, a callback that ends a
+run.
 
-Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter and run
-`make tangle`, or edit this file and run `make stitch`.
+Generated from docs/stage-03/rates-and-optimisers.md and initialisation-and-regularisation.md
+by entangled: edit the chapters and run `make tangle`, or edit this file and run `make stitch`.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,8 +30,43 @@ from neural_lm import ACTIVATIONS, TrainConfig, TrainResult, minibatches
 from optim import OPTIMISERS
 from tensor import Tensor, cross_entropy, no_grad
 
+# ---------------------------------------------------------------------------- reading a run
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-run-readings>>[init]
+def diverged_at(run: TrainResult) -> int | None:
+    """The step whose loss was inf or nan (its update not made), or None."""
+    return run.steps if run.stopped == "diverged" else None
+
+
+def running_mean(values, width: int = 25) -> np.ndarray:
+    """At each point, the mean of the last `width` values (of fewer at the start): a noisy
+    curve smoothed, (T,)."""
+    values = np.asarray(values, dtype=np.float64)
+    sums = np.cumsum(np.insert(values, 0, 0.0))
+    end = np.arange(1, len(values) + 1)
+    start = np.maximum(end - width, 0)
+    return (sums[end] - sums[start]) / (end - start)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-stopwatch>>[init]
+class Stopwatch:
+    """A callback: the time of each call (after the first validation, then after every step)."""
+
+    def __init__(self):
+        self.times = []
+
+    def __call__(self, run: TrainResult) -> bool:
+        self.times.append(time.perf_counter())
+        return False
+
+    def seconds(self) -> float:
+        """From the first step's start to the last step's end."""
+        return self.times[-1] - self.times[0]
+# ~/~ end
+
+
 # ---------------------------------------------------------------------------- a training curve
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-probe>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-probe>>[init]
 def just_validated(run: TrainResult) -> bool:
     """Whether the loop validated the model at the step the run is at."""
     return run.valid[-1][0] == run.steps
@@ -50,7 +89,7 @@ class ProbeLoss:
 
 
 # ------------------------------------------------------------ the learning rate in one run
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-schedule>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-range-schedule>>[init]
 def exponential_rates(low: float, high: float, steps: int) -> np.ndarray:
     """The T = steps rates eta_t = low r^t, r = (high/low)^(1/(T-1)): low at the first step,
     high at the last; (T,)."""
@@ -58,7 +97,7 @@ def exponential_rates(low: float, high: float, steps: int) -> np.ndarray:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-smoothing>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-range-smoothing>>[init]
 def centred_median(values, half_width: int) -> np.ndarray:
     """S_t = the median of values[t-w .. t+w], w = half_width (fewer values near the ends)."""
     x = np.asarray(values, dtype=np.float64)
@@ -67,7 +106,7 @@ def centred_median(values, half_width: int) -> np.ndarray:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-test>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-range-test>>[init]
 @dataclass
 class RangeTest:
     """A learning-rate range test (Smith, 2017): the rate eta_t and the minibatch loss L_t of
@@ -110,7 +149,7 @@ class RangeTest:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-range-run>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-range-run>>[init]
 def range_test(model, train_windows: Windows, config: TrainConfig, low: float = 1e-4,
                high: float = 100.0, half_width: int = 25) -> RangeTest:
     """One run of config.steps steps at rates rising geometrically from low to high; the model
@@ -135,7 +174,7 @@ def range_test(model, train_windows: Windows, config: TrainConfig, low: float = 
 
 
 # ------------------------------------------------------------------- the size of an update
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-update-ratio>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-update-ratio>>[init]
 class UpdateRatio:
     """A callback: after every step, for each weight matrix W of the model (biases left out),
     the update relative to the weights it changed: log10 ||W_t - W_(t-1)|| / ||W_(t-1)||,
@@ -176,7 +215,7 @@ class UpdateRatio:
 
 
 # ----------------------------------------------------------------------------- measurements
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-activations>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-activations>>[init]
 def forward_with_hidden(model, X: np.ndarray) -> tuple[Tensor, list[Tensor]]:
     """Chapter 3.5's forward pass, keeping the hidden outputs: the logits (B, V) and the nodes
     h_l (B, H_l) of every hidden layer, whose .grad a backward pass fills."""
@@ -196,7 +235,7 @@ def hidden_activations(model, X: np.ndarray) -> list[np.ndarray]:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-gradient-noise>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-gradient-noise>>[init]
 def flat_gradient(model, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """The gradient of the mean loss on (X, Y) for all parameters, as one float64 vector."""
     params = model.parameters()
@@ -220,7 +259,7 @@ def gradient_noise(model, X, Y, batch_sizes, repeats: int = 20, seed: int = 0):
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-units>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-units>>[init]
 def saturated_fraction(h: np.ndarray, threshold: float = 0.99) -> float:
     """Share of the (example, unit) activations of a tanh layer with |h| > threshold."""
     return float(np.mean(np.abs(h) > threshold))
@@ -233,7 +272,7 @@ def dead_fraction(h: np.ndarray) -> float:
 
 
 # --------------------------------------------------------------- every layer, during training
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-layer-stats>>[init]
 class LayerStats:
     """A callback: before the first step and every `every` steps, on fixed contexts X (B, K)
     and targets Y (B,), for each hidden layer h_l = act(a_l): the mean and standard deviation
@@ -255,7 +294,7 @@ class LayerStats:
         """One statistic over the run: (measurements, layers)."""
         return np.array([record[name] for record in self.records])
 
-    # ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-layer-stats-measure>>[init]
+    # ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-layer-stats-measure>>[init]
     def measure(self, step: int) -> None:
         params = self.model.parameters()
         saved = [p.grad for p in params]
@@ -280,7 +319,7 @@ class LayerStats:
 
 
 # ------------------------------------------------------------------------- early stopping
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-early-stopping>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-early-stopping>>[init]
 def early_stopping(patience: int):
     """A callback that stops a run once `patience` validations in a row brought no new best."""
 

@@ -1,8 +1,9 @@
-# ~/~ begin <<docs/stage-03/training-dynamics.md#code/stage-03/tests/test_training_dynamics.py>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#code/stage-03/tests/test_training_dynamics.py>>[init]
 """Tests of the options and instruments of chapter 3.6 (training_dynamics.py, and the
-options of neural_lm.py the chapter measures).
+options of neural_lm.py and optim.py the chapter measures).
 
-Generated from docs/stage-03/training-dynamics.md by entangled: edit the chapter.
+Generated from docs/stage-03/rates-and-optimisers.md and initialisation-and-regularisation.md
+by entangled: edit the chapters.
 """
 
 import dataclasses
@@ -24,7 +25,7 @@ from optim import SGD
 from options import DECAYS
 from tensor import Tensor
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-schedules>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-test-schedules>>[init]
 @settings(max_examples=30, deadline=None)
 @given(steps=st.integers(1, 400), decay=st.sampled_from(DECAYS))
 def test_schedules_start_at_lr_and_never_increase(steps, decay):
@@ -36,7 +37,7 @@ def test_schedules_start_at_lr_and_never_increase(steps, decay):
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-dropout>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-test-dropout>>[init]
 def test_dropout_zeroes_about_p_and_scales_the_rest_by_one_over_one_minus_p():
     p = 0.3
     x = Tensor(np.random.default_rng(1).uniform(1, 2, (200, 100)), requires_grad=True)
@@ -69,7 +70,7 @@ def test_the_written_out_forward_pass_is_the_model_s():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-weight-decay>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-test-weight-decay>>[init]
 def test_weight_decay_shrinks_weights_and_leaves_biases_alone():
     W = Tensor(np.full((2, 3), 2.0), requires_grad=True)
     b = Tensor(np.full(3, 2.0), requires_grad=True)
@@ -81,7 +82,7 @@ def test_weight_decay_shrinks_weights_and_leaves_biases_alone():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-adam>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-test-adam>>[init]
 def adam_by_hand(w, grads, lr, b1=0.9, b2=0.999, eps=1e-8):
     """Adam on one number, straight from its definition, in Python floats."""
     m = v = 0.0
@@ -143,7 +144,7 @@ def test_adams_weight_decay_is_decoupled():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-probe>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-test-probe>>[init]
 WORDS = ["anna", "bob", "cecil", "dora", "emma", "otto", "hannah", "ada", "abba", "eve"]
 
 
@@ -169,7 +170,31 @@ def test_the_probe_follows_the_validations_of_a_run():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-measurements>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-test-readings>>[init]
+def test_diverged_at_and_the_stopwatch_read_a_run():
+    model, _ = tiny_problem("relu")
+    watch = td.Stopwatch()
+    config = TrainConfig(steps=12, batch_size=8, momentum=0.0, decay="none", eval_every=100)
+    run = nlm.train(model, names_windows(model), names_windows(model), config, [watch])
+    assert td.diverged_at(run) is None and run.steps == 12
+    assert len(watch.times) == run.steps + 1 and watch.seconds() >= 0
+    assert all(b >= a for a, b in zip(watch.times, watch.times[1:], strict=False))
+    model, _ = tiny_problem("relu")
+    blown = nlm.train(model, names_windows(model), names_windows(model),
+                      dataclasses.replace(config, lr=1e40))
+    assert td.diverged_at(blown) == blown.steps and not math.isfinite(blown.losses[-1])
+    assert all(math.isfinite(loss) for loss in blown.losses[:-1])
+
+
+def test_the_running_mean_averages_the_last_width_values():
+    values = np.arange(10.0) ** 2
+    smooth = td.running_mean(values, 3)
+    expected = [values[max(t - 2, 0) : t + 1].mean() for t in range(10)]
+    np.testing.assert_allclose(smooth, expected, rtol=1e-12)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-test-measurements>>[init]
 def test_full_gradient_is_the_mean_of_per_example_gradients():
     model, (X, Y) = tiny_problem()
     full = td.flat_gradient(model, X, Y)
@@ -185,7 +210,7 @@ def test_unit_counters_on_hand_made_activations():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-range>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-test-range>>[init]
 def names_windows(model):
     return Windows.of([w + BOUNDARY for w in WORDS], model.vocab, 2)
 
@@ -221,7 +246,7 @@ def test_the_readings_of_a_known_curve():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-update-ratio>>[init]
+# ~/~ begin <<docs/stage-03/rates-and-optimisers.md#dyn-test-update-ratio>>[init]
 def test_the_update_ratio_of_a_known_update():
     model, _ = tiny_problem()
     ratio = td.UpdateRatio(model)
@@ -249,7 +274,7 @@ def test_the_update_ratio_of_an_sgd_step_is_proportional_to_the_rate():
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-layer-stats>>[init]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-test-layer-stats>>[init]
 def test_layer_statistics_match_a_backward_pass_by_hand():
     model, (X, Y) = tiny_problem()
     stats = td.LayerStats(model, X, Y)
@@ -271,7 +296,7 @@ def test_layer_statistics_match_a_backward_pass_by_hand():
     for name, values in expected.items():
         np.testing.assert_allclose(stats.series(name)[0], values, rtol=1e-4, atol=1e-7)
 # ~/~ end
-# ~/~ begin <<docs/stage-03/training-dynamics.md#dyn-test-layer-stats>>[1]
+# ~/~ begin <<docs/stage-03/initialisation-and-regularisation.md#dyn-test-layer-stats>>[1]
 def test_a_layer_forced_dead_is_all_dead_and_passes_no_gradient():
     model, (X, Y) = tiny_problem("relu")
     model.hidden[0].bias.data[:] = -1e3  # a_1 < 0 for every example and unit
