@@ -216,6 +216,31 @@ def test_new_settings_are_kept_and_old_checkpoints_still_load(data, tmp_path):
     loaded = load_checkpoint(old).model
     assert (loaded.config.embedding_scale, loaded.config.output_bias) == (1.0, "zero")
     assert np.array_equal(loaded.token_log_probs(data.test), model.token_log_probs(data.test))
+
+
+def test_a_killed_saves_temporary_files_go_at_the_next_save(data, tmp_path):
+    path = save_checkpoint(tmp_path / "m.ckpt.npz", small_model(data))
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: its pid names no process now
+    orphan = tmp_path / f"m.ckpt.npz.{gone.pid}.abcdefgh.tmp"  # as a save killed midway leaves
+    alive = tmp_path / f"m.ckpt.npz.{os.getppid()}.abcdefgh.tmp"  # a save still under way
+    notes = tmp_path / "m.ckpt.npz.notes.tmp"  # not a name a save makes
+    for file in (orphan, alive, notes):
+        file.write_bytes(b"x" * 1000)
+    assert checkpoint.temporary_prefix(path) == f"m.ckpt.npz.{os.getpid()}."
+    save_checkpoint(path, small_model(data), step=2)
+    assert not orphan.exists() and alive.exists() and notes.exists()
+
+
+def test_the_activation_bound_holds_and_refuses_weights_that_overflow(good, tmp_path):
+    model = load_checkpoint(good).model
+    X = np.random.default_rng(0).integers(0, model.config.vocab_size, (500, 3))
+    reached = max(np.abs(model.embedding(X).data).max(), np.abs(model.forward(X).data).max())
+    assert reached <= checkpoint.activation_bound(model) < checkpoint.OVERFLOW
+    huge = rewrite(good, tmp_path / "huge.npz",
+                   lambda meta, arrays: arrays["output.bias"].__setitem__(0, 1e38))
+    with pytest.raises(checkpoint.CheckpointError, match="float32"):
+        load_checkpoint(huge)  # its scores would be inf or nan: refused as it is read
 # ~/~ end
 
 
@@ -754,6 +779,21 @@ def test_a_file_that_is_no_checkpoint_is_refused_without_unsafe_advice(tmp_path)
     with pytest.raises(checkpoint.CheckpointError, match="not a checkpoint") as refused:
         load_checkpoint(text)
     assert "allow_pickle" not in str(refused.value) and "unsafe" not in str(refused.value)
+
+
+def test_a_description_nested_too_deep_or_without_a_vocabulary_is_refused(good, tmp_path):
+    with np.load(good) as npz:
+        arrays = dict(npz)
+    text = arrays[checkpoint.META].tobytes().decode()
+    deep = text[:-1] + ', "x": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    arrays[checkpoint.META] = np.frombuffer(deep.encode(), dtype=np.uint8)
+    np.savez(tmp_path / "deep.npz", **arrays)
+    with pytest.raises(checkpoint.CheckpointError, match="nests JSON deeper"):
+        load_checkpoint(tmp_path / "deep.npz")
+    vocabulary_null = rewrite(good, tmp_path / "null.npz",
+                              lambda meta, arrays: meta.update(vocabulary=None))
+    with pytest.raises(checkpoint.CheckpointError, match="vocabulary is null"):
+        load_checkpoint(vocabulary_null)
 # ~/~ end
 
 
