@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import sys
 import time
@@ -31,7 +30,7 @@ import neural_lm
 import ngram
 from corpora import Data
 from defaults import network_defaults
-from options import NeuralLMError, UsageError, check_splits
+from options import NeuralLMError, UsageError, check_splits, json_text
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
@@ -637,17 +636,18 @@ def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, settings: neural
         callbacks=(), progress=None, prepare=lambda data: None) -> int:
     """The compare command, with every option already checked by the command line, which also
     brings the loop's callbacks and its `progress` (a time budget); prepare(data) once the data
-    is read (the command line sets its thread count there)."""
+    is read (the command line sets its thread count there, and may return the settings to
+    train with instead: their validations fitted to the run)."""
     data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars,
                              tokens=args.tokens or "chars", min_count=args.min_count)
     check_splits(data, shape.context)
-    prepare(data)
+    settings = prepare(data) or settings
     figures, extras = compare(data, settings, args.seed, range(1, args.max_order + 1), shape,
                               args.temperature, callbacks=callbacks, seeds=args.seeds,
                               curve_points=args.curves, progress=progress)
     if args.plot:
         save_embedding_map(args.plot, extras)
-    print(json.dumps(figures, indent=2) if args.json else report(figures))
+    print(json_text(figures, indent=2) if args.json else report(figures))
     return 0
 
 
