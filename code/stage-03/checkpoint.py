@@ -194,7 +194,7 @@ def read_meta(path: str | Path) -> dict:
 def opened(path: Path) -> Iterator[zipfile.ZipFile]:
     """The checkpoint at path as an open zip archive; what goes wrong, as a CheckpointError."""
     if not path.exists():
-        raise CheckpointError(f"no checkpoint at {path} (train one: cli.py train --out "
+        raise CheckpointError(f"no checkpoint at {path} (train one: neural-lm train --out "
                               f"{path})")
     if not path.is_file():
         raise CheckpointError(f"{path} is not a regular file; give the path of a checkpoint")

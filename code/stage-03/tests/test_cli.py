@@ -635,6 +635,18 @@ def test_an_ascii_locale_reads_and_writes_utf8(tmp_path):
                           capture_output=True, env=env, timeout=120)
     assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr
     assert proc.stdout.decode("utf-8").startswith("café")
+
+
+def test_the_command_is_installed_as_neural_lm():
+    import tomllib
+
+    project = tomllib.loads((SCRIPT.parents[2] / "pyproject.toml").read_text())["project"]
+    assert project["scripts"] == {"neural-lm": "cli:main"} and cli.PROG == "neural-lm"
+    command = Path(sys.executable).parent / "neural-lm"
+    if sys.prefix != sys.base_prefix:  # in the book's environment, `make install` made it
+        proc = subprocess.run([str(command), "train", "--help"], capture_output=True,
+                              text=True, timeout=60)
+        assert proc.returncode == 0 and proc.stdout.startswith("usage: neural-lm train")
 # ~/~ end
 
 
