@@ -85,6 +85,14 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def move_checkpoint(source: Path, target: Path) -> None:
+    """Rename the checkpoint file source to target in one step, with target's permissions."""
+    os.chmod(source, file_mode(target))
+    os.replace(source, target)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#ckpt-temporaries>>[init]
 def temporary_prefix(path: Path) -> str:
     """NAME.PID.: how the temporary files of this process's saves to path begin (NAME cut to
     200 bytes, so that the whole name stays within the 255 a file system allows)."""
@@ -112,12 +120,6 @@ def running(pid: int) -> bool:
     except PermissionError:  # it exists, and is another user's
         return True
     return True
-
-
-def move_checkpoint(source: Path, target: Path) -> None:
-    """Rename the checkpoint file source to target in one step, with target's permissions."""
-    os.chmod(source, file_mode(target))
-    os.replace(source, target)
 # ~/~ end
 
 

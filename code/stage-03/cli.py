@@ -272,8 +272,10 @@ def run_problems(args: argparse.Namespace) -> list[str]:
               f"--time-budget must be a positive number of seconds, got {seconds}"),
              (patience is None or patience >= 1, f"--patience must be at least 1, got {patience}")]
     return [message for holds, message in rules if not holds]
+# ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-validations>>[init]
 VALIDATIONS = 10  # about as many validations in a run whose --eval-every is not given
 
 
@@ -459,8 +461,10 @@ def labelled(label: str, items: list[str], width: int = 92) -> str:
             line += ", "
         line += item
     return "\n".join([*lines, line])
+# ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-trend>>[init]
 def trend(run: TrainResult, length: RunLength, unit: str) -> str:
     """Whether the validation loss was still falling when the run ended, and what to try: the
     validations of the run's second half, against a straight line through them, whose scatter
@@ -885,6 +889,10 @@ def side_path(path: Path) -> Path:
         side = path.with_name(f"{name}.new{n if n > 1 else ''}.ckpt.npz")
         if not os.path.lexists(side):
             return side
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#cli-data-identity>>[init]
 BUNDLED = ("names", "shakespeare")  # the corpora that corpora.load_corpus knows by name
 
 
@@ -1295,8 +1303,10 @@ def main(argv: list[str] | None = None) -> int:
         number = getattr(stop, "number", signal.SIGINT)
         print(f"{PROG} {args.command}: {StopOnSignal.REASONS[number]}", file=sys.stderr)
         return 128 + number
+# ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/command-line.md#cli-streams>>[init]
 def closed_stdout(command: str):
     """What train writes its last lines to when stdout is closed (/dev/null: its result is the
     checkpoint); for the others, whose result is their output, a usage error."""

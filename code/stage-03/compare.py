@@ -5,7 +5,7 @@ Tunes add-k and Kneser-Ney n-gram models on validation, trains the network of ch
 within a time budget, mixes the two, and scores everything once on the test text: bits per
 character, perplexity, size, training time, block-bootstrap intervals of the differences, the
 same split by seen and unseen contexts, samples, and a map of the learned embeddings.
-Run as `python code/stage-03/cli.py compare ...` (the command line, cli.py, declares its
+Run as `neural-lm compare ...` (the command line, cli.py, declares its
 options and checks them).
 
 Generated from docs/stage-03/evaluation.md by entangled: edit the chapter (or edit this file
