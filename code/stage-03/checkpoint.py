@@ -158,8 +158,8 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
                               "train it again (with a smaller --lr if its run diverged)")
     if (bound := activation_bound(model)) > OVERFLOW:
         raise CheckpointError(f"{path} holds weights so large that the network's numbers can "
-                              f"reach {bound:.1e}, past what float32 holds (3.4e+38): its "
-                              "scores would be inf or nan; train it again")
+                              f"reach {bound:.1e}, too near the largest float32 (3.4e+38): its "
+                              "scores could be inf or nan; train it again")
     return Checkpoint(model, meta)
 
 

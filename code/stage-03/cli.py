@@ -470,10 +470,14 @@ def trend(run: TrainResult, length: RunLength, unit: str) -> str:
     validations of the run's second half, against a straight line through them, whose scatter
     about the line is their noise."""
     late = np.array([(s, v) for s, v in run.valid if s > 0 and s >= run.steps / 2])  # (n, 2)
+    first = run.valid[0][1]
+    if first - run.best_valid < 0.01 * first:
+        return ("hardly learned: its best validation loss is within 1% of its first (a larger "
+                "--lr may help)")
     if len(late) < 3:
-        return (f"may or may not have been improving: {len(late)} validation(s) in the second "
-                f"half of the run are too few to tell (--eval-every {max(1, run.steps // 10)} "
-                "validates ten times)")
+        return (f"was validated too rarely to tell whether it was still improving ({len(late)} "
+                f"validation(s) in the second half of the run; --eval-every "
+                f"{max(1, run.steps // 10)} validates it ten times)")
     if run.best_step < late[0, 0]:
         return (f"was past its best: its best validation loss came at step {run.best_step:,} "
                 "and the later ones were worse (over-fitting: --patience stops such a run "

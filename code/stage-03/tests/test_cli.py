@@ -369,7 +369,8 @@ def validations(losses, every=10):
     ([3.0, 2.0, 1.6, 1.4, 1.3, 1.2, 1.1, 1.0], "was still improving"),
     ([3.0, 2.0, 1.5, 1.2, 1.2004, 1.1998, 1.2003, 1.2], "had levelled off"),
     ([3.0, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6], "was past its best"),
-    ([3.0, 1.0], "too few")])
+    ([3.0, 2.999, 2.998, 2.999, 2.998, 2.999, 2.998, 2.998], "hardly learned"),
+    ([3.0, 1.0], "too rarely")])
 def test_the_last_line_says_whether_the_network_was_still_improving(losses, said):
     run, length = validations(losses), cli.RunLength(steps=70)
     verdict = cli.trend(run, length, "character")
