@@ -950,7 +950,7 @@ def text_words(data: dict) -> str:
     """A data description's text in words: its source, with its size and hash if known."""
     if "sha256" not in data:
         return str(data.get("source"))
-    return f"{data.get('source')} ({data.get('bytes')} bytes, SHA-256 {data['sha256'][:12]})"
+    return f"{data.get('source')} ({data.get('bytes')} bytes, SHA-256 {str(data['sha256'])[:12]})"
 # ~/~ end
 
 # ---- generate, evaluate, compare -------------------------------------------------------------
@@ -1174,7 +1174,8 @@ def compare_problems(args: argparse.Namespace) -> list[str]:
               "steps, not of seconds, so that the points fall at the same steps every time)"),
              (curves_fit, f"--curves {args.curves} asks for more points than --steps "
               f"{args.steps} has steps"),
-             (args.max_order >= 1, f"--max-order must be at least 1, got {args.max_order}"),
+             (1 <= args.max_order <= 64, f"--max-order must be from 1 to 64 (no 64-bit n-gram "
+              f"code holds more), got {args.max_order}"),
              (args.max_chars is None or args.max_chars >= 1,
               f"--max-chars must be at least 1, got {args.max_chars}")]
     return [message for holds, message in rules if not holds] + sampling_problems(

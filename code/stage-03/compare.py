@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -645,9 +647,9 @@ def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, settings: neural
     figures, extras = compare(data, settings, args.seed, range(1, args.max_order + 1), shape,
                               args.temperature, callbacks=callbacks, seeds=args.seeds,
                               curve_points=args.curves, progress=progress)
-    if args.plot:
+    print(json_text(figures, indent=2) if args.json else report(figures), flush=True)
+    if args.plot:  # after the report: a plot that cannot be written loses nothing else
         save_embedding_map(args.plot, extras)
-    print(json_text(figures, indent=2) if args.json else report(figures))
     return 0
 
 
@@ -662,7 +664,13 @@ def save_embedding_map(path: str, extras: dict, labelled: int = 200) -> None:
     fig, ax = plt.subplots(figsize=(6, 6))
     plot_embedding_map(embedding_map(extras["embedding"])[shown],
                        [extras["symbols"][i] for i in shown], ax)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+    target = Path(os.path.realpath(path))  # through a link, to the file it names
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:  # written whole, then renamed over the old image: never half a PNG
+        fig.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     say(f"embedding map written to {path}")
 # ~/~ end
 # ~/~ end
