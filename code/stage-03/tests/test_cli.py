@@ -891,6 +891,9 @@ def test_the_same_text_is_the_same_data_however_its_path_is_spelled(data, words_
     for what in ("the text", "the tokens chars, not words", "the split seed 0, not 3",
                  "the reading one item per line, not continuous"):
         assert what in said, said
+    odd = rewrite(good, words_file.parent / "odd.npz",  # a hash of another type: no traceback
+                  lambda meta, arrays: meta["data"].update(sha256=5))
+    assert cli.judge(odd, spelled, data.vocab)[0].startswith("(trained on other data: the text")
 # ~/~ end
 
 
