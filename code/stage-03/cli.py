@@ -485,7 +485,7 @@ def trend(run: TrainResult, length: RunLength, unit: str) -> str:
     slope, intercept = np.polyfit(late[:, 0], late[:, 1], 1)
     noise = float(np.std(late[:, 1] - (slope * late[:, 0] + intercept)))
     drop = float(-slope * (late[-1, 0] - late[0, 0]))
-    if drop > max(2 * noise, 0.005 * late[-1, 1]):
+    if drop > max(2 * noise, 0.005 * late[-1, 1], 0.001):  # and not a fall of nothing at all
         return (f"was still improving: its validation loss fell by {nats_to_bits(drop):.3f} "
                 f"bits per {unit} over the second half of the run, more than the validations' "
                 f"noise ({nats_to_bits(noise):.3f}); a longer run should do better: try "

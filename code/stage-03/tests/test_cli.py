@@ -368,6 +368,7 @@ def validations(losses, every=10):
 @pytest.mark.parametrize("losses, said", [
     ([3.0, 2.0, 1.6, 1.4, 1.3, 1.2, 1.1, 1.0], "was still improving"),
     ([3.0, 2.0, 1.5, 1.2, 1.2004, 1.1998, 1.2003, 1.2], "had levelled off"),
+    ([3.0, 1e-3, 1e-4, 1e-5, 4e-6, 3e-6, 2e-6, 1e-6], "had levelled off"),  # near 0, no noise
     ([3.0, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6], "was past its best"),
     ([3.0, 2.999, 2.998, 2.999, 2.998, 2.999, 2.998, 2.998], "hardly learned"),
     ([3.0, 1.0], "too rarely")])
