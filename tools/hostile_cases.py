@@ -1,13 +1,15 @@
-"""The failing tables of issues 13 and 21: hostile requests, classified.
+"""The failing tables of issues 13, 21 and 25: hostile requests, classified.
 
     make hostile                                        # all but the 200 MB corpus
     .venv/bin/python tools/hostile_cases.py [--root CHECKOUT] [--only WORD] [--skip-slow] [--tools]
 
-Issue 13 (items 4-8): each case runs `neural_lm.py` (or `make`) in a fresh process, in a scratch
-folder, under an address-space limit (so that a runaway allocation fails instead of filling the
-machine). Issue 21 (items 21.1-21.7, `--tools` alone): each case is what a reader does to a fresh
-clone of the book (edits, then `make tangle`, `make stitch`, `make exercise`, ... as typed), or
-a value given to make that tries to run a command. Each case is classified as
+The command-line cases (issue 13, items 4-8; issues 21 and 25, items "21.N" and "25.N" of their
+command-line halves) each run `cli.py` (or `make`, or `sh -c` for what needs a shell: a closed
+stream, a locale, a limit) in a fresh process, in a scratch folder, under an address-space limit
+(so that a runaway allocation fails instead of filling the machine). The tool cases (issue 21's
+tooling half, items "T21.N", `--tools` alone) are each what a reader does to a fresh clone of
+the book (edits, then `make tangle`, `make stitch`, `make exercise`, ... as typed), or a value
+given to make that tries to run a command. Each case is classified as
 
     clear      it did what the case expects: refused with one line on stderr and the expected
                exit status, warned, or worked; and every file the reader had is as it was
@@ -34,6 +36,7 @@ import signal
 import stat
 import subprocess
 import sys
+import re
 import tempfile
 import time
 import zipfile
@@ -50,7 +53,7 @@ WORDS = ("anna", "bob", "carla", "dora", "emil", "frida", "gus", "hanna", "ida",
 @dataclass
 class Case:
     name: str
-    item: int
+    item: int | str  # of issue 13; "21.1" is item 1 of issue 21
     argv: list  # with {placeholders} filled from the scratch folder's files
     status: int | None = 2  # the exit status a clear answer has (None: any, e.g. after a kill)
     timeout: float = 60.0
@@ -58,10 +61,12 @@ class Case:
     keep: tuple = ()  # names of files that must be unchanged (bytes and mode) afterwards
     check: object = None  # (folder, proc) -> a problem or "", for what the rest cannot see
     lost_if: object = None  # (folder, proc) -> a loss or "", e.g. a replaced good checkpoint
-    signal_after: tuple | None = None  # (signal, seconds after the first status line)
+    signal_after: tuple | None = None  # (signal, seconds after the first status line or output)
     stream: bool = False  # clear when stdout starts within the timeout (then it is stopped)
     slow: bool = False
     address_space: int = ADDRESS_SPACE  # bytes
+    setup: object = None  # (folder) -> None, before the case runs
+    alongside: tuple | None = None  # (argv, seconds): another run on the folder, started first
 
 
 @dataclass
@@ -110,6 +115,7 @@ def make_files(root: Path, folder: Path) -> None:
                 f"{out}.ckpt.npz")
     run_cli(root, folder, "train", "--data", "cjk.txt", "--no-lines", "--steps", 1,
             "--eval-every", 1, "--hidden", 64, "--quiet", "--out", "cjk.ckpt.npz")
+    make_round_two(root, folder, common)
     (folder / "good.ckpt.npz").chmod(0o644)
     (folder / "weak.ckpt.npz").chmod(0o644)
     make_crafted(folder)
@@ -117,6 +123,23 @@ def make_files(root: Path, folder: Path) -> None:
         os.mknod(folder / "null-device", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     else:
         os.mkfifo(folder / "null-device")
+
+
+def make_round_two(root: Path, folder: Path, common: list) -> None:
+    """Issue 21's files: text whose words all occur once, a model of non-ASCII text, and a
+    checkpoint whose text was edited after its run (trained in a folder since removed)."""
+    rng = np.random.default_rng(1)
+    once = dict.fromkeys("".join(rng.choice(list("abcdefgh"), 9)) for _ in range(3000))
+    (folder / "once.txt").write_text(" ".join(once) + "\n")
+    (folder / "cafe.txt").write_text("café naïve\n" * 200)
+    run_cli(root, folder, "train", "--data", "cafe.txt", *common, "--steps", 100, "--out",
+            "cafe.ckpt.npz")
+    gone = folder / "gone"
+    gone.mkdir()
+    (gone / "words.txt").write_text((folder / "other.txt").read_text())  # a words.txt, other bytes
+    run_cli(root, gone, "train", "--data", "words.txt", *common, "--steps", 50, "--out",
+            folder / "edited.ckpt.npz")
+    shutil.rmtree(gone)
 
 
 def rewrite(source: Path, target: Path, change) -> None:
@@ -145,6 +168,14 @@ def make_crafted(folder: Path) -> None:
             lambda meta, arrays: arrays.update({"output.bias": np.array([{"a": 1}], dtype=object)}))
     np.savez(folder / "pickle-only.npz", x=np.array([{"a": 1}], dtype=object))
     claim_elements(good, folder / "claims.ckpt.npz", "hidden1.weight", 10**13)
+    rewrite(good, folder / "huge-weight.ckpt.npz",
+            lambda meta, arrays: arrays["output.bias"].__setitem__(0, 1e38))
+    rewrite(good, folder / "vocab-null.ckpt.npz", lambda meta, arrays: meta.update(vocabulary=None))
+    text = json.dumps(json.loads(np.load(good)["__meta__"].tobytes()))
+    deep = text[:-1] + ', "x": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    with np.load(good) as npz:
+        np.savez(folder / "deep.ckpt.npz", **{**dict(npz), "__meta__": np.frombuffer(
+            deep.encode(), dtype=np.uint8)})
 
 
 def claim_elements(source: Path, target: Path, member: str, count: int) -> None:
@@ -214,6 +245,79 @@ def quick(seconds: float):
             return ""
         return "" if proc.seconds <= seconds else f"refused only after {proc.seconds:.1f} s"
     return check
+
+
+def valid_loss(path: Path) -> float:
+    with np.load(path) as npz:
+        return json.loads(npz["__meta__"].tobytes())["metrics"]["valid_loss"]
+
+
+def kept_the_better(folder: Path, proc) -> str:
+    """race.ckpt.npz holds the case's own run's best (the quick, better one), not the worse
+    run's that went on beside it."""
+    best = re.search(r"best validation loss ([\d.]+) nats", proc.stdout)
+    if not best:
+        return "the quick run said no best"
+    kept = valid_loss(folder / "race.ckpt.npz")
+    if kept > float(best[1]) + 1e-4:
+        return f"race.ckpt.npz holds a worse run's {kept:.4f}; the quick run's {best[1]} is lost"
+    return ""
+
+
+def said(*words, absent=()):
+    """A check: each of the words in what the run wrote (stdout and stderr), none of `absent`."""
+    def check(folder, proc):
+        text = proc.stdout + proc.stderr
+        wrong = [w for w in words if w not in text] + [w for w in absent if w in text]
+        return f"the output lacks or has {wrong}" if wrong else ""
+    return check
+
+
+def scored_its_own_text(folder: Path, proc) -> str:
+    """evaluate found the checkpoint's text where it was trained, not the words.txt here."""
+    if str(folder) in proc.stdout or "from the checkpoint" not in proc.stdout:
+        return "scored the words.txt of the folder it ran in"
+    return ""
+
+
+def exists(name: str, wanted: bool = True):
+    def check(folder, proc):
+        return "" if (folder / name).exists() == wanted else \
+            f"{name} {'missing' if wanted else 'made'}"
+    return check
+
+
+def orphan_of_a_killed_save(folder: Path) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (folder / f"good.ckpt.npz.{gone.pid}.abcdefgh.tmp").write_bytes(b"\0" * 4096)
+
+
+def orphan_removed(folder: Path, proc) -> str:
+    left = list(folder.glob("good.ckpt.npz.*.tmp"))
+    return f"left {left[0].name}" if left else ""
+
+
+def words_elsewhere(folder: Path) -> None:
+    (folder / "words.txt").write_text("zzz\nyyy\n" * 300)  # same name, another text
+
+
+def link_to_weak(folder: Path) -> None:
+    (folder / "link.ckpt.npz").symlink_to("weak.ckpt.npz")
+
+
+def link_kept(folder: Path, proc) -> str:
+    return "" if (folder / "link.ckpt.npz").is_symlink() else "the link was replaced by a file"
+
+
+def validated_often(folder: Path, proc) -> str:
+    """A time-budget run validated several times: steps / eval-every >= 3."""
+    every = re.search(r"(?:validation every |eval_every=)([\d,]+)", proc.stderr)
+    steps = re.search(r"([\d,]+) steps in", proc.stdout)
+    if not (every and steps):
+        return "no header or last line"
+    n = int(steps[1].replace(",", "")) / int(every[1].replace(",", ""))
+    return "" if n >= 3 else f"validated {n:.1f} times"
 
 
 # ---- the cases ---------------------------------------------------------------------------------
@@ -309,15 +413,118 @@ def cases(root: Path) -> list[Case]:
         Case("evaluate --checkpoint /dev/null", 8, [*ev, "/dev/null"], status=1),
         Case("evaluate --checkpoint a text file", 8, [*ev, "notes.txt"], status=1,
              keep=("notes.txt",)),
+        *round_two(train, short, gen, ev, compare),
+    ]
+
+
+def round_two(train, short, gen, ev, compare) -> list[Case]:
+    """Issues 21 and 25 (their command-line items)."""
+    sh, quick_fail = ["sh", "-c"], quick(3.0)
+    cli = "{python} {cli}"
+    return [
+        # 21.1: two runs on one --out, the worse started first, each judging at every save
+        Case("two runs on one --out", "21.1", [*train, "--steps", 400, "--out", "race.ckpt.npz"],
+             status=0, timeout=60, lost_if=kept_the_better, alongside=(
+                 [*train, "--time-budget", 6, "--lr", "1e-5", "--eval-every", 20, "--out",
+                  "race.ckpt.npz"], 1.5)),
+        # 21.2: every option checked before any work
+        Case("compare --temperature nan", "21.2", [*compare, "--temperature", "nan"],
+             check=quick_fail),
+        Case("compare --temperature inf", "21.2", [*compare, "--temperature", "inf"],
+             check=quick_fail),
+        Case("generate --temperature inf", "21.2", [*gen, "missing.ckpt.npz", "--temperature",
+             "inf"]),
+        Case("generate --length -1", "21.2", [*gen, "missing.ckpt.npz", "--length", -1]),
+        Case("evaluate --min-count 2", "21.2", [*ev, "missing.ckpt.npz", "--min-count", 2]),
+        Case("train --min-count 0", "21.2", [*short, "--min-count", 0, "--out", "m.npz"]),
+        Case("compare --min-count -1", "21.2", [*compare, "--min-count", -1], check=quick_fail),
+        Case("compare --max-chars 0", "21.2", [*compare[:3], "--max-chars", 0], check=quick_fail),
+        Case("compare --seeds 10**20", "21.2", [*compare, "--seeds", 10**20], check=quick_fail),
+        Case("compare --curves > --steps", "25.12", ["compare", "--data", "names", "--steps", 10,
+             "--curves", 1_000_000_000], check=quick_fail),
+        # 21.3: killed saves, and signals outside training
+        Case("a killed save's temporary file", "21.3", [*short, "--out", "good.ckpt.npz"],
+             status=0, setup=orphan_of_a_killed_save, lost_if=orphan_removed),
+        Case("generate stopped by SIGTERM", "21.3", [*gen, "good.ckpt.npz", "--length",
+             10_000_000], status=128 + signal.SIGTERM, signal_after=(signal.SIGTERM, 0.3),
+             check=said("stopped by SIGTERM")),
+        Case("compare stopped by SIGHUP", "21.3", [*compare[:-4], "--time-budget", 30],
+             status=128 + signal.SIGHUP, signal_after=(signal.SIGHUP, 0.2),
+             check=said("stopped by SIGHUP")),
+        # 21.4: evaluate's text, found by its bytes
+        Case("evaluate beside another words.txt", "21.4", [*ev, "good.ckpt.npz"], status=0,
+             setup=words_elsewhere, check=scored_its_own_text),
+        Case("evaluate, its text edited since", "21.4", [*ev, "edited.ckpt.npz"], status=1),
+        Case("train --data ./words.txt over words.txt", "21.4", [*train[:2], "./words.txt",
+             *train[3:], "--steps", 1, "--out", "good.ckpt.npz"], status=0, keep=("good.ckpt.npz",),
+             check=said("on the same data")),
+        # 21.5: results that are not numbers, and absurd settings
+        Case("train --embedding-scale 1e30", "21.5", [*short, "--embedding-scale", "1e30",
+             "--out", "m.npz"]),
+        Case("evaluate --json, a weight of 1e38", "21.5", [*ev, "huge-weight.ckpt.npz", "--json"],
+             status=1),
+        Case("generate, a weight of 1e38", "21.5", [*gen, "huge-weight.ckpt.npz"], status=1),
+        Case("a run that learns nothing", "21.5", [*train, "--steps", 5, "--embedding-scale", 100,
+             "--optimiser", "sgd", "--lr", "1e-6", "--out", "m.npz"], status=0, warn=True,
+             check=said("uniform guess", "hardly learned")),
+        # 21.6: compare warns as train does, in words
+        Case("compare, words that occur once", "21.6", ["compare", "--data", "once.txt",
+             "--tokens", "words", "--steps", 20, "--max-order", 2, "--hidden", 8], status=0,
+             warn=True, check=said("every word of the training split")),
+        # 21.7: one line instead of a traceback
+        Case("checkpoint nested 200,000 deep", "21.7", [*ev, "deep.ckpt.npz"], status=1),
+        Case("checkpoint vocabulary null", "21.7", [*gen, "vocab-null.ckpt.npz"], status=1),
+        Case("generate, stdout closed", "21.7", [*sh, f"{cli} generate --checkpoint "
+             "good.ckpt.npz >&-"]),
+        Case("train, stderr closed", "21.7", [*sh, f"{cli} train --data words.txt --lines "
+             "--steps 5 --out m.npz 2>&-"], status=0),
+        Case("LC_ALL=C, a non-ASCII prompt", "21.7", [*sh, f"LC_ALL=C LANG=C PYTHONUTF8=0 {cli} "
+             "generate --checkpoint cafe.ckpt.npz --prompt café --length 5"], status=0,
+             check=said("café")),
+        Case("a Python outside .venv", "21.7", [*sh, "{python} -S {cli} train --help"], status=1,
+             check=said("make install")),
+        # 21.8: what failed, said; what --out names, kept
+        Case("--out a name too long", "21.8", [*short, "--out", "x" * 245 + ".npz"]),
+        Case("ulimit -f during a save", "21.8", [*sh, f"ulimit -f 4; {cli} train --data words.txt "
+             "--lines --steps 5 --quiet --out big.ckpt.npz"], status=1, check=said("ulimit -f")),
+        Case("a deleted working directory", "21.8", [*sh, f"mkdir d && cd d && rmdir ../d && "
+             f"{cli} train --data {{folder}}/words.txt --lines --steps 5"],
+             check=said("deleted")),
+        Case("--out a symbolic link", "21.8", [*train, "--steps", 400, "--out", "link.ckpt.npz"],
+             status=0, setup=link_to_weak, lost_if=link_kept),
+        Case("--out newdir/", "21.8", [*short, "--out", "newdir/"], check=exists("newdir", False)),
+        Case("--data ''", "21.8", ["train", "--data", ""], check=said("empty path")),
+        Case("--threads 10000", "21.8", [*short, "--threads", 10_000, "--out", "m.npz"],
+             check=said("cores")),
+        Case("OPENBLAS_NUM_THREADS=100000", "21.8", [*sh, "OPENBLAS_NUM_THREADS=100000 "
+             f"{cli} train --data words.txt --lines --steps 5 --quiet --out m.npz"], status=0,
+             warn=True, check=said("cores")),
+        Case("--weight-decay 1e30", "21.8", [*short, "--weight-decay", "1e30", "--out", "m.npz"],
+             check=said("--weight-decay", absent=("smaller --lr",))),
+        # 25: the learner's workbench
+        Case("status line and last line", "25.10", [*train[:-1], "--steps", 300, "--out",
+             "m.npz"], status=0, check=said("bits/char", "at step", "the network")),
+        Case("a time budget is validated often", "25.10", ["train", "--data", "words.txt",
+             "--lines", "--time-budget", 4, "--out", "m.npz"], status=0, check=validated_often),
+        Case("words go to X-words.ckpt.npz", "25.11", ["train", "--data", "words.txt",
+             "--tokens", "words", "--min-count", 1, "--steps", 5, "--quiet"], status=0,
+             check=exists("runs/words-words.ckpt.npz")),
+        Case("other data: what differs", "25.11", [*train, "--steps", 5, "--data", "other.txt",
+             "--out", "good.ckpt.npz"], status=0, keep=("good.ckpt.npz",),
+             check=said("the text")),
+        Case("a readable header", "25.12", [*train[:-1], "--steps", 5, "--out", "m.npz"],
+             status=0, check=said("model:", absent=("Config(",))),
     ]
 
 
 # ---- running and classifying -------------------------------------------------------------------
 
 def launch(root: Path, folder: Path, case: Case) -> Outcome:
-    args = [a.format(folder=folder) if isinstance(a, str) else str(a) for a in case.argv]
-    if args[0] != "make":
-        args = [sys.executable, str(root / "code/stage-03/cli.py"), *args]
+    script = root / "code/stage-03/cli.py"
+    args = [a.format(folder=folder, python=sys.executable, cli=script) if isinstance(a, str)
+            else str(a) for a in case.argv]
+    if args[0] not in ("make", "sh"):
+        args = [sys.executable, str(script), *args]
     out, err = folder / "stdout.txt", folder / "stderr.txt"
     start = time.monotonic()
     def limit_memory():
@@ -341,7 +548,8 @@ def wait(proc, case: Case, out: Path, err: Path, start: float):
             return os.waitstatus_to_exitcode(status), usage, False, sent
         now = time.monotonic() - start
         if case.signal_after and sent is None:
-            if status_seen is None and "step" in err.read_text(errors="replace"):
+            if status_seen is None and ("step" in err.read_text(errors="replace")
+                                        or out.stat().st_size > 0):
                 status_seen = now
             if status_seen is not None and now - status_seen >= case.signal_after[1]:
                 sent = case.signal_after[0]
@@ -382,7 +590,8 @@ def judge(case: Case, run: Outcome) -> tuple[str, str]:
         problem = "suggests writing a checkpoint to a device"
     if case.status is not None and run.returncode != case.status:
         problem = f"exit {run.returncode}, expected {case.status}"
-    elif run.returncode not in (0, None, -signal.SIGKILL, 130) and len(lines) != 1:
+    elif run.returncode not in (0, None, -signal.SIGKILL, 130) and len(lines) != 1 \
+            and not run.extra["sent"]:  # a signal's stop comes after the run's progress lines
         problem = f"{len(lines)} lines on stderr"
     elif case.warn and "warning" not in run.stderr:
         problem = "no warning"
@@ -394,10 +603,22 @@ def last_line(text: str) -> str:
     return lines[-1][:150] if lines else ""
 
 
+def start_alongside(root: Path, folder: Path, case: Case):
+    """The case's other run, started its seconds before the case's own (or None)."""
+    if not case.alongside:
+        return None
+    argv, seconds = case.alongside
+    other = subprocess.Popen([sys.executable, str(root / "code/stage-03/cli.py"), *map(str, argv)],
+                             cwd=folder, env=environment(root), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    time.sleep(seconds)
+    return other
+
+
 def run_case(root: Path, files: Path, case: Case) -> tuple[str, str, Outcome]:
     with tempfile.TemporaryDirectory(prefix="hostile-") as name:
         folder = Path(name)
-        named = " ".join(map(str, case.argv)) + " good.ckpt.npz words.txt cjk.txt"  # data read
+        named = " ".join(map(str, case.argv)) + " good.ckpt.npz weak.ckpt.npz words.txt cjk.txt"
         for path in files.iterdir():
             if path.name not in named:
                 continue
@@ -408,8 +629,13 @@ def run_case(root: Path, files: Path, case: Case) -> tuple[str, str, Outcome]:
             else:  # the device node or fifo
                 os.mknod(folder / path.name, os.lstat(path).st_mode, os.lstat(path).st_rdev)
         (folder / "sub").mkdir()
+        if case.setup:
+            case.setup(folder)
         before = snapshot(folder, case.keep)
+        other = start_alongside(root, folder, case)
         run = launch(root, folder, case)
+        if other:
+            other.wait(timeout=case.timeout)
         run.folder = folder
         after = snapshot(folder, [n for n in case.keep if os.path.lexists(folder / n)])
         kind, seen = classify(case, run, before, after)
@@ -561,23 +787,23 @@ def older_file_cases() -> list[BookCase]:
     advice = make("stitch", status="refused", says="make tangle")
     mine = "(mine) " + LINE
     return [
-        BookCase("chapter edit, checkout of code/, tangle, stitch", "21.1",
+        BookCase("chapter edit, checkout of code/, tangle, stitch", "T21.1",
                  [*edit, git("checkout", "--", "code/"), make("tangle", says="older than"),
                   make("stitch")], kept, in_sync),
-        BookCase("chapter edit, checkout of code/, stitch first", "21.1",
+        BookCase("chapter edit, checkout of code/, stitch first", "T21.1",
                  [*edit, git("checkout", "--", "code/"), advice, make("tangle"), make("stitch")],
                  kept, in_sync),
-        BookCase("chapter edit, git stash of code/, stitch", "21.1",
+        BookCase("chapter edit, git stash of code/, stitch", "T21.1",
                  [*edit, git("stash", "push", "-q", "--", "code/"), advice, make("tangle")],
                  kept, in_sync),
-        BookCase("a file from an older commit, stitch", "21.1",
+        BookCase("a file from an older commit, stitch", "T21.1",
                  [from_an_older_commit("code/stage-03/tensor.py"), advice, make("tangle")],
                  unchanged("docs"), in_sync),
-        BookCase("an earlier tangle copied back in, stitch", "21.1",
+        BookCase("an earlier tangle copied back in, stitch", "T21.1",
                  [*edit, copy(TANGLED, "saved.py"), replace(CHAPTER, new, new + " again"),
                   make("tangle"), copy("saved.py", TANGLED), advice, make("tangle")],
                  holds((CHAPTER, new + " again"), (TANGLED, new + " again")), in_sync, fast=True),
-        BookCase("one block reverted beside a hand edit", "21.1",
+        BookCase("one block reverted beside a hand edit", "T21.1",
                  [*edit, replace(TANGLED, new, OTHER), replace(TANGLED, LINE, mine),
                   make("tangle", says="your edits kept"), make("stitch")],
                  all_of(kept, holds((CHAPTER, mine), (TANGLED, mine))), in_sync),
@@ -592,29 +818,29 @@ SERVE = [sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import 
 def chapter_cases() -> list[BookCase]:
     """Items 2-4: a chapter entangled would mis-read; each command refuses, naming the line."""
     spoiled = {
-        "a file= fence without its }": ("21.2", replace(CHAPTER, FENCE, FENCE[:-1])),
-        "a file= fence without braces": ("21.2", replace(CHAPTER, FENCE, "``` .python file="
+        "a file= fence without its }": ("T21.2", replace(CHAPTER, FENCE, FENCE[:-1])),
+        "a file= fence without braces": ("T21.2", replace(CHAPTER, FENCE, "``` .python file="
                                                          "code/stage-02/value.py")),
-        "a {.py file=...} fence": ("21.2", replace(CHAPTER, FENCE, FENCE.replace("python", "py"))),
-        "a file= fence without .python": ("21.2", replace(CHAPTER, FENCE,
+        "a {.py file=...} fence": ("T21.2", replace(CHAPTER, FENCE, FENCE.replace("python", "py"))),
+        "a file= fence without .python": ("T21.2", replace(CHAPTER, FENCE,
                                                           FENCE.replace(".python ", ""))),
-        "file= in single quotes": ("21.2", replace(CHAPTER, FENCE, "``` {.python file="
+        "file= in single quotes": ("T21.2", replace(CHAPTER, FENCE, "``` {.python file="
                                                    "'code/stage-02/value.py'}")),
-        "a <<name.with.dots>>": ("21.2", replace(CHAPTER, "    <<value-domain-error>>\n",
+        "a <<name.with.dots>>": ("T21.2", replace(CHAPTER, "    <<value-domain-error>>\n",
                                                  "    <<value.domain-error>>\n")),
-        "a named block nothing includes": ("21.2", write("docs/spare.md",
+        "a named block nothing includes": ("T21.2", write("docs/spare.md",
                                                          "``` {.python #spare}\nx = 1\n```\n")),
-        "a name in two chapters": ("21.2", write("docs/twice.md",
+        "a name in two chapters": ("T21.2", write("docs/twice.md",
                                                  "``` {.python #value-lift}\nx = 1\n```\n")),
-        "mode=abc on a file= fence": ("21.2", replace(CHAPTER, FENCE, FENCE[:-1] + " mode=abc}")),
+        "mode=abc on a file= fence": ("T21.2", replace(CHAPTER, FENCE, FENCE[:-1] + " mode=abc}")),
         "a chapter line that reads as a ~/~ end marker": (
-            "21.2", replace(CHAPTER, DOCSTRING, DOCSTRING.replace("itself;", "itself ~/~ end;"))),
-        "a chapter that is not UTF-8": ("21.4", replace(CHAPTER, LINE, LINE.encode() + b"\xff")),
+            "T21.2", replace(CHAPTER, DOCSTRING, DOCSTRING.replace("itself;", "itself ~/~ end;"))),
+        "a chapter that is not UTF-8": ("T21.4", replace(CHAPTER, LINE, LINE.encode() + b"\xff")),
         "chapters that tangle to Python that does not parse": (
-            "21.3", replace(CHAPTER, DOCSTRING, DOCSTRING.replace('"""', "'''", 1))),
-        "file= an absolute path": ("21.4", write("docs/stray.md", "``` {.python file={outside}}"
+            "T21.3", replace(CHAPTER, DOCSTRING, DOCSTRING.replace('"""', "'''", 1))),
+        "file= an absolute path": ("T21.4", write("docs/stray.md", "``` {.python file={outside}}"
                                                  "\nx = 1\n```\n")),
-        "file=../outside.py": ("21.4", write("docs/stray.md", "``` {.python file=../outside.py}"
+        "file=../outside.py": ("T21.4", write("docs/stray.md", "``` {.python file=../outside.py}"
                                              "\nx = 1\n```\n")),
     }
     cases = []
@@ -626,7 +852,7 @@ def chapter_cases() -> list[BookCase]:
             steps.append(Run(SERVE, status="failed", says="tangling the chapters failed"))
         cases.append(BookCase(name, item, steps, all_of(unchanged("code"), nothing_outside),
                               fast=name in ("a file= fence without its }", "file=../outside.py")))
-    cases.append(BookCase("a chapter saved with CRLF line ends (works)", "21.2",
+    cases.append(BookCase("a chapter saved with CRLF line ends (works)", "T21.2",
                           [with_crlf(CHAPTER), make("tangle"), make("check-sync")],
                           unchanged("code"), in_sync))
     return cases
@@ -640,29 +866,29 @@ def edit_cases() -> list[BookCase]:
     conflict = [replace(CHAPTER, LINE, both[0]), replace(TANGLED, LINE, both[1])]
     alike = make("stitch", status="refused", says="make the two alike")
     return [
-        BookCase("a docstring line holding only <<name>>, stitch", "21.3",
+        BookCase("a docstring line holding only <<name>>, stitch", "T21.3",
                  [replace(TANGLED, DOCSTRING, reference), make("stitch", status="refused",
                                                                 says=TANGLED)],
                  all_of(unchanged("docs"), holds((TANGLED, "    <<value-domain-error>>"))),
                  fast=True),
-        BookCase("a docstring line holding only ```, stitch", "21.3",
+        BookCase("a docstring line holding only ```, stitch", "T21.3",
                  [replace(TANGLED, DOCSTRING, DOCSTRING[:-3] + '\n```\n    """'),
                   make("stitch", status="refused", says=TANGLED)], unchanged("docs")),
-        BookCase("an edit that is not UTF-8, stitch", "21.4",
+        BookCase("an edit that is not UTF-8, stitch", "T21.4",
                  [replace(TANGLED, LINE, LINE.encode() + b" \xed\xa0\x80"),
                   make("stitch", status="refused", says="not UTF-8")],
                  all_of(unchanged("docs"), holds((TANGLED, LINE))), fast=True),
-        BookCase("a folder where a tangled file goes", "21.4",
+        BookCase("a folder where a tangled file goes", "T21.4",
                  [replace(CHAPTER, LINE, "(chapter) " + LINE), folder_at(TANGLED),
                   make("tangle", status="refused", says=TANGLED),
                   make("stitch", status="refused", says=TANGLED)],
                  holds((f"{TANGLED}/mine.txt", "mine"), (CHAPTER, "(chapter) ")), fast=True),
-        BookCase("one block changed on both sides, keep both", "21.5",
+        BookCase("one block changed on both sides, keep both", "T21.5",
                  [*conflict, make("tangle", status="refused", says="make the two alike"), alike,
                   replace(CHAPTER, "(chapter) ", "(chapter) (file) "),
                   replace(TANGLED, "(file) ", "(chapter) (file) "), make("tangle"), make("stitch")],
                  holds((CHAPTER, "(chapter) (file) "), (TANGLED, "(chapter) (file) ")), in_sync),
-        BookCase("one block changed on both sides, keep the chapter's", "21.5",
+        BookCase("one block changed on both sides, keep the chapter's", "T21.5",
                  [*conflict, alike, replace(TANGLED, "(file) ", "(chapter) "), make("stitch")],
                  holds((CHAPTER, both[0]), (TANGLED, both[0])), in_sync),
     ]
@@ -700,7 +926,7 @@ def makefile_cases() -> list[BookCase]:
             steps.insert(0, lambda book: shutil.rmtree(book / ".venv"))
         if passed_on:
             steps.append(make(target, f"{variable}={value}", status=None))
-        cases.append(BookCase(f"make {target} {variable}='...; touch PLANTED'", "21.6", steps,
+        cases.append(BookCase(f"make {target} {variable}='...; touch PLANTED'", "T21.6", steps,
                               planted, one_argument(value) if passed_on else None,
                               folder="makefile", fast=True))
     return cases
@@ -712,27 +938,27 @@ def exercise_cases() -> list[BookCase]:
     loop = "def collapse(W1, b1, W2, b2):\n    while True:\n        pass\n"
     exits = "import os\n\n\ndef collapse(W1, b1, W2, b2):\n    os._exit(0)\n"
     return [
-        BookCase("an answer that calls sys.exit(0)", "21.7",
+        BookCase("an answer that calls sys.exit(0)", "T21.7",
                  [write(mine, "import sys\nsys.exit(0)\n"), make("exercise", "N=3",
                                                                  status="failed")],
                  holds((mine, "sys.exit(0)")), fast=True),
-        BookCase("an answer that calls os._exit(0)", "21.7",
+        BookCase("an answer that calls os._exit(0)", "T21.7",
                  [write(mine, exits), make("exercise", "N=3", status="failed")],
                  holds((mine, "os._exit(0)"))),
-        BookCase("an answer that never returns, LIMIT=1", "21.7",
+        BookCase("an answer that never returns, LIMIT=1", "T21.7",
                  [write(mine, loop), make("exercise", "N=3", "LIMIT=1", status="failed",
                                           says="time limit", timeout=60)],
                  holds((mine, "while True"))),
-        BookCase("Ctrl-C inside a check", "21.7",
+        BookCase("Ctrl-C inside a check", "T21.7",
                  [write(mine, loop), make("exercise", "N=3", status=None, says="stopped (Ctrl-C)",
                                           signal_after=(signal.SIGINT, 3.0))],
                  holds((mine, "while True")), fast=True),
-        BookCase("exercises is a plain file", "21.7",
+        BookCase("exercises is a plain file", "T21.7",
                  [write("exercises", "my notes\n"), make("exercise", "N=3", status="refused",
                                                          says="not a folder")],
                  holds(("exercises", "my notes")), fast=True),
-        BookCase("make exercise N=abc", "21.7", [make("exercise", "N=abc", status="refused")]),
-        BookCase("make debug N=abc", "21.7",
+        BookCase("make exercise N=abc", "T21.7", [make("exercise", "N=abc", status="refused")]),
+        BookCase("make debug N=abc", "T21.7",
                  [make("debug", "N=abc", status="refused", says="whole number")], fast=True),
     ]
 

@@ -16,6 +16,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 import zipfile
@@ -54,8 +55,9 @@ def save_checkpoint(path: str | Path, model: MLPLanguageModel, *, step: int = 0,
     arrays[META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_orphans(path)
     # ~/~ begin <<docs/stage-03/command-line.md#ckpt-atomic-write>>[init]
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temporary_prefix(path), suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, file_mode(path))  # mkstemp's rw------- would replace the file's own mode
         with os.fdopen(fd, "wb") as f:
@@ -87,6 +89,37 @@ def move_checkpoint(source: Path, target: Path) -> None:
     """Rename the checkpoint file source to target in one step, with target's permissions."""
     os.chmod(source, file_mode(target))
     os.replace(source, target)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/command-line.md#ckpt-temporaries>>[init]
+def temporary_prefix(path: Path) -> str:
+    """NAME.PID.: how the temporary files of this process's saves to path begin (NAME cut to
+    200 bytes, so that the whole name stays within the 255 a file system allows)."""
+    return f"{os.fsdecode(os.fsencode(path.name)[:200])}.{os.getpid()}."
+
+
+def remove_orphans(path: Path) -> list[Path]:
+    """Remove the temporary files that saves to path left when their process was killed in the
+    middle (NAME.PID.XXXXXXXX.tmp, no process PID any more); the removed ones."""
+    name = re.escape(os.fsdecode(os.fsencode(path.name)[:200]))
+    pattern = re.compile(name + r"\.([1-9][0-9]{0,6})\.[a-z0-9_]{8}\.tmp")
+    orphans = [Path(entry.path) for entry in os.scandir(path.parent)
+               if (match := pattern.fullmatch(entry.name)) and not running(int(match[1]))]
+    for orphan in orphans:
+        orphan.unlink(missing_ok=True)
+    return orphans
+
+
+def running(pid: int) -> bool:
+    """Whether a process pid exists (signal 0 checks, and sends nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, and is another user's
+        return True
+    return True
 # ~/~ end
 
 
@@ -123,7 +156,28 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
         raise CheckpointError(f"{path} holds numbers that are not finite (inf or nan) in "
                               f"{', '.join(broken)}: the model cannot score or sample text; "
                               "train it again (with a smaller --lr if its run diverged)")
+    if (bound := activation_bound(model)) > OVERFLOW:
+        raise CheckpointError(f"{path} holds weights so large that the network's numbers can "
+                              f"reach {bound:.1e}, too near the largest float32 (3.4e+38): its "
+                              "scores could be inf or nan; train it again")
     return Checkpoint(model, meta)
+
+
+OVERFLOW = 1e30  # a bound above this leaves no safe margin under float32's largest number
+
+
+def activation_bound(model: MLPLanguageModel) -> float:
+    """A bound on every number the forward pass can compute, from the weights alone: the
+    largest |C_ij|, then layer by layer |h W + b| <= max|h| max_j sum_i |W_ij| + max|b|
+    (and at most 1 after tanh)."""
+    bound = float(np.abs(model.embedding.weight.data).max())
+    for layer in [*model.hidden, model.output]:
+        W, b = (p.data.astype(np.float64) for p in layer.parameters())  # W (n_in, n_out)
+        with np.errstate(over="ignore"):
+            bound = bound * float(np.abs(W).sum(axis=0).max()) + float(np.abs(b).max())
+        if layer is not model.output and model.config.activation == "tanh":
+            bound = min(bound, 1.0)
+    return bound
 
 
 def read_meta(path: str | Path) -> dict:
@@ -142,7 +196,7 @@ def read_meta(path: str | Path) -> dict:
 def opened(path: Path) -> Iterator[zipfile.ZipFile]:
     """The checkpoint at path as an open zip archive; what goes wrong, as a CheckpointError."""
     if not path.exists():
-        raise CheckpointError(f"no checkpoint at {path} (train one: cli.py train --out "
+        raise CheckpointError(f"no checkpoint at {path} (train one: neural-lm train --out "
                               f"{path})")
     if not path.is_file():
         raise CheckpointError(f"{path} is not a regular file; give the path of a checkpoint")
@@ -183,7 +237,11 @@ def description(path: Path, archive: zipfile.ZipFile) -> dict:
     if dtype != np.uint8 or len(shape) != 1 or shape[0] > META_BYTES:
         raise CheckpointError(f"{path}: its {META} is not the JSON text of a checkpoint (an "
                               f"array of {dtype} of shape {shape})")
-    meta = json.loads(read_array(archive, META).tobytes().decode("utf-8"))
+    try:
+        meta = json.loads(read_array(archive, META).tobytes().decode("utf-8"))
+    except RecursionError:
+        raise CheckpointError(f"{path}: its {META} nests JSON deeper than Python reads; no "
+                              "checkpoint of this program does") from None
     if not isinstance(meta, dict):
         raise CheckpointError(f"{path}: its {META} array does not hold a JSON object")
     return meta
@@ -205,7 +263,7 @@ def configuration(path: Path, meta: dict) -> tuple[ModelConfig, Vocabulary]:
         fields = meta["model_config"]
         config = ModelConfig(**{**fields, "hidden": tuple(fields["hidden"])})  # JSON: a list
         vocab = vocabulary_from_json(meta["vocabulary"])  # of its kind: characters or words
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
         raise CheckpointError(f"{path} has an unusable configuration or vocabulary "
                               f"({error})") from None
     if problems := model_problems(config):
@@ -240,9 +298,14 @@ def type_problems(meta: dict) -> list[str]:
     if data is not None and not isinstance(data, dict):
         problems.append(wrong("data", data, "an object"))
     elif data is not None:
-        problems += [wrong(f"data.{key}", data.get(key), kind)
-                     for key, kind in (("source", "str"), ("lines", "bool"), ("split_seed", "int"))]
+        problems += [wrong(f"data.{key}", data.get(key), kind) for key, kind in DATA_FIELDS]
+    if not isinstance(meta.get("vocabulary"), str | dict):
+        problems.append(wrong("vocabulary", meta.get("vocabulary"), "the JSON of a vocabulary"))
     return [p for p in [*problems, wrong("step", meta.get("step", 0), "int")] if p]
+
+
+DATA_FIELDS = (("source", "str"), ("lines", "bool"), ("split_seed", "int"),  # Data.info()
+               ("path", "str | None"), ("bytes", "int | None"), ("sha256", "str | None"))
 
 
 def wrong(name: str, value, kind: str) -> str:

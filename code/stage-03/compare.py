@@ -5,7 +5,7 @@ Tunes add-k and Kneser-Ney n-gram models on validation, trains the network of ch
 within a time budget, mixes the two, and scores everything once on the test text: bits per
 character, perplexity, size, training time, block-bootstrap intervals of the differences, the
 same split by seen and unseen contexts, samples, and a map of the learned embeddings.
-Run as `python code/stage-03/cli.py compare ...` (the command line, cli.py, declares its
+Run as `neural-lm compare ...` (the command line, cli.py, declares its
 options and checks them).
 
 Generated from docs/stage-03/evaluation.md by entangled: edit the chapter (or edit this file
@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -31,7 +32,7 @@ import neural_lm
 import ngram
 from corpora import Data
 from defaults import network_defaults
-from options import NeuralLMError, UsageError, check_splits
+from options import NeuralLMError, UsageError, check_splits, json_text
 
 # ---- the protocol: one split, one vocabulary -------------------------------------------------
 
@@ -706,17 +707,18 @@ def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, settings: neural
         callbacks=(), progress=None, prepare=lambda data: None) -> int:
     """The compare command, with every option already checked by the command line, which also
     brings the loop's callbacks and its `progress` (a time budget); prepare(data) once the data
-    is read (the command line sets its thread count there)."""
+    is read (the command line sets its thread count there, and may return the settings to
+    train with instead: their validations fitted to the run)."""
     data = corpora.load_data(args.data, args.lines, args.seed, max_chars=args.max_chars,
                              tokens=args.tokens or "chars", min_count=args.min_count)
     check_splits(data, shape.context)
-    prepare(data)
+    settings = prepare(data) or settings
     figures, extras = compare(data, settings, args.seed, range(1, args.max_order + 1), shape,
                               args.temperature, callbacks=callbacks, seeds=args.seeds,
                               curve_points=args.curves, progress=progress)
-    if args.plot:
+    print(json_text(figures, indent=2) if args.json else report(figures), flush=True)
+    if args.plot:  # after the report: a plot that cannot be written loses nothing else
         save_embedding_map(args.plot, extras)
-    print(json.dumps(figures, indent=2) if args.json else report(figures))
     return 0
 
 
@@ -731,7 +733,13 @@ def save_embedding_map(path: str, extras: dict, labelled: int = 200) -> None:
     fig, ax = plt.subplots(figsize=(6, 6))
     plot_embedding_map(embedding_map(extras["embedding"])[shown],
                        [extras["symbols"][i] for i in shown], ax)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+    target = Path(os.path.realpath(path))  # through a link, to the file it names
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:  # written whole, then renamed over the old image: never half a PNG
+        fig.savefig(temporary, dpi=110, bbox_inches="tight", format="png")
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     say(f"embedding map written to {path}")
 # ~/~ end
 # ~/~ end

@@ -55,9 +55,14 @@ def training_threads(work: int, cores: int | None = None) -> int:
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if os.environ.get(name, "").isdigit() and int(os.environ[name]) >= 1:
             return int(os.environ[name])
-    if cores is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) if work >= ALL_CORES_FROM else 1
+    return (cores or usable_cores()) if work >= ALL_CORES_FROM else 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), or else the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 # ~/~ end
 
 

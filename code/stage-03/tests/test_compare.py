@@ -4,6 +4,7 @@ JSON of the command for characters and for words."""
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -321,7 +322,34 @@ def test_bad_requests_end_in_one_line_and_exit_code_2(tmp_path, capsys):
     assert cli.main(["compare", "--data", "names", "--hidden", "0"]) == 2
     assert cli.main(["compare", "--data", "names", "--seeds", "0"]) == 2
     assert cli.main(["compare", "--data", "names", "--curves", "5"]) == 2  # needs --steps
+    assert cli.main(["compare", "--data", "names", "--max-order", str(10**9)]) == 2
     err = capsys.readouterr().err
-    assert err.count("compare: error:") == 5 and "Traceback" not in err
+    assert err.count("compare: error:") == 6 and "Traceback" not in err
     assert "[compare]" not in err            # refused before any work was done
+
+
+def test_the_embedding_map_replaces_a_png_whole_through_its_link(tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    (tmp_path / "maps").mkdir()
+    image, link = tmp_path / "maps" / "map.png", tmp_path / "map.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n an older map")
+    link.symlink_to(image)
+    rng = np.random.default_rng(0)
+    extras = {"embedding": rng.standard_normal((6, 3)), "symbols": list("\n\x00abcd"),
+              "counts": np.arange(6)}
+    compare.save_embedding_map(str(link), extras)
+    assert link.is_symlink() and image.read_bytes().startswith(b"\x89PNG")
+    assert image.stat().st_size > 1000  # the new map, written through the link
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["map.png", "map.png", "maps"]
+    new = image.read_bytes()
+
+    def cut_short(figure, path, **options):  # a write that fails half-way (a full disk)
+        Path(path).write_bytes(b"\x89PNG half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", cut_short)
+    with pytest.raises(OSError):
+        compare.save_embedding_map(str(link), extras)
+    assert image.read_bytes() == new and len(list(tmp_path.rglob("*"))) == 3  # kept, no debris
 # ~/~ end
