@@ -12,10 +12,10 @@ override SHELL := /bin/sh
 # plain text: make never runs a `$(shell ...)` inside it. It reaches a recipe's shell as an
 # environment variable, quoted there ("$$HOST"), or is only tested by make ($(if $(KEEP),...)):
 # one argument, never a command. tests/test_stitch.py tries each.
-READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP
+READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP NAME
 TYPED  := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 $(foreach v,$(sort $(READER) $(TYPED)),$(eval override $(v) := $$(value $(v))))
-export PYTHON HOST BENCH_JSON N LIMIT
+export PYTHON HOST BENCH_JSON N LIMIT NAME
 
 override export NO_MKDOCS_2_WARNING := 1
 override export PYTHONHASHSEED := 0
@@ -96,6 +96,10 @@ bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a ge
 .PHONY: bench-ngram
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora
 	$(BIN)/python code/stage-01/bench_ngram.py
+
+.PHONY: record
+record: $(STAMP)  ## runs too long for the site build, kept with their provenance: make record NAME=chars-1m-steps (no NAME: the list)
+	@$(BIN)/python code/stage-03/record.py $${NAME:+"$$NAME"}
 
 .PHONY: hostile
 hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified clear or not

@@ -125,6 +125,21 @@ def train_neural(data: Data, shape: neural_lm.ModelConfig, settings: neural_lm.T
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/evaluation.md#compare-page>>[init]
+PAGE = {  # unit: (changes to the default network, to its optimiser and run) for this page
+    "chars": ({}, {"steps": 3000}),
+    "words": ({"context": 3, "dropout": 0.3}, {"steps": 1000, "batch_size": 256, "lr": 5e-3}),
+}
+
+
+def page_settings(unit: str) -> tuple[neural_lm.ModelConfig, neural_lm.TrainConfig]:
+    """The network and optimiser this page trains for a unit ("chars" or "words")."""
+    (shape, train), (model_changes, train_changes) = network_defaults(unit), PAGE[unit]
+    return (dataclasses.replace(shape, **model_changes),
+            dataclasses.replace(train, **train_changes))
+# ~/~ end
+
+
 # ---- the mixture -----------------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-mixture>>[init]

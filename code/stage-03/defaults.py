@@ -18,8 +18,9 @@ from neural_lm import ModelConfig, TrainConfig
 UNITS = ("chars", "words")
 
 DEFAULTS = {  # unit: (ModelConfig fields, TrainConfig fields)
-    "chars": ({"context": 8, "embedding": 24, "hidden": (512, 512), "activation": "relu"},
-              {"optimiser": "adam", "lr": 3e-3, "eps": 1e-8, "batch_size": 128,
+    "chars": ({"context": 8, "embedding": 32, "hidden": (512, 512), "activation": "relu",
+               "dropout": 0.1},
+              {"optimiser": "adam", "lr": 3e-3, "eps": 1e-8, "batch_size": 256,
                "decay": "cosine"}),
     "words": ({"context": 4, "embedding": 64, "embedding_scale": 0.1, "hidden": (256,),
                "activation": "relu", "dropout": 0.2, "output_bias": "unigram"},
