@@ -96,7 +96,7 @@ def compare_runs(settings: dict) -> dict:
 MILLION = ["--data", "shakespeare", "--max-chars", 1_000_000]
 COMPLETE = ["--data", "shakespeare"]
 MULTIPLES = (1, 2, 4, 8)
-COMPLETE_BASE = 8_000  # steps of the shortest run on the complete works
+COMPLETE_BASE = 4_000  # steps of the shortest run on the complete works
 
 
 def page_runs(unit: str, *extra) -> list:
@@ -141,8 +141,7 @@ SWEEP = [  # (label, changes to the book's default network for characters)
     ("no dropout, embeddings of 24", {"dropout": 0.0, "embedding": 24}),
     ("dropout 0.2", {"dropout": 0.2}),
     ("a context of 12", {"context": 12}),
-    ("768 × 2 units, embeddings of 48, dropout 0.25",
-     {"hidden": [768, 768], "embedding": 48, "dropout": 0.25}),
+    ("256 × 2 units", {"hidden": [256, 256]}),
 ]
 
 
