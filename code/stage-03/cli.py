@@ -1108,8 +1108,9 @@ def add_compare_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--curves", type=int, default=0, metavar="POINTS",
                    help="learning curves of the network (about POINTS points; needs --steps) "
                         "and of Kneser-Ney")
-    p.add_argument("--max-order", type=int, default=8,
-                   help="n-gram orders 1..N (default 8), at most what 64-bit codes allow")
+    p.add_argument("--max-order", type=int, default=64,
+                   help="n-gram orders 1..N (default: every order 64-bit codes allow for "
+                        "the vocabulary)")
     p.add_argument("--temperature", type=float, default=0.8, help="for the samples")
     p.add_argument("--plot", type=file_path, default=None,
                    help="write the embedding map to this PNG")

@@ -345,7 +345,7 @@ def seed_spread(entries: list[dict]) -> dict:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-learning-curves>>[init]
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-learning-curves>>[init]
 class CurveRecorder:
     """A callback: validation bits per token of the whole validation text at the given steps
     of a run."""
@@ -376,25 +376,12 @@ def kneser_ney_curve(data: Data, orders, fractions=(1 / 16, 1 / 8, 1 / 4, 1 / 2,
         tokens = sum(len(data.vocab.encode(s)) for s in part)
         points.append((tokens, bits_per_token(model.token_log_probs(data.valid))))
     return points
-
-
-def crossing(network: list, level: float, last: int = 4) -> float | None:
-    """Tokens read at which a straight line through the network's last points, bits against
-    ln(tokens read), reaches `level`; None if that line does not fall."""
-    x = np.log([tokens for tokens, _ in network[-last:]])
-    y = np.array([bits for _, bits in network[-last:]])
-    if len(network) < 2:
-        return None
-    slope, intercept = np.polyfit(x, y, 1)
-    if slope >= 0:
-        return None
-    return float(np.exp((level - intercept) / slope))
 # ~/~ end
 
 
 # ---- the embedding map -----------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-embedding-map>>[init]
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-embedding-map>>[init]
 def embedding_map(weight: np.ndarray) -> np.ndarray:
     """(V, 2): the rows of the embedding table on its first two principal components."""
     centred = weight - weight.mean(axis=0)                    # (V, D)
@@ -420,7 +407,7 @@ def plot_embedding_map(coords: np.ndarray, symbols: list[str], ax) -> None:
 # ---- the whole comparison --------------------------------------------------------------------
 
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-run>>[init]
-def compare(data: Data, settings: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 9),
+def compare(data: Data, settings: neural_lm.TrainConfig, seed: int = 0, orders=range(1, 65),
             shape: neural_lm.ModelConfig | None = None, temperature: float = 0.8,
             sample_length: int = 300, callbacks=(), seeds: int = 1, curve_points: int = 0,
             progress=None) -> tuple[dict, dict]:
@@ -500,7 +487,7 @@ def scores(fitted: dict, sequences: list[str]) -> dict:
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-figures>>[init]
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-figures>>[init]
 DIFFERENCES = {"neural_vs_add_k": ("neural", "best_add_k"),
                "neural_vs_kneser_ney": ("neural", "best_kneser_ney"),
                "mixture_vs_kneser_ney": ("mixture", "best_kneser_ney")}
@@ -569,7 +556,7 @@ def jsonable(x):
 # ~/~ end
 
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-character-names>>[init]
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-character-names>>[init]
 def with_character_names(figures: dict) -> dict:
     """The figures with their per-character names beside the per-token ones."""
     for part in PARTS:
@@ -592,7 +579,7 @@ def with_character_names(figures: dict) -> dict:
 
 # ---- reporting -------------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-report>>[init]
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-report>>[init]
 LABELS = {"best_add_k": "add-k", "best_kneser_ney": "Kneser–Ney", "neural": "neural network",
           "mixture": "mixture (network + Kneser–Ney)"}
 BITS = {"character": "bpc", "word": "bits/word"}  # the short name of bits per token
@@ -713,11 +700,144 @@ def report(figures: dict) -> str:
         seeds_sentence(figures), by_context_table(figures), context_sentence(figures),
         f"Samples at temperature {figures['samples_temperature']}:", samples])
 # ~/~ end
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-report>>[1]
+def corpus_sentence(figures: dict, shape, settings) -> str:
+    """The split and the network, in one sentence (and a blank line)."""
+    c, unit = figures["corpus"], figures["unit"]
+    hidden = " and ".join(str(h) for h in shape.hidden)
+    return (f"{c['train_tokens']:,} training, {c['valid_tokens']:,} validation and "
+            f"{c['test_tokens']:,} test {unit}s; V = {c['vocabulary']:,}. The network: "
+            f"{shape.context} {unit}s of context, embeddings of {shape.embedding}, hidden layers "
+            f"of {hidden} units, dropout {shape.dropout:g}; {settings.optimiser} at rate "
+            f"{settings.lr:g}, batches of {settings.batch_size}, {settings.steps:,} steps. "
+            + edges_sentence(figures) + "\n")
+
+
+def edges_sentence(figures: dict) -> str:
+    """Which tuned setting of the counting models sits on the edge of its grid."""
+    tried = {key: {(row["order"], row["param"]) for row in rows}
+             for key, rows in figures["validation_tables"].items()}
+    edges = []
+    for key in ("best_add_k", "best_kneser_ney"):
+        orders = sorted({order for order, _ in tried[key]})
+        if figures[key]["order"] == orders[-1]:
+            edges.append(f"{LABELS[key]} chose the highest order tried, {orders[-1]} (the most "
+                         f"a 64-bit code allows for V = {figures['corpus']['vocabulary']:,})"
+                         if orders[-1] == figures["ngram_orders"]["code_limit"] else
+                         f"{LABELS[key]} chose the highest order tried, {orders[-1]}")
+    ks = sorted({param for order, param in tried["best_add_k"]
+                 if order == figures["best_add_k"]["order"]})
+    if figures["best_add_k"]["k"] in (ks[0], ks[-1]):
+        edges.append(f"add-k's k = {figures['best_add_k']['k']:.3g} is at an end of its grid")
+    return ("On the edge of a grid: " + "; ".join(edges) + "." if edges else
+            "Every tuned setting lies inside its grid.")
+
+
+def contrast_sentence(figures: dict) -> str:
+    """The network's difference with Kneser-Ney, unseen minus seen, with its interval."""
+    d = figures["by_context"].get("unseen_minus_seen", {}).get("neural_vs_kneser_ney")
+    if d is None:
+        return ""
+    unit, lo, hi = BITS[figures["unit"]], *d["ci95"]
+    direction = ("better on unseen contexts than on seen ones, the direction chapter 3.1 "
+                 "predicts" if d["mean"] < 0 else "worse on unseen contexts than on seen ones, "
+                 "against chapter 3.1's prediction: there Kneser–Ney's back-off is the stronger "
+                 "tool")
+    sure = "which excludes zero" if lo > 0 or hi < 0 else "which includes zero: no clear contrast"
+    return (f"Relative to Kneser–Ney, the network is {abs(d['mean']):.3f} {unit} {direction} "
+            f"(contrast {interval(d)}, {sure}).")
+
+
+def steps_table(runs: list[dict]) -> str:
+    """One row per recorded run of a series: its steps and time, and its test scores."""
+    bits = BITS[runs[0]["figures"]["unit"]]
+    lines = [f"| steps | wall time | network, valid {bits} | network, test {bits} | Kneser–Ney, "
+             f"test {bits} | network − Kneser–Ney (95% interval) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for run in runs:
+        f = run["figures"]
+        lines.append(f"| {f['neural']['steps']:,} | {run['seconds'] / 60:.0f} min | "
+                     f"{f['neural']['valid_bits_per_token']:.3f} | "
+                     f"{f['neural']['test_bits_per_token']:.3f} | "
+                     f"{f['best_kneser_ney']['test_bits_per_token']:.3f} | "
+                     f"{interval(f['differences_bits_per_token']['neural_vs_kneser_ney'])} |")
+    return "\n".join(lines)
+
+
+def convergence_sentence(runs: list[dict]) -> str:
+    """Where the network's series meets Kneser-Ney on validation, or how far it stays."""
+    unit = BITS[runs[0]["figures"]["unit"]]
+    points = [(r["figures"]["neural"]["steps"],
+               r["figures"]["neural"]["valid_bits_per_token"]
+               - r["figures"]["best_kneser_ney"]["valid_bits_per_token"]) for r in runs]
+    (first, gap0), (last, gap) = points[0], points[-1]
+    below = [steps for steps, g in points if g < 0]
+    falling = all(b[1] < a[1] for a, b in zip(points, points[1:], strict=False))
+    text = (f"On validation the network is {gap0:+.3f} {unit} from Kneser–Ney after "
+            f"{first:,} steps and {gap:+.3f} after {last:,}; ")
+    if below:
+        return text + f"it is below Kneser–Ney's level from {below[0]:,} steps on."
+    return text + ("it was still closing the gap at every doubling, so longer runs would close "
+                   "more of it." if falling else "its gap stopped shrinking within the series.")
+
+
+def ablation_table(ablation: dict) -> str:
+    """Per seed: the frozen network's test bits, and the gain of learned vectors."""
+    bits = BITS[ablation["unit"]]
+    lines = [f"| seed | frozen table, test {bits} | gain, all | gain, seen contexts | gain, "
+             f"unseen contexts | unseen − seen |", "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for run in ablation["runs"]:
+        g = run["gain"]
+        lines.append(f"| {run['seed']} | {run['frozen_test_bits_per_token']:.3f} | "
+                     + " | ".join(interval(g[part]) for part in
+                                  ("all", "seen", "unseen", "unseen_minus_seen")) + " |")
+    return "\n".join(lines)
+
+
+def ablation_sentence(ablation: dict) -> str:
+    """Where the gain of learned vectors sits, over the seeds, in words."""
+    runs, unit = ablation["runs"], BITS[ablation["unit"]]
+    gains = {part: np.mean([run["gain"][part]["mean"] for run in runs])
+             for part in ("seen", "unseen")}
+    contrast = [run["gain"]["unseen_minus_seen"] for run in runs]
+    larger = ("larger on unseen contexts" if all(c["ci95"][0] > 0 for c in contrast) else
+              "larger on seen contexts" if all(c["ci95"][1] < 0 for c in contrast) else
+              "not clearly larger on either part")
+    return (f"Learning the vectors saves {gains['seen']:.3f} {unit} on seen contexts and "
+            f"{gains['unseen']:.3f} on unseen ones, on average over {len(runs)} seeds; the gain "
+            f"is {larger} (every seed's contrast interval "
+            + ("excludes zero)." if larger != "not clearly larger on either part" else
+               "does not exclude zero on the same side).")
+            + (" The learned table is where the network's advantage on new contexts comes from."
+               if larger == "larger on unseen contexts" else ""))
+
+
+def verdict_list(chars: dict, words: dict, ablation: dict, recorded: dict) -> str:
+    """The chapter's findings, one item each, every claim computed from the figures."""
+    def against(figures, name):
+        d = figures["seeds"]["spread"][name]
+        return ("better on every seed" if d["all_below_zero"] else "worse on every seed"
+                if d["all_above_zero"] else "not on the same side on every seed")
+    steps = recorded["chars-1m-steps"]["results"]["runs"][-1]["figures"]
+    budget = recorded["chars-1m-300s"]["results"]["runs"][0]["figures"]
+    d = budget["differences_bits_per_token"]["neural_vs_kneser_ney"]
+    return "\n".join([
+        f"- **Characters, as built:** the network is {against(chars, 'neural_vs_add_k')} than "
+        f"add-k and {against(chars, 'neural_vs_kneser_ney')} than Kneser–Ney; the mixture is "
+        f"{against(chars, 'mixture_vs_kneser_ney')} than Kneser–Ney.",
+        f"- **Characters, trained longer:** at {steps['neural']['steps']:,} steps the network "
+        f"is {interval(steps['differences_bits_per_token']['neural_vs_kneser_ney'])} bpc from "
+        f"Kneser–Ney on test; after five minutes of training, {interval(d)} bpc, "
+        + ("below Kneser–Ney." if d["ci95"][1] < 0 else "not below it."),
+        f"- **Words:** the network is {against(words, 'neural_vs_kneser_ney')} than "
+        f"Kneser–Ney; {contrast_sentence(words)}",
+        f"- **Why:** {ablation_sentence(ablation)}"])
+# ~/~ end
 
 
 # ---- the command -----------------------------------------------------------------------------
 
-# ~/~ begin <<docs/stage-03/evaluation.md#compare-command>>[init]
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-command>>[init]
 def run(args: argparse.Namespace, shape: neural_lm.ModelConfig, settings: neural_lm.TrainConfig,
         callbacks=(), progress=None, prepare=lambda data: None) -> int:
     """The compare command, with every option already checked by the command line, which also

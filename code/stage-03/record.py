@@ -136,36 +136,47 @@ COMMANDS = {  # name: (what it measures, the commands as the code would run them
 
 
 # ~/~ begin <<docs/stage-03/recorded-runs.md#rec-sweep>>[init]
-SWEEP = [  # (label, changes to the book's default network for characters)
-    ("the defaults", {}),
-    ("no dropout, embeddings of 24", {"dropout": 0.0, "embedding": 24}),
-    ("dropout 0.2", {"dropout": 0.2}),
-    ("a context of 12", {"context": 12}),
-    ("256 × 2 units", {"hidden": [256, 256]}),
-]
+SWEEPS = {  # unit: (length in multiples of the page's steps, [(label, model, train changes)])
+    "chars": (MULTIPLES[-1], [
+        ("the defaults", {}, {}),
+        ("no dropout, embeddings of 24", {"dropout": 0.0, "embedding": 24}, {}),
+        ("dropout 0.2", {"dropout": 0.2}, {}),
+        ("a context of 12", {"context": 12}, {}),
+        ("256 × 2 units", {"hidden": [256, 256]}, {})]),
+    "words": (1, [
+        ("the defaults", {}, {}),
+        ("a context of 3", {"context": 3}, {}),
+        ("a context of 3, dropout 0.3", {"context": 3, "dropout": 0.3}, {}),
+        ("chapter 3.7's: also batches of 256 at rate 0.005", {"context": 3, "dropout": 0.3},
+         {"batch_size": 256, "lr": 5e-3})]),
+}
 
 
-def sweep_settings() -> dict:
-    shape, train = network_defaults("chars")
-    steps = MULTIPLES[-1] * compare.page_settings("chars")[1].steps
-    return {"data": {"source": "shakespeare", "max_chars": 1_000_000, "split_seed": 0},
-            "defaults": configs_json(shape, train), "steps": steps, "seed": 0,
-            "candidates": [[label, changes] for label, changes in SWEEP]}
+def sweep_settings(unit: str) -> dict:
+    multiple, candidates = SWEEPS[unit]
+    shape, train = network_defaults(unit)
+    return {"data": {"source": "shakespeare", "max_chars": 1_000_000, "split_seed": 0,
+                     "tokens": unit},
+            "defaults": configs_json(shape, train), "seed": 0,
+            "steps": multiple * compare.page_settings(unit)[1].steps,
+            "candidates": [list(candidate) for candidate in candidates]}
 
 
 def run_sweep(settings: dict) -> dict:
-    """Each candidate's validation bits per character, overall and on seen and unseen
-    contexts, and its difference with Kneser-Ney on each."""
+    """Each candidate's validation bits per token, overall and on seen and unseen contexts,
+    and its difference with Kneser-Ney on each."""
     data = corpora.load_data(**settings["data"])
-    kneser_ney, _ = ngram.tune("kneser-ney", data.train, data.valid, data.vocab)
+    orders = range(1, ngram.highest_order(data.vocab.size) + 1)  # every order codes allow
+    kneser_ney, _ = ngram.tune("kneser-ney", data.train, data.valid, data.vocab, orders=orders)
     kn, seen = kneser_ney.token_log_probs(data.valid), valid_seen(data, kneser_ney.order - 1)
-    shape, train = network_defaults("chars")
-    train = dataclasses.replace(train, steps=settings["steps"])
+    shape, train = network_defaults(settings["data"]["tokens"])
     rows = []
-    for label, changes in settings["candidates"]:
-        changes = {k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()}
-        fitted = compare.train_neural(data, dataclasses.replace(shape, **changes), train,
-                                      settings["seed"])
+    for label, model_changes, train_changes in settings["candidates"]:
+        model_changes = {k: tuple(v) if isinstance(v, list) else v
+                         for k, v in model_changes.items()}
+        fitted = compare.train_neural(
+            data, dataclasses.replace(shape, **model_changes),
+            dataclasses.replace(train, **train_changes, steps=settings["steps"]), settings["seed"])
         lp = fitted.model.token_log_probs(data.valid)
         rows.append({"label": label, "parameters": fitted.parameters, "seconds": fitted.seconds,
                      "best_step": fitted.settings["best_step"],
@@ -198,7 +209,11 @@ RECORDINGS = {
                        compare_runs)
        for name, (what, commands) in COMMANDS.items()},
     "chars-sweep": Recording("the settings of the book's default character network, on "
-                             "validation, against Kneser-Ney", sweep_settings, run_sweep),
+                             "validation, against Kneser-Ney",
+                             lambda: sweep_settings("chars"), run_sweep),
+    "words-sweep": Recording("the settings chapter 3.7 changes for its word network, on "
+                             "validation, against Kneser-Ney",
+                             lambda: sweep_settings("words"), run_sweep),
 }
 # ~/~ end
 

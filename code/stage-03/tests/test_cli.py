@@ -666,8 +666,7 @@ def test_train_sets_the_threads_of_the_rule_or_of_the_option(words_file, tmp_pat
             "--batch-size", "8", *asked, "--out", str(tmp_path / "m.npz")]
     assert cli.main(argv) == 0
     assert seen == [int(asked[1]) if asked else 1, expected]  # main's setup, then the network's
-    V = checkpoint.load_checkpoint(tmp_path / "m.npz").model.config.vocab_size
-    shapes = nlm.layer_shapes(nlm.ModelConfig(V, 3, 24, (32,)))
+    shapes = nlm.layer_shapes(checkpoint.load_checkpoint(tmp_path / "m.npz").model.config)
     assert works == ([] if asked else [runtime.forward_products(shapes, 8)])
 
 

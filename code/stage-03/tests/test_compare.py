@@ -244,7 +244,8 @@ def test_compare_json_end_to_end(tmp_path, capsys):
     assert first["differences_bits_per_token"] == figures["differences_bits_per_token"]
     assert first["test_bits_per_token"]["neural"] == figures["neural"]["test_bits_per_token"]
     curves = figures["learning_curves"]
-    assert [tokens for tokens, _ in curves["neural"]] == [s * 128 for s in (1, 3, 8, 22, 60)]
+    batch = figures["neural"]["batch_size"]  # the defaults' batch
+    assert [tokens for tokens, _ in curves["neural"]] == [s * batch for s in (1, 3, 8, 22, 60)]
     assert [tokens for tokens, _ in curves["kneser_ney"]][-1] == curves["train_tokens"]
     assert curves["kneser_ney"][-1][1] == pytest.approx(
         figures["best_kneser_ney"]["valid_bits_per_token"], rel=1e-9)  # tuned as before
@@ -297,16 +298,62 @@ def test_seed_spread_is_the_spread_of_the_runs_means():
     assert compare.seed_spread(runs[:1])["neural_vs_add_k"]["sd"] == 0.0
 
 
+def run_of(steps, network_valid, kn_valid=2.0):
+    """A recorded compare run, as much of it as the series functions read."""
+    d = {"mean": network_valid - kn_valid, "ci95": [network_valid - kn_valid - 0.01,
+                                                     network_valid - kn_valid + 0.01]}
+    return {"seconds": 60.0 * steps / 1000, "figures": {
+        "unit": "character", "differences_bits_per_token": {"neural_vs_kneser_ney": d},
+        "neural": {"steps": steps, "valid_bits_per_token": network_valid,
+                   "test_bits_per_token": network_valid},
+        "best_kneser_ney": {"valid_bits_per_token": kn_valid, "test_bits_per_token": kn_valid}}}
+
+
+def test_the_convergence_sentence_says_where_the_series_meets_kneser_ney():
+    crossing = [run_of(1000, 2.3), run_of(2000, 2.1), run_of(4000, 1.95), run_of(8000, 1.9)]
+    assert "below Kneser–Ney's level from 4,000 steps on" in \
+        compare.convergence_sentence(crossing)
+    closing = [run_of(1000, 2.3), run_of(2000, 2.2), run_of(4000, 2.1)]
+    assert "still closing the gap" in compare.convergence_sentence(closing)
+    stuck = [run_of(1000, 2.3), run_of(2000, 2.2), run_of(4000, 2.25)]
+    assert "stopped shrinking" in compare.convergence_sentence(stuck)
+    assert "| 8,000 | 8 min | 1.900 |" in compare.steps_table(crossing)
+
+
+def test_the_contrast_and_ablation_sentences_follow_their_intervals():
+    figures = {"unit": "word", "by_context": {"unseen_minus_seen": {"neural_vs_kneser_ney": {
+        "mean": -0.2, "ci95": [-0.3, -0.1]}}}}
+    assert "better on unseen contexts" in compare.contrast_sentence(figures)
+    assert "excludes zero" in compare.contrast_sentence(figures)
+    figures["by_context"]["unseen_minus_seen"]["neural_vs_kneser_ney"]["ci95"] = [-0.3, 0.1]
+    assert "includes zero" in compare.contrast_sentence(figures)
+    gain = {"all": {"mean": 0.2, "ci95": [0.1, 0.3]}, "seen": {"mean": 0.1, "ci95": [0, .2]},
+            "unseen": {"mean": 0.4, "ci95": [0.3, 0.5]},
+            "unseen_minus_seen": {"mean": 0.3, "ci95": [0.2, 0.4]}}
+    ablation = {"unit": "word", "runs": [{"seed": s, "gain": gain,
+                                          "frozen_test_bits_per_token": 7.0} for s in (0, 1)]}
+    assert "larger on unseen contexts" in compare.ablation_sentence(ablation)
+    gain["unseen_minus_seen"] = {"mean": 0.1, "ci95": [-0.1, 0.3]}
+    assert "not clearly larger" in compare.ablation_sentence(ablation)
+
+
+def test_a_setting_on_the_edge_of_its_grid_is_named():
+    rows = [{"order": n, "param": k, "valid_bits_per_token": 0.0}
+            for n in (1, 2, 3) for k in (0.01, 0.1, 1.0)]
+    figures = {"validation_tables": {"best_add_k": rows, "best_kneser_ney": rows},
+               "best_add_k": {"order": 2, "k": 0.1}, "best_kneser_ney": {"order": 3},
+               "ngram_orders": {"code_limit": 3}, "corpus": {"vocabulary": 75}}
+    assert compare.edges_sentence(figures).startswith("On the edge of a grid: Kneser–Ney")
+    assert "add-k" not in compare.edges_sentence(figures)
+    figures["best_add_k"]["k"] = 1.0
+    assert "add-k's k = 1 is at an end of its grid" in compare.edges_sentence(figures)
+    figures["best_kneser_ney"]["order"], figures["best_add_k"]["k"] = 2, 0.1
+    assert compare.edges_sentence(figures) == "Every tuned setting lies inside its grid."
+
+
 def test_curve_steps_are_log_spaced_and_end_at_the_last_step():
     assert compare.curve_steps(60, 5) == {1, 3, 8, 22, 60}
     assert compare.curve_steps(3, 12) == {1, 2, 3}
-
-
-def test_crossing_extrapolates_a_falling_line_in_log_tokens():
-    network = [(tokens, 5.0 - 0.5 * math.log(tokens)) for tokens in (10, 100, 1000, 10_000)]
-    assert compare.crossing(network, level=5.0 - 0.5 * math.log(1e6)) == pytest.approx(1e6)
-    assert compare.crossing([(10, 3.0), (100, 3.1)], level=2.0) is None   # not falling
-    assert compare.crossing([(10, 3.0)], level=2.0) is None               # not a line
 
 
 def test_compare_is_a_subcommand_of_the_model_command_line():
