@@ -47,14 +47,21 @@ def read_text(path: str | Path) -> str:
             f"{path}: not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} cannot "
             "be decoded; convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
         ) from None
+    del data  # the text alone from here on: no copy of the file is kept beside it
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if UNK in text:
         raise CorpusError(f"{path}: holds a NUL character at offset {text.index(UNK)} "
                           "(a binary file?); give a plain text file")
-    if not text.strip():
+    if blank(text):
         raise CorpusError(f"{path}: empty (no characters but white space); "
                           "give a file with some text in it")
     return text
+
+
+def blank(text: str) -> bool:
+    """True if text holds no character but white space: `not text.strip()`, without the
+    copy of the whole text that strip() would make."""
+    return not text or text.isspace()
 # ~/~ end
 
 
@@ -146,7 +153,7 @@ def load_corpus(source: str, lines: bool | None = None, max_chars: int | None = 
     if lines:
         sequences = [line + BOUNDARY for line in text.split("\n") if line.strip()]
     else:
-        sequences = [text] if text.strip() else []
+        sequences = [] if blank(text) else [text]
     if not sequences:
         raise CorpusError(f"{name}: no text left to model; give a file with some text in it")
     return Corpus(name=name, lines=lines, sequences=sequences)
@@ -171,19 +178,26 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
 
     A line longer than `size` is cut into pieces of `size` characters.
     """
-    parts = text.split("\n")
-    lines = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    pieces = [line[i : i + size] for line in lines for i in range(0, len(line), size)]
-    chunks, current, length = [], [], 0
-    for piece in pieces:
-        current.append(piece)
-        length += len(piece)
-        if length >= size:
-            chunks.append("".join(current))
-            current, length = [], 0
-    if current:
-        chunks.append("".join(current))
+    chunks, start = [], 0                        # the current chunk is text[start:end]
+    for end in piece_ends(text, size):
+        if end - start >= size:
+            chunks.append(text[start:end])
+            start = end
+    if start < len(text):
+        chunks.append(text[start:])
     return chunks
+
+
+def piece_ends(text: str, size: int):
+    """Where the pieces of text end: after each line's newline (or at the end of the text),
+    and every `size` characters inside a line longer than that."""
+    line = 0                                      # where the current line starts
+    while line < len(text):
+        newline = text.find("\n", line)
+        end = len(text) if newline < 0 else newline + 1
+        yield from range(line + size, end, size)
+        yield end
+        line = end
 # ~/~ end
 
 

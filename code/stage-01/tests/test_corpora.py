@@ -152,6 +152,29 @@ def test_chunks_are_whole_lines_and_rebuild_the_text(lines, size):
         assert chunk.endswith("\n") or len(chunk.split("\n")[-1]) % size == 0
 
 
+def chunks_of_lines(text, size):
+    """chunk_text as the book first wrote it: the text split into a list of lines, each line
+    into pieces of `size` characters, the pieces joined into chunks (a copy of the text in
+    Python strings, at several times its size)."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    pieces = [line[i : i + size] for line in lines for i in range(0, len(line), size)]
+    chunks, current, length = [], [], 0
+    for piece in pieces:
+        current.append(piece)
+        length += len(piece)
+        if length >= size:
+            chunks.append("".join(current))
+            current, length = [], 0
+    return chunks + (["".join(current)] if current else [])
+
+
+@given(st.text(alphabet="ab \n", max_size=300), st.integers(1, 40))
+@settings(deadline=None, max_examples=200)
+def test_chunks_cut_by_positions_are_the_chunks_of_a_list_of_lines(text, size):
+    assert corpora.chunk_text(text, size) == chunks_of_lines(text, size)
+
+
 def test_lines_split_is_disjoint_deterministic_and_covers_the_items():
     corpus = corpora.Corpus("toy", True, [f"item{i}\n" for i in range(100)])
     splits = corpora.split_corpus(corpus, seed=3)
