@@ -315,11 +315,12 @@ class Vocabulary:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-encode>>[init]
-    def encode(self, text: str) -> np.ndarray:
-        """Symbol ids (int64) of the characters of text; one not in the vocabulary becomes UNK."""
+    def encode(self, text: str, dtype=np.int64) -> np.ndarray:
+        """Symbol ids (of `dtype`) of the characters of text; one not in the vocabulary becomes
+        UNK."""
         points = code_points(text)
         size = max(int(points.max(initial=0)), int(self._points.max())) + 1
-        table = np.full(size, self.index[UNK], dtype=np.int64)                # code point -> id
+        table = np.full(size, self.index[UNK], dtype=dtype)                   # code point -> id
         table[self._points] = np.arange(len(self._points))
         return table[points]
 
@@ -337,6 +338,12 @@ class Vocabulary:
     @property
     def size(self) -> int:
         return len(self.symbols)
+
+    @property
+    def id_dtype(self) -> np.dtype:
+        """The smallest unsigned integer type that holds every id 0..V-1: uint8 up to 256
+        symbols, uint16 up to 65,536, uint32 beyond."""
+        return np.min_scalar_type(self.size - 1)
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -397,10 +404,11 @@ class WordVocabulary(Vocabulary):
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-word-vocab-encode>>[init]
-    def encode(self, text: str) -> np.ndarray:
-        """Token ids (int64) of the tokens of text; a token not in the vocabulary becomes UNK."""
+    def encode(self, text: str, dtype=np.int64) -> np.ndarray:
+        """Token ids (of `dtype`) of the tokens of text; a token not in the vocabulary becomes
+        UNK."""
         get = self.index.get
-        return np.array([get(token, UNK_ID) for token in word_tokens(text)], dtype=np.int64)
+        return np.array([get(token, UNK_ID) for token in word_tokens(text)], dtype=dtype)
 
     def decode(self, ids, show_unk: bool = False) -> str:
         """The tokens of ids as text: a space between two tokens, except before a closing mark or
@@ -499,24 +507,33 @@ def pad_ids(id_sequences: list[np.ndarray], K: int,
     """All sequences of ids in one array of `dtype`, each preceded by K BOUNDARY ids (0); and
     where their tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K :
     targets[i]] its K-token context, padded at the start of a sequence."""
+    ids, starts = lay_out(id_sequences, K, dtype)
+    N, S = len(ids) - K * len(starts), len(starts)
+    position = np.int32 if len(ids) < 2**31 else np.int64                # of an index into ids
+    padding = K * np.arange(1, S + 1, dtype=position)                    # (S,) before each one
+    targets = np.arange(N, dtype=position)                               # (N,)
+    targets += np.repeat(padding, np.diff(starts, append=N))             # lengths of sequences
+    return ids, targets
+
+
+def lay_out(id_sequences: list[np.ndarray], K: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The padded ids of pad_ids, each sequence copied into its place; and starts (S,), the
+    number of tokens before each sequence."""
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
     lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
-    size = int(lengths.sum()) + K * len(id_sequences)                    # N + K·S
-    position = np.int32 if size < 2**31 else np.int64                    # of an index into ids
-    padding = K * np.arange(1, len(id_sequences) + 1, dtype=position)    # (S,) before each one
-    targets = np.arange(int(lengths.sum()), dtype=position)              # (N,)
-    targets += np.repeat(padding, lengths)
-    ids = np.full(size, BOUNDARY_ID, dtype=dtype)
-    if len(targets):
-        ids[targets] = np.concatenate(id_sequences, dtype=dtype)
-    return ids, targets
+    starts = np.cumsum(lengths) - lengths                                # (S,)
+    ids = np.full(int(lengths.sum()) + K * len(lengths), BOUNDARY_ID, dtype=dtype)  # N + K·S
+    for s, (start, sequence) in enumerate(zip(starts.tolist(), id_sequences, strict=True)):
+        begin = start + K * (s + 1)                           # after the padding of s + 1
+        ids[begin : begin + len(sequence)] = sequence
+    return ids, starts
 
 
 def padded_ids(sequences: list[str], vocab: Vocabulary, K: int,
                dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
-    """pad_ids of the sequences, encoded by the vocabulary, each kept as `dtype` at once."""
-    return pad_ids([vocab.encode(s).astype(dtype, copy=False) for s in sequences], K, dtype)
+    """pad_ids of the sequences, each encoded by the vocabulary straight into `dtype`."""
+    return pad_ids([vocab.encode(s, dtype) for s in sequences], K, dtype)
 # ~/~ end
 
 
@@ -533,29 +550,52 @@ class Windows:
     """The (context, next token) pairs of some sequences, gathered on demand from one array
     of padded ids; len() of them, and any batch of them by row numbers."""
 
-    def __init__(self, ids: np.ndarray, targets: np.ndarray, K: int):
-        self.ids = ids.astype(np.int32, copy=False)      # (N + K·S,), as pad_ids lays them out
-        self.targets, self.K = targets, K                # (N,) positions of the predicted tokens
+    def __init__(self, ids: np.ndarray, starts: np.ndarray, K: int, rows=None):
+        self.ids, self.K = ids, K     # (N + K·S,), as pad_ids lays them out
+        self.starts = starts          # (S,) the number of tokens before each sequence
+        self.rows = rows              # the windows that take() kept, by number; None: all N
 
     @classmethod
     def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
-        return cls(*padded_ids(sequences, vocab, K, np.int32), K)
+        """The windows of the sequences, their ids kept in the vocabulary's id_dtype."""
+        dtype = vocab.id_dtype
+        return cls(*lay_out([vocab.encode(s, dtype) for s in sequences], K, dtype), K)
 
     def __len__(self) -> int:
-        return len(self.targets)
+        return len(self.ids) - self.K * len(self.starts) if self.rows is None else len(self.rows)
 
     def take(self, rows) -> Windows:
         """The windows at these row numbers only (the padded ids are shared, not copied)."""
-        return Windows(self.ids, self.targets[rows], self.K)
+        return Windows(self.ids, self.starts, self.K, self.token_indices(rows))
+
+    def token_indices(self, rows) -> np.ndarray:
+        """Which tokens of the text the windows at `rows` predict, numbered 0..N-1 (rows:
+        row numbers, or a slice)."""
+        i = np.arange(*rows.indices(len(self))) if isinstance(rows, slice) else np.asarray(rows)
+        return i if self.rows is None else self.rows[i]
+
+    def positions(self, rows) -> np.ndarray:
+        """Where those tokens sit in ids: token i after K ids of padding for every sequence
+        that starts at or before it, i + K·(s + 1) in sequence s."""
+        i = self.token_indices(rows)                                  # (B,)
+        return i + self.K * np.searchsorted(self.starts, i, side="right")
+
+    def next_ids(self, rows) -> np.ndarray:
+        """The ids that the windows at `rows` predict, in the dtype of ids."""
+        return self.ids[self.positions(rows)]
+
+    def blocks(self, size: int = 2**20) -> list[slice]:
+        """All the rows, as slices of `size` rows: a pass over every window a block at a time."""
+        return [slice(start, start + size) for start in range(0, len(self), size)]
 
     def batch(self, rows) -> tuple[np.ndarray, np.ndarray]:
         """X (B, K) and Y (B,), int32: the contexts and targets of the windows at `rows`
         (an array of row numbers, or a slice)."""
-        t = self.targets[rows]                               # (B,)
+        t = self.positions(rows)                             # (B,)
         X = np.empty((len(t), self.K), dtype=np.int32)       # (B, K)
-        for j in range(self.K):  # column by column: no (B, K) int64 index array in memory
+        for j in range(self.K):  # column by column: no (B, K) index array in memory
             X[:, j] = self.ids[t - self.K + j]
-        return X, self.ids[t]
+        return X, self.ids[t].astype(np.int32)
 # ~/~ end
 
 

@@ -342,8 +342,8 @@ def nothing_to_learn(windows: Windows, vocab: Vocabulary) -> str:
     """Why the training text leaves nothing to learn ("" if it does not): apart from the
     boundary, every token it predicts is one and the same symbol."""
     seen: set[int] = set()
-    for start in range(0, len(windows), 2**20):
-        seen.update(np.unique(windows.ids[windows.targets[start : start + 2**20]]).tolist())
+    for rows in windows.blocks():
+        seen.update(np.unique(windows.next_ids(rows)).tolist())
         seen.discard(BOUNDARY_ID)
         if len(seen) > 1:
             return ""
