@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -287,6 +288,12 @@ def check_min_count(cls, min_count: int | None) -> int:
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, not {min_count}")
     return min_count
+
+
+def id_dtype(V: int) -> np.dtype:
+    """The smallest unsigned integer type that holds every id 0..V-1: uint8 up to 256
+    symbols, uint16 up to 65,536, uint32 beyond."""
+    return np.min_scalar_type(V - 1)
 # ~/~ end
 
 
@@ -324,6 +331,10 @@ class Vocabulary:
         table[self._points] = np.arange(len(self._points))
         return table[points]
 
+    def num_tokens(self, text: str) -> int:
+        """How many ids encode(text) gives: one per character."""
+        return len(text)
+
     def decode(self, ids, show_unk: bool = False) -> str:
         """The text of a sequence of ids; UNK comes back as UNK, or as "⟨unk⟩" with show_unk."""
         text = "".join(self.symbols[i] for i in np.asarray(ids, dtype=np.int64).tolist())
@@ -341,9 +352,8 @@ class Vocabulary:
 
     @property
     def id_dtype(self) -> np.dtype:
-        """The smallest unsigned integer type that holds every id 0..V-1: uint8 up to 256
-        symbols, uint16 up to 65,536, uint32 beyond."""
-        return np.min_scalar_type(self.size - 1)
+        """The type in which Windows keeps this vocabulary's ids (id_dtype of its size)."""
+        return id_dtype(self.size)
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -410,6 +420,10 @@ class WordVocabulary(Vocabulary):
         get = self.index.get
         return np.array([get(token, UNK_ID) for token in word_tokens(text)], dtype=dtype)
 
+    def num_tokens(self, text: str) -> int:
+        """How many ids encode(text) gives: one per token of word_tokens."""
+        return len(word_tokens(text))
+
     def decode(self, ids, show_unk: bool = False) -> str:
         """The tokens of ids as text: a space between two tokens, except before a closing mark or
         a newline and after an opening bracket or a newline; UNK as UNK (or "⟨unk⟩", show_unk)."""
@@ -475,7 +489,7 @@ class Data:
 
     def num_tokens(self, part: str) -> int:
         """How many tokens the split `part` ("train", "valid" or "test") holds."""
-        return sum(len(self.vocab.encode(s)) for s in getattr(self, part))
+        return sum(self.vocab.num_tokens(s) for s in getattr(self, part))
 
     def info(self) -> dict:
         """Where the data came from: enough to load the same split again."""
@@ -507,7 +521,7 @@ def pad_ids(id_sequences: list[np.ndarray], K: int,
     """All sequences of ids in one array of `dtype`, each preceded by K BOUNDARY ids (0); and
     where their tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K :
     targets[i]] its K-token context, padded at the start of a sequence."""
-    ids, starts = lay_out(id_sequences, K, dtype)
+    ids, starts = lay_out(id_sequences, [len(s) for s in id_sequences], K, dtype)
     N, S = len(ids) - K * len(starts), len(starts)
     position = np.int32 if len(ids) < 2**31 else np.int64                # of an index into ids
     padding = K * np.arange(1, S + 1, dtype=position)                    # (S,) before each one
@@ -516,17 +530,20 @@ def pad_ids(id_sequences: list[np.ndarray], K: int,
     return ids, targets
 
 
-def lay_out(id_sequences: list[np.ndarray], K: int, dtype) -> tuple[np.ndarray, np.ndarray]:
-    """The padded ids of pad_ids, each sequence copied into its place; and starts (S,), the
-    number of tokens before each sequence."""
+def lay_out(id_sequences: Iterable[np.ndarray], lengths: list[int], K: int,
+            dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The padded ids of pad_ids, each sequence of ids written into its place as it comes
+    (`lengths`: how many ids each one has); and starts (S,), the number of tokens before each
+    sequence."""
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
-    lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
+    lengths = np.array(lengths, dtype=np.int64)                          # (S,)
     starts = np.cumsum(lengths) - lengths                                # (S,)
     ids = np.full(int(lengths.sum()) + K * len(lengths), BOUNDARY_ID, dtype=dtype)  # N + K·S
-    for s, (start, sequence) in enumerate(zip(starts.tolist(), id_sequences, strict=True)):
-        begin = start + K * (s + 1)                           # after the padding of s + 1
-        ids[begin : begin + len(sequence)] = sequence
+    places = zip(starts.tolist(), lengths.tolist(), id_sequences, strict=True)
+    for s, (start, length, sequence) in enumerate(places):
+        begin = start + K * (s + 1)                              # after s + 1 paddings
+        ids[begin : begin + length] = sequence
     return ids, starts
 
 
@@ -559,7 +576,8 @@ class Windows:
     def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
         """The windows of the sequences, their ids kept in the vocabulary's id_dtype."""
         dtype = vocab.id_dtype
-        return cls(*lay_out([vocab.encode(s, dtype) for s in sequences], K, dtype), K)
+        encoded = (vocab.encode(s, dtype) for s in sequences)     # one at a time, into place
+        return cls(*lay_out(encoded, [vocab.num_tokens(s) for s in sequences], K, dtype), K)
 
     def __len__(self) -> int:
         return len(self.ids) - self.K * len(self.starts) if self.rows is None else len(self.rows)

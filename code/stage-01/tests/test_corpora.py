@@ -393,6 +393,14 @@ def test_a_batch_of_the_compact_windows_equals_the_int64_batch(sequences, K, dat
                                   int64_batch(sequences, vocab, K, slice(None))[1])
 
 
+@given(st.text(alphabet="ab c'\n.,é", max_size=40))
+@settings(deadline=None, max_examples=60)
+def test_num_tokens_is_the_length_of_the_encoding(text):
+    for kind in (Vocabulary, WordVocabulary):
+        vocab = kind.from_sequences(["ab c\n"], min_count=1)
+        assert vocab.num_tokens(text) == len(vocab.encode(text))
+
+
 def test_windows_keep_ids_in_the_smallest_type_that_holds_them():
     chars = Vocabulary.from_sequences(["ab\n"], min_count=1)
     many = Vocabulary([BOUNDARY, UNK] + [chr(0x100 + i) for i in range(300)], min_count=1)
