@@ -79,8 +79,8 @@ bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value 
 	$(BIN)/python code/stage-03/bench.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
 .PHONY: bench-memory
-bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a 200 MB text, the estimates (~3 min)
-	$(BIN)/python code/stage-03/bench_memory.py
+bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a 200 MB text, the estimates (~3 min; BENCH_JSON=out.json)
+	$(BIN)/python code/stage-03/bench_memory.py $(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
 .PHONY: bench-ngram
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora

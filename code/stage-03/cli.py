@@ -277,7 +277,8 @@ def run_train(args: argparse.Namespace) -> int:
     check_splits(data, shape.context)
     use_threads(args, shape, config.batch_size)
     memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
-                       memory.windows_needs(data.train + data.valid, shape.context)], "this run")
+                       memory.windows_needs(data.train + data.valid, shape.context,
+                                            shape.vocab_size)], "this run")
     train_windows, valid_windows = training_windows(data, shape.context)
     model = MLPLanguageModel(shape, data.vocab, target_counts(train_windows, data.vocab.size))
     if reason := nothing_to_learn(train_windows, data.vocab):
