@@ -567,10 +567,10 @@ class Windows:
     """The (context, next token) pairs of some sequences, gathered on demand from one array
     of padded ids; len() of them, and any batch of them by row numbers."""
 
-    def __init__(self, ids: np.ndarray, starts: np.ndarray, K: int, rows=None):
+    def __init__(self, ids: np.ndarray, starts: np.ndarray, K: int, taken=None):
         self.ids, self.K = ids, K     # (N + K·S,), as pad_ids lays them out
         self.starts = starts          # (S,) the number of tokens before each sequence
-        self.rows = rows              # the windows that take() kept, by number; None: all N
+        self.taken = taken            # the windows that take() kept, by number; None: all N
 
     @classmethod
     def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
@@ -580,7 +580,7 @@ class Windows:
         return cls(*lay_out(encoded, [vocab.num_tokens(s) for s in sequences], K, dtype), K)
 
     def __len__(self) -> int:
-        return len(self.ids) - self.K * len(self.starts) if self.rows is None else len(self.rows)
+        return len(self.ids) - self.K * len(self.starts) if self.taken is None else len(self.taken)
 
     def take(self, rows) -> Windows:
         """The windows at these row numbers only (the padded ids are shared, not copied)."""
@@ -590,7 +590,7 @@ class Windows:
         """Which tokens of the text the windows at `rows` predict, numbered 0..N-1 (rows:
         row numbers, or a slice)."""
         i = np.arange(*rows.indices(len(self))) if isinstance(rows, slice) else np.asarray(rows)
-        return i if self.rows is None else self.rows[i]
+        return i if self.taken is None else self.taken[i]
 
     def positions(self, rows) -> np.ndarray:
         """Where those tokens sit in ids: token i after K ids of padding for every sequence
@@ -603,8 +603,9 @@ class Windows:
         return self.ids[self.positions(rows)]
 
     def blocks(self, size: int = 2**20) -> list[slice]:
-        """All the rows, as slices of `size` rows: a pass over every window a block at a time."""
-        return [slice(start, start + size) for start in range(0, len(self), size)]
+        """All the rows, as slices of `size` rows, for a pass over every window a block at a
+        time (one empty slice if there are no windows: a sum over the blocks is never empty)."""
+        return [slice(start, start + size) for start in range(0, max(len(self), 1), size)]
 
     def batch(self, rows) -> tuple[np.ndarray, np.ndarray]:
         """X (B, K) and Y (B,), int32: the contexts and targets of the windows at `rows`
