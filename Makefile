@@ -90,8 +90,8 @@ bench: $(STAMP)  ## time one training step: Tensor vs numpy vs PyTorch vs Value 
 	$(BIN)/python code/stage-03/bench.py $${BENCH_JSON:+--json "$$BENCH_JSON"}
 
 .PHONY: bench-memory
-bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a generated large text, the estimates
-	$(BIN)/python code/stage-03/bench_memory.py
+bench-memory: $(STAMP)  ## peak memory: the reference model on Shakespeare, a generated large text, the estimates (BENCH_JSON=out.json)
+	$(BIN)/python code/stage-03/bench_memory.py $${BENCH_JSON:+--json "$$BENCH_JSON"}
 
 .PHONY: bench-ngram
 bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-out text, both corpora

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,14 +48,21 @@ def read_text(path: str | Path) -> str:
             f"{path}: not UTF-8: byte 0x{data[error.start]:02x} at offset {error.start} cannot "
             "be decoded; convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
         ) from None
+    del data  # the text alone from here on: no copy of the file is kept beside it
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if UNK in text:
         raise CorpusError(f"{path}: holds a NUL character at offset {text.index(UNK)} "
                           "(a binary file?); give a plain text file")
-    if not text.strip():
+    if blank(text):
         raise CorpusError(f"{path}: empty (no characters but white space); "
                           "give a file with some text in it")
     return text
+
+
+def blank(text: str) -> bool:
+    """True if text holds no character but white space: `not text.strip()`, without the
+    copy of the whole text that strip() would make."""
+    return not text or text.isspace()
 # ~/~ end
 
 
@@ -146,7 +154,7 @@ def load_corpus(source: str, lines: bool | None = None, max_chars: int | None = 
     if lines:
         sequences = [line + BOUNDARY for line in text.split("\n") if line.strip()]
     else:
-        sequences = [text] if text.strip() else []
+        sequences = [] if blank(text) else [text]
     if not sequences:
         raise CorpusError(f"{name}: no text left to model; give a file with some text in it")
     return Corpus(name=name, lines=lines, sequences=sequences)
@@ -171,19 +179,26 @@ def chunk_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
 
     A line longer than `size` is cut into pieces of `size` characters.
     """
-    parts = text.split("\n")
-    lines = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    pieces = [line[i : i + size] for line in lines for i in range(0, len(line), size)]
-    chunks, current, length = [], [], 0
-    for piece in pieces:
-        current.append(piece)
-        length += len(piece)
-        if length >= size:
-            chunks.append("".join(current))
-            current, length = [], 0
-    if current:
-        chunks.append("".join(current))
+    chunks, start = [], 0                        # the current chunk is text[start:end]
+    for end in piece_ends(text, size):
+        if end - start >= size:
+            chunks.append(text[start:end])
+            start = end
+    if start < len(text):
+        chunks.append(text[start:])
     return chunks
+
+
+def piece_ends(text: str, size: int):
+    """Where the pieces of text end: after each line's newline (or at the end of the text),
+    and every `size` characters inside a line longer than that."""
+    line = 0                                      # where the current line starts
+    while line < len(text):
+        newline = text.find("\n", line)
+        end = len(text) if newline < 0 else newline + 1
+        yield from range(line + size, end, size)
+        yield end
+        line = end
 # ~/~ end
 
 
@@ -273,6 +288,12 @@ def check_min_count(cls, min_count: int | None) -> int:
     if min_count < 1:
         raise ValueError(f"min_count must be at least 1, not {min_count}")
     return min_count
+
+
+def id_dtype(V: int) -> np.dtype:
+    """The smallest unsigned integer type that holds every id 0..V-1: uint8 up to 256
+    symbols, uint16 up to 65,536, uint32 beyond."""
+    return np.min_scalar_type(V - 1)
 # ~/~ end
 
 
@@ -301,13 +322,18 @@ class Vocabulary:
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-vocab-encode>>[init]
-    def encode(self, text: str) -> np.ndarray:
-        """Symbol ids (int64) of the characters of text; one not in the vocabulary becomes UNK."""
+    def encode(self, text: str, dtype=np.int64) -> np.ndarray:
+        """Symbol ids (of `dtype`) of the characters of text; one not in the vocabulary becomes
+        UNK."""
         points = code_points(text)
         size = max(int(points.max(initial=0)), int(self._points.max())) + 1
-        table = np.full(size, self.index[UNK], dtype=np.int64)                # code point -> id
+        table = np.full(size, self.index[UNK], dtype=dtype)                   # code point -> id
         table[self._points] = np.arange(len(self._points))
         return table[points]
+
+    def num_tokens(self, text: str) -> int:
+        """How many ids encode(text) gives: one per character."""
+        return len(text)
 
     def decode(self, ids, show_unk: bool = False) -> str:
         """The text of a sequence of ids; UNK comes back as UNK, or as "⟨unk⟩" with show_unk."""
@@ -323,6 +349,11 @@ class Vocabulary:
     @property
     def size(self) -> int:
         return len(self.symbols)
+
+    @property
+    def id_dtype(self) -> np.dtype:
+        """The type in which Windows keeps this vocabulary's ids (id_dtype of its size)."""
+        return id_dtype(self.size)
 
     def __len__(self) -> int:
         return len(self.symbols)
@@ -383,10 +414,15 @@ class WordVocabulary(Vocabulary):
     # ~/~ end
 
     # ~/~ begin <<docs/foundations/counting.md#corpora-word-vocab-encode>>[init]
-    def encode(self, text: str) -> np.ndarray:
-        """Token ids (int64) of the tokens of text; a token not in the vocabulary becomes UNK."""
+    def encode(self, text: str, dtype=np.int64) -> np.ndarray:
+        """Token ids (of `dtype`) of the tokens of text; a token not in the vocabulary becomes
+        UNK."""
         get = self.index.get
-        return np.array([get(token, UNK_ID) for token in word_tokens(text)], dtype=np.int64)
+        return np.array([get(token, UNK_ID) for token in word_tokens(text)], dtype=dtype)
+
+    def num_tokens(self, text: str) -> int:
+        """How many ids encode(text) gives: one per token of word_tokens."""
+        return len(word_tokens(text))
 
     def decode(self, ids, show_unk: bool = False) -> str:
         """The tokens of ids as text: a space between two tokens, except before a closing mark or
@@ -453,7 +489,7 @@ class Data:
 
     def num_tokens(self, part: str) -> int:
         """How many tokens the split `part` ("train", "valid" or "test") holds."""
-        return sum(len(self.vocab.encode(s)) for s in getattr(self, part))
+        return sum(self.vocab.num_tokens(s) for s in getattr(self, part))
 
     def info(self) -> dict:
         """Where the data came from: enough to load the same split again."""
@@ -485,24 +521,36 @@ def pad_ids(id_sequences: list[np.ndarray], K: int,
     """All sequences of ids in one array of `dtype`, each preceded by K BOUNDARY ids (0); and
     where their tokens sit: ids[targets[i]] is the i-th predicted token, ids[targets[i] - K :
     targets[i]] its K-token context, padded at the start of a sequence."""
+    ids, starts = lay_out(id_sequences, [len(s) for s in id_sequences], K, dtype)
+    N, S = len(ids) - K * len(starts), len(starts)
+    position = np.int32 if len(ids) < 2**31 else np.int64                # of an index into ids
+    padding = K * np.arange(1, S + 1, dtype=position)                    # (S,) before each one
+    targets = np.arange(N, dtype=position)                               # (N,)
+    targets += np.repeat(padding, np.diff(starts, append=N))             # lengths of sequences
+    return ids, targets
+
+
+def lay_out(id_sequences: Iterable[np.ndarray], lengths: list[int], K: int,
+            dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The padded ids of pad_ids, each sequence of ids written into its place as it comes
+    (`lengths`: how many ids each one has); and starts (S,), the number of tokens before each
+    sequence."""
     if K < 0:
         raise ValueError(f"the context length K must be 0 or more, not {K}")
-    lengths = np.array([len(s) for s in id_sequences], dtype=np.int64)   # tokens per sequence
-    size = int(lengths.sum()) + K * len(id_sequences)                    # N + K·S
-    position = np.int32 if size < 2**31 else np.int64                    # of an index into ids
-    padding = K * np.arange(1, len(id_sequences) + 1, dtype=position)    # (S,) before each one
-    targets = np.arange(int(lengths.sum()), dtype=position)              # (N,)
-    targets += np.repeat(padding, lengths)
-    ids = np.full(size, BOUNDARY_ID, dtype=dtype)
-    if len(targets):
-        ids[targets] = np.concatenate(id_sequences, dtype=dtype)
-    return ids, targets
+    lengths = np.array(lengths, dtype=np.int64)                          # (S,)
+    starts = np.cumsum(lengths) - lengths                                # (S,)
+    ids = np.full(int(lengths.sum()) + K * len(lengths), BOUNDARY_ID, dtype=dtype)  # N + K·S
+    places = zip(starts.tolist(), lengths.tolist(), id_sequences, strict=True)
+    for s, (start, length, sequence) in enumerate(places):
+        begin = start + K * (s + 1)                              # after s + 1 paddings
+        ids[begin : begin + length] = sequence
+    return ids, starts
 
 
 def padded_ids(sequences: list[str], vocab: Vocabulary, K: int,
                dtype=np.int64) -> tuple[np.ndarray, np.ndarray]:
-    """pad_ids of the sequences, encoded by the vocabulary, each kept as `dtype` at once."""
-    return pad_ids([vocab.encode(s).astype(dtype, copy=False) for s in sequences], K, dtype)
+    """pad_ids of the sequences, each encoded by the vocabulary straight into `dtype`."""
+    return pad_ids([vocab.encode(s, dtype) for s in sequences], K, dtype)
 # ~/~ end
 
 
@@ -519,29 +567,54 @@ class Windows:
     """The (context, next token) pairs of some sequences, gathered on demand from one array
     of padded ids; len() of them, and any batch of them by row numbers."""
 
-    def __init__(self, ids: np.ndarray, targets: np.ndarray, K: int):
-        self.ids = ids.astype(np.int32, copy=False)      # (N + K·S,), as pad_ids lays them out
-        self.targets, self.K = targets, K                # (N,) positions of the predicted tokens
+    def __init__(self, ids: np.ndarray, starts: np.ndarray, K: int, taken=None):
+        self.ids, self.K = ids, K     # (N + K·S,), as pad_ids lays them out
+        self.starts = starts          # (S,) the number of tokens before each sequence
+        self.taken = taken            # the windows that take() kept, by number; None: all N
 
     @classmethod
     def of(cls, sequences: list[str], vocab: Vocabulary, K: int) -> Windows:
-        return cls(*padded_ids(sequences, vocab, K, np.int32), K)
+        """The windows of the sequences, their ids kept in the vocabulary's id_dtype."""
+        dtype = vocab.id_dtype
+        encoded = (vocab.encode(s, dtype) for s in sequences)     # one at a time, into place
+        return cls(*lay_out(encoded, [vocab.num_tokens(s) for s in sequences], K, dtype), K)
 
     def __len__(self) -> int:
-        return len(self.targets)
+        return len(self.ids) - self.K * len(self.starts) if self.taken is None else len(self.taken)
 
     def take(self, rows) -> Windows:
         """The windows at these row numbers only (the padded ids are shared, not copied)."""
-        return Windows(self.ids, self.targets[rows], self.K)
+        return Windows(self.ids, self.starts, self.K, self.token_indices(rows))
+
+    def token_indices(self, rows) -> np.ndarray:
+        """Which tokens of the text the windows at `rows` predict, numbered 0..N-1 (rows:
+        row numbers, or a slice)."""
+        i = np.arange(*rows.indices(len(self))) if isinstance(rows, slice) else np.asarray(rows)
+        return i if self.taken is None else self.taken[i]
+
+    def positions(self, rows) -> np.ndarray:
+        """Where those tokens sit in ids: token i after K ids of padding for every sequence
+        that starts at or before it, i + K·(s + 1) in sequence s."""
+        i = self.token_indices(rows)                                  # (B,)
+        return i + self.K * np.searchsorted(self.starts, i, side="right")
+
+    def next_ids(self, rows) -> np.ndarray:
+        """The ids that the windows at `rows` predict, in the dtype of ids."""
+        return self.ids[self.positions(rows)]
+
+    def blocks(self, size: int = 2**20) -> list[slice]:
+        """All the rows, as slices of `size` rows, for a pass over every window a block at a
+        time (one empty slice if there are no windows: a sum over the blocks is never empty)."""
+        return [slice(start, start + size) for start in range(0, max(len(self), 1), size)]
 
     def batch(self, rows) -> tuple[np.ndarray, np.ndarray]:
         """X (B, K) and Y (B,), int32: the contexts and targets of the windows at `rows`
         (an array of row numbers, or a slice)."""
-        t = self.targets[rows]                               # (B,)
+        t = self.positions(rows)                             # (B,)
         X = np.empty((len(t), self.K), dtype=np.int32)       # (B, K)
-        for j in range(self.K):  # column by column: no (B, K) int64 index array in memory
+        for j in range(self.K):  # column by column: no (B, K) index array in memory
             X[:, j] = self.ids[t - self.K + j]
-        return X, self.ids[t]
+        return X, self.ids[t].astype(np.int32)
 # ~/~ end
 
 

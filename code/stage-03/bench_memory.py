@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import subprocess
 import sys
@@ -24,6 +25,8 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 import corpora
 import memory
@@ -126,7 +129,8 @@ def estimates(folder: Path) -> dict:
         shape, schedule = network_defaults("chars")
         config = replace(shape, vocab_size=text.vocab.size, **model)
         needs = [*memory.training_needs(config, replace(schedule, **run)),
-                 memory.windows_needs(text.train + text.valid, config.context)]
+                 memory.windows_needs(text.train + text.valid, config.context,
+                                      config.vocab_size)]
         estimate = sum(n.bytes for n in needs) / 2**20
         base, got = (measure(["train", "--data", data, *more, "--steps", 3, "--eval-every", 3,
                               "--quiet", "--out", "request.ckpt.npz"], folder)
@@ -162,6 +166,13 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def machine() -> dict:
+    """When and where the figures were measured: they depend on the allocator and numpy."""
+    return {"date_utc": time.strftime("%Y-%m-%dT%H:%M", time.gmtime()),
+            "platform": platform.platform(), "python": platform.python_version(),
+            "numpy": np.__version__, "load_before": os.getloadavg()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--megabytes", type=int, default=200, help="of the big text (200)")
@@ -169,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as name:
         folder = Path(name)
-        result = {"reference": reference(folder)}
+        result = {"machine": machine(), "reference": reference(folder)}
         alone = result["reference"]["program_alone"]["peak_mb"]
         result["big"] = big(folder, args.megabytes, alone)
         result["estimates"] = estimates(folder)

@@ -344,7 +344,8 @@ def run_train(args: argparse.Namespace) -> int:
     check_splits(data, shape.context)
     use_threads(args, shape, config.batch_size)
     memory.check_fits([*memory.training_needs(shape, config),  # now with V, S and N known
-                       memory.windows_needs(data.train + data.valid, shape.context)], "this run")
+                       memory.windows_needs(data.train + data.valid, shape.context,
+                                            shape.vocab_size)], "this run")
     train_windows, valid_windows = training_windows(data, shape.context)
     config = with_validations(args, config, length, shape, train_windows, len(valid_windows))
     model = MLPLanguageModel(shape, data.vocab, target_counts(train_windows, data.vocab.size))
@@ -516,10 +517,10 @@ def nothing_to_learn(targets: Iterable[np.ndarray], vocab: Vocabulary) -> str:
             f"is nothing to learn (give a text with more than one {vocab.unit})")
 
 
-def target_chunks(windows: Windows, size: int = 2**20) -> Iterator[np.ndarray]:
-    """The ids of the tokens the windows predict, `size` at a time."""
-    for start in range(0, len(windows), size):
-        yield windows.ids[windows.targets[start : start + size]]
+def target_chunks(windows: Windows) -> Iterator[np.ndarray]:
+    """The ids of the tokens the windows predict, a block of windows at a time."""
+    for rows in windows.blocks():
+        yield windows.next_ids(rows)
 # ~/~ end
 
 

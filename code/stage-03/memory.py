@@ -16,6 +16,7 @@ import resource
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpora import id_dtype
 from neural_lm import ModelConfig, TrainConfig, evaluation_batch, layer_shapes, parameter_count
 from options import DataError, UsageError
 
@@ -86,23 +87,27 @@ def evaluation_needs(config: ModelConfig) -> Need:
 
 
 # ~/~ begin <<docs/stage-03/command-line.md#mem-data>>[init]
-DATA_BYTES_PER_BYTE = 21  # the data setup's peak per byte of a text file (bench_memory.py)
+DATA_BYTES_PER_BYTE = 6  # the data setup's peak per byte of a text file (bench_memory.py)
+PER_SEQUENCE = 128  # bytes of a sequence's length and start while Windows.of lays them out
 
 
-def windows_needs(sequences: list[str], K: int) -> Need:
-    """The windows of these sequences as pad_ids builds them: N + K·S padded int32 ids, N
-    int32 target positions, and three int32 arrays of N on the way; and the order in which
-    training takes them, N int32 more."""
+def windows_needs(sequences: list[str], K: int, V: int) -> Need:
+    """The windows of these sequences as Windows.of builds them: N + K·S padded ids of the
+    smallest type that holds V ids, and PER_SEQUENCE bytes for each sequence on the way (its
+    length and start); and the order in which training takes them, an int32 per window. N
+    counts characters, as many tokens as there can be."""
     N, S = sum(map(len, sequences)), len(sequences)
-    return Need(f"the windows of {N:,} tokens in {S:,} sequences", 4 * (6 * N + K * S),
+    ids = id_dtype(V).itemsize * (N + K * S)
+    return Need(f"the windows of {N:,} tokens in {S:,} sequences",
+                ids + PER_SEQUENCE * S + 4 * N,
                 f"ask for a smaller --context (each of the {S:,} sequences is padded with "
                 "that many ids), or use a smaller text")
 
 
 def data_needs(source: str) -> Need:
     """The data setup of a text file at its peak, DATA_BYTES_PER_BYTE per byte of the file
-    (its bytes and text, the split's chunks, the vocabulary's count, the padded ids, the order
-    of the minibatches); none for a bundled corpus, which is small."""
+    (its text, the split's chunks, the padded ids, the order of the minibatches, and what the
+    allocator keeps of what they freed); none for a bundled corpus, which is small."""
     path = Path(source)
     size = path.stat().st_size if path.is_file() else 0
     return Need(f"the data setup of {format_bytes(size)} of text", DATA_BYTES_PER_BYTE * size,

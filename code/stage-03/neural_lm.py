@@ -55,7 +55,7 @@ class ModelConfig:
 # ~/~ begin <<docs/stage-03/building-the-model.md#nlm-unigram>>[init]
 def target_counts(windows: Windows, V: int) -> np.ndarray:
     """How often each token id is the one to predict in these windows: (V,) integers."""
-    return np.bincount(windows.ids[windows.targets], minlength=V)
+    return sum(np.bincount(windows.next_ids(rows), minlength=V) for rows in windows.blocks())
 
 
 def unigram_log_probs(counts: np.ndarray) -> np.ndarray:

@@ -152,6 +152,29 @@ def test_chunks_are_whole_lines_and_rebuild_the_text(lines, size):
         assert chunk.endswith("\n") or len(chunk.split("\n")[-1]) % size == 0
 
 
+def chunks_of_lines(text, size):
+    """chunk_text as the book first wrote it: the text split into a list of lines, each line
+    into pieces of `size` characters, the pieces joined into chunks (a copy of the text in
+    Python strings, at several times its size)."""
+    parts = text.split("\n")
+    lines = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    pieces = [line[i : i + size] for line in lines for i in range(0, len(line), size)]
+    chunks, current, length = [], [], 0
+    for piece in pieces:
+        current.append(piece)
+        length += len(piece)
+        if length >= size:
+            chunks.append("".join(current))
+            current, length = [], 0
+    return chunks + (["".join(current)] if current else [])
+
+
+@given(st.text(alphabet="ab \n", max_size=300), st.integers(1, 40))
+@settings(deadline=None, max_examples=200)
+def test_chunks_cut_by_positions_are_the_chunks_of_a_list_of_lines(text, size):
+    assert corpora.chunk_text(text, size) == chunks_of_lines(text, size)
+
+
 def test_lines_split_is_disjoint_deterministic_and_covers_the_items():
     corpus = corpora.Corpus("toy", True, [f"item{i}\n" for i in range(100)])
     splits = corpora.split_corpus(corpus, seed=3)
@@ -338,6 +361,65 @@ def test_gathered_batches_equal_the_materialised_windows(sequences, K, data):
     np.testing.assert_array_equal(X, X_slow[rows])
     np.testing.assert_array_equal(Y, Y_slow[rows])
     np.testing.assert_array_equal(gathered.take(rows).batch(slice(None))[0], X_slow[rows])
+
+
+def int64_batch(sequences, vocab, K, rows):
+    """A batch as the book first gathered it: from int64 padded ids, at the target positions
+    that pad_ids keeps for every window."""
+    ids, targets = corpora.padded_ids(sequences, vocab, K, np.int64)
+    t = targets[rows]
+    X = np.empty((len(t), K), dtype=np.int64)
+    for j in range(K):
+        X[:, j] = ids[t - K + j]
+    return X, ids[t]
+
+
+@given(st.lists(st.text(alphabet="abc\n", max_size=12), max_size=6), st.integers(0, 5),
+       st.data())
+@settings(deadline=None, max_examples=60)
+def test_a_batch_of_the_compact_windows_equals_the_int64_batch(sequences, K, data):
+    vocab = Vocabulary.from_sequences(["aab\n"], min_count=1)
+    gathered = corpora.Windows.of(sequences, vocab, K)
+    n = len(gathered)
+    rows = np.array(data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=20 * (n > 0))),
+                    dtype=np.int64)
+    for X, old in zip(gathered.batch(rows), int64_batch(sequences, vocab, K, rows), strict=True):
+        np.testing.assert_array_equal(X, old)
+    _, targets = corpora.pad_ids([vocab.encode(s) for s in sequences], K)
+    np.testing.assert_array_equal(gathered.positions(slice(None)), targets)
+    np.testing.assert_array_equal(gathered.take(rows).positions(slice(None)), targets[rows])
+    by_blocks = [gathered.next_ids(rows) for rows in gathered.blocks(size=3)]
+    Y_all = int64_batch(sequences, vocab, K, slice(None))[1]
+    np.testing.assert_array_equal(np.concatenate(by_blocks), Y_all)
+    counts = sum(np.bincount(y, minlength=vocab.size) for y in by_blocks)  # none: still (V,)
+    np.testing.assert_array_equal(counts, np.bincount(Y_all, minlength=vocab.size))
+
+
+@given(st.text(alphabet="ab c'\n.,é", max_size=40))
+@settings(deadline=None, max_examples=60)
+def test_num_tokens_is_the_length_of_the_encoding(text):
+    for kind in (Vocabulary, WordVocabulary):
+        vocab = kind.from_sequences(["ab c\n"], min_count=1)
+        assert vocab.num_tokens(text) == len(vocab.encode(text))
+
+
+def test_windows_keep_ids_in_the_smallest_type_that_holds_them():
+    chars = Vocabulary.from_sequences(["ab\n"], min_count=1)
+    many = Vocabulary([BOUNDARY, UNK] + [chr(0x100 + i) for i in range(300)], min_count=1)
+    huge = Vocabulary([BOUNDARY, UNK] + [chr(0x10000 + i) for i in range(70_000)], min_count=1)
+    words = WordVocabulary([BOUNDARY, UNK] + ["w" + "".join(chr(97 + int(d)) for d in f"{i:03}")
+                                              for i in range(300)], min_count=1)
+    for vocab, dtype in [(chars, np.uint8), (many, np.uint16), (huge, np.uint32),
+                         (words, np.uint16)]:
+        assert vocab.id_dtype == dtype
+        space = " " if vocab is words else ""
+        text = vocab.symbols[-1] + space + vocab.symbols[2] + "\n"  # ids V - 1, 2, 0
+        windows = corpora.Windows.of([text, text], vocab, 2)
+        assert windows.ids.dtype == dtype and windows.ids.nbytes == (3 + 2) * 2 * dtype().itemsize
+        X, Y = windows.batch(slice(None))
+        assert X.dtype == Y.dtype == np.int32
+        assert Y.tolist() == [vocab.size - 1, 2, 0] * 2 and X[1].tolist() == [0, vocab.size - 1]
+    assert chars.encode("ab", np.uint8).dtype == np.uint8
 
 
 def test_padding_counts_tokens_not_characters():

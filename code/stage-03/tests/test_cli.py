@@ -920,7 +920,7 @@ def test_a_text_too_large_for_memory_is_refused_unread(words_file, tmp_path, mon
     import memory
 
     big = tmp_path / "big.txt"
-    big.write_text(words_file.read_text(encoding="utf-8") * 2000, encoding="utf-8")  # 5 MB
+    big.write_text(words_file.read_text(encoding="utf-8") * 8000, encoding="utf-8")  # 20 MB
     monkeypatch.setattr(memory, "available_memory", lambda: (40 * 2**20, "a test's budget"))
     monkeypatch.setattr(cli, "load_data", lambda *a, **k: pytest.fail("the text was read"))
     status = cli.main(["train", "--data", str(big), *map(str, TRAIN), "--out",
