@@ -273,10 +273,12 @@ def provenance_line(recorded: dict) -> str:
     p, m = recorded["provenance"], recorded["provenance"]["machine"]
     changes = " with uncommitted changes" if p["uncommitted_changes"] else ""
     load = ", ".join(f"{x:.1f}" for x in m["load_before"])
+    minutes = round(p["seconds"] / 60)
     return (f"Recorded by `{recorded['recorded_by']}` at commit `{p['commit'][:10]}`{changes} "
             f"on {p['date_utc'].replace('T', ' ')} UTC, on {m['platform']} ({m['cores_usable']} "
-            f"cores, numpy {m['numpy']}, {m['blas']}; load {load} before), in "
-            f"{p['seconds'] / 60:.0f} minutes.")
+            f"cores, {m['blas_threads']} BLAS thread{'' if m['blas_threads'] == 1 else 's'}, "
+            f"numpy {m['numpy']}, {m['blas']}; load {load} before), in "
+            f"{minutes} minute{'' if minutes == 1 else 's'}.")
 # ~/~ end
 
 
@@ -293,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             print(f"record.py: no recording {', '.join(unknown)}", file=sys.stderr)
         return 2 if unknown else 0
-    runtime.configure(threads=runtime.usable_cores())
+    runtime.configure(threads=runtime.training_threads(runtime.ALL_CORES_FROM))  # or the env's
     for name in names:
         print(f"record.py: {name}: {RECORDINGS[name].what}", file=sys.stderr, flush=True)
         print(f"record.py: wrote {record(name).relative_to(ROOT)}", file=sys.stderr)
