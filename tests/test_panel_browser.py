@@ -103,7 +103,7 @@ def page(tmp_path_factory):
     exports = {}
     for tokens in ("chars", "words"):
         data, network, kn = trained_pair(tokens)
-        full = len(panel.kneser_ney_file(kn, data.lines, 10**9)[0])
+        full = len(panel.kneser_ney_file(kn, data, 10**9)[0])
         exports[tokens] = panel.export(network, kn, data, root / panel.ASSETS_URL, tokens,
                                        kneser_ney_budget=full - 1 if tokens == "words" else None)
     assert not exports["chars"].pruned and exports["words"].pruned
@@ -257,6 +257,21 @@ def test_typing_changes_the_bars_and_an_unseen_context_is_marked(page, browser, 
     type_into(browser, header["texts"][header["kinds"].index("edge")])
     state, order = panel_state(browser), page.exports[tokens].order
     assert state["seen"] == "false" and f"falls back on the last {order - 2}," in state["status"]
+
+
+@pytest.mark.parametrize("tokens", ["chars", "words"])
+def test_a_pruned_model_says_so_and_what_it_cost(page, browser, tokens):
+    open_panel(browser, page.url, tokens)
+    title, about = browser.execute_script(
+        "const m = document.querySelector('.lm-panel__model[data-model=kneserNey]');"
+        "return [m.querySelector('h4').textContent,"
+        "        m.querySelector('.lm-panel__about').textContent];")
+    bits = page.exports[tokens].pruning["valid_bits"]
+    if page.exports[tokens].pruned:
+        assert title == "Kneser–Ney, pruned" and "pruned to fit the page" in about
+        assert f"{bits['exported'] - bits['fitted']:.3f} bits per word" in about
+    else:
+        assert title == "Kneser–Ney" and "every count" in about
 
 
 def test_the_slider_changes_the_samples_and_a_seed_repeats_them(page, browser):

@@ -327,21 +327,26 @@ def pruning_steps(order: int) -> list[tuple[int, int]]:
             + [(count, 2) for count in (3, 4, 6, 8, 16, 32)])
 
 
-def kneser_ney_file(kn: ngram.KneserNey, lines: bool, budget: int) -> tuple[bytes, dict]:
-    """(file, pruning) for the first step of pruning_steps whose file fits in budget bytes."""
-    sizes = []
+def kneser_ney_file(kn: ngram.KneserNey, data: Data, budget: int) -> tuple[bytes, dict]:
+    """(file, pruning) for the first step of pruning_steps whose file fits in budget bytes;
+    the pruning holds the model's validation bits per token, as fitted and as in the file."""
+    fitted, sizes = lm.bits_per_token(kn.token_log_probs(data.valid)), []
     for min_count, from_order in pruning_steps(kn.order):
         arrays = trie_arrays(kn, min_count, from_order)
         kept = sum(len(arrays[f"level{m}.counts"]) for m in range(1, kn.order + 1))
         pruning = {"min_count": min_count, "from_order": from_order, "entries": kept,
-                   "entries_before": sum(len(level[0]) for level in kn.levels)}
-        header = {"kind": "kneser-ney", "vocab": json.loads(kn.vocab.to_json()), "lines": lines,
-                  "order": kn.order, "discount": kn.discount,
+                   "entries_before": sum(len(level[0]) for level in kn.levels),
+                   "valid_bits": {"fitted": fitted, "exported": fitted}}
+        header = {"kind": "kneser-ney", "vocab": json.loads(kn.vocab.to_json()),
+                  "lines": data.lines, "order": kn.order, "discount": kn.discount,
                   "discounts": kn.discounts().tolist(), "pruning": pruning}
-        data = model_file(header, arrays)
-        if len(data) <= budget:
-            return data, pruning
-        sizes.append(len(data))
+        sizes.append(len(model_file(header, arrays)))
+        if sizes[-1] <= budget and min_count > 1:              # pruned: the cost, measured
+            pruned = PanelKneserNey(header, arrays).token_log_probs(data.valid)
+            pruning["valid_bits"]["exported"] = lm.bits_per_token(pruned)
+            sizes[-1] = len(model_file(header, arrays))        # a few bytes more
+        if sizes[-1] <= budget:
+            return model_file(header, arrays), pruning
     raise PanelError(f"Kneser–Ney of order {kn.order} needs {min(sizes):,} bytes even pruned, "
                      f"more than the budget of {budget:,}: use a lower order or a larger budget")
 # ~/~ end
@@ -450,8 +455,7 @@ class Exported:
     rounding: float           # the largest change of a probability on the probe contexts
     probes: int               # how many probe contexts
     order: int                # of Kneser–Ney
-    pruning: dict             # min_count, from_order, entries kept and before
-    valid_bits: dict          # Kneser–Ney's validation bits per token: fitted, exported
+    pruning: dict             # min_count, from_order, entries kept and before, valid_bits
 
     @property
     def pruned(self) -> bool:
@@ -460,9 +464,10 @@ class Exported:
 
     def sentence(self) -> str:
         """What the page's panel holds, in one sentence of Markdown."""
+        bits = self.pruning["valid_bits"]
         pruned = (f"pruned (counts below {self.pruning['min_count']} left out from order "
-                  f"{self.pruning['from_order']}: {self.valid_bits['exported']:.4f} bits per "
-                  f"{self.unit} on validation instead of {self.valid_bits['fitted']:.4f})"
+                  f"{self.pruning['from_order']}: {bits['exported']:.4f} bits per {self.unit} "
+                  f"on validation instead of {bits['fitted']:.4f})"
                   if self.pruned else "with every count")
         weights = f"{self.bits}-bit weights" if self.bits else "float32 weights"
         return (f"For {self.unit}s, the network in {weights} (no probability moved by more than "
@@ -497,12 +502,9 @@ def export(network: MLPLanguageModel, kneser_ney: ngram.KneserNey, data: Data,
         raise PanelError(f"the network's file needs {len(blobs['network']):,} bytes (weights "
                          f"of {bits or 32} bits, to keep its probabilities within "
                          f"{tolerance / 4:g}), more than the budget of {budget:,}")
-    blobs["kneser_ney"], pruning = kneser_ney_file(kneser_ney, data.lines,
+    blobs["kneser_ney"], pruning = kneser_ney_file(kneser_ney, data,
                                                    kneser_ney_budget or budget)
     exported = PanelKneserNey(*parsed(blobs["kneser_ney"]))
-    fitted = lm.bits_per_token(kneser_ney.token_log_probs(data.valid))
-    valid_bits = {"fitted": fitted, "exported": fitted if pruning["min_count"] == 1
-                  else lm.bits_per_token(exported.token_log_probs(data.valid))}
     texts = reference_texts(data, max(network.config.context, kneser_ney.order - 1) + 4,
                             kneser_ney.order - 1)
     blobs["reference"] = reference_file(network, exported, data, texts)
@@ -510,7 +512,7 @@ def export(network: MLPLanguageModel, kneser_ney: ngram.KneserNey, data: Data,
     for key, blob in blobs.items():
         write_new(folder / files[key], blob, overwrite)
     return Exported(name, data.unit, files, {k: len(b) for k, b in blobs.items()}, bits,
-                    rounding, len(X), kneser_ney.order, pruning, valid_bits)
+                    rounding, len(X), kneser_ney.order, pruning)
 # ~/~ end
 
 

@@ -438,12 +438,16 @@ class Panel {
         + `${rounding.largest_change.toExponential(1)} on ${count(rounding.contexts)} `
         + "validation contexts)" : "weights as float32");
     const { order, discount, pruning } = kneserNey.header;
-    kn.title.textContent = "Kneser–Ney";
+    const { fitted, exported } = pruning.valid_bits; // bits per token on the validation text
+    kn.title.textContent = "Kneser–Ney" + (pruning.min_count > 1 ? ", pruned" : "");
     kn.about.textContent = `order ${order}, `
       + (discount === null ? "modified discounts; " : `discount ${discount}; `)
-      + (pruning.min_count > 1 ? `pruned: the n-grams counted fewer than ${pruning.min_count} `
-        + `times left out from order ${pruning.from_order} up (${count(pruning.entries)} of `
-        + `${count(pruning.entries_before)} kept)` : "every count of the training text");
+      + (pruning.min_count > 1 ? `pruned to fit the page: the n-grams counted fewer than `
+        + `${pruning.min_count} times are left out from order ${pruning.from_order} up `
+        + `(${count(pruning.entries)} of ${count(pruning.entries_before)} kept), which costs `
+        + `${(exported - fitted).toFixed(3)} bits per ${this.tokens.unit} on the validation text `
+        + `(${exported.toFixed(3)} against ${fitted.toFixed(3)})`
+        : "every count of the training text");
     nn.button.textContent = "Sample from the network";
     kn.button.textContent = "Sample from Kneser–Ney";
   }

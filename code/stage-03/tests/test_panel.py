@@ -140,7 +140,7 @@ def histories(data, count=40, seed=0):
 @BOTH
 def test_kneser_ney_read_back_is_the_model(pair):
     data, _, kn = pair
-    twin = panel.PanelKneserNey(*panel.parsed(panel.kneser_ney_file(kn, data.lines, 10**9)[0]))
+    twin = panel.PanelKneserNey(*panel.parsed(panel.kneser_ney_file(kn, data, 10**9)[0]))
     for history in histories(data):
         np.testing.assert_allclose(twin.next_probs(history), kn.next_probs(history),
                                    rtol=0, atol=1e-12)
@@ -179,7 +179,7 @@ def seen_by_search(histories, data, K) -> list[bool]:
 @BOTH
 def test_seen_is_chapter_3_7s_seen(pair):
     data, _, kn = pair
-    twin = panel.PanelKneserNey(*panel.parsed(panel.kneser_ney_file(kn, data.lines, 10**9)[0]))
+    twin = panel.PanelKneserNey(*panel.parsed(panel.kneser_ney_file(kn, data, 10**9)[0]))
     some = histories(data)
     oracle = seen_by_search(some, data, kn.order - 1)
     assert panel.seen_in_training(some, data, kn.order - 1) == oracle
@@ -190,13 +190,13 @@ def test_seen_is_chapter_3_7s_seen(pair):
 @BOTH
 def test_the_budget_prunes_as_little_as_it_can(pair):
     data, _, kn = pair
-    full = len(panel.kneser_ney_file(kn, data.lines, 10**9)[0])
-    _, pruning = panel.kneser_ney_file(kn, data.lines, full)
+    full = len(panel.kneser_ney_file(kn, data, 10**9)[0])
+    _, pruning = panel.kneser_ney_file(kn, data, full)
     assert pruning["min_count"] == 1
-    blob, pruning = panel.kneser_ney_file(kn, data.lines, full - 1)
+    blob, pruning = panel.kneser_ney_file(kn, data, full - 1)
     assert (pruning["min_count"], pruning["from_order"]) == (2, kn.order) and len(blob) < full
     with pytest.raises(panel.PanelError, match="even pruned"):
-        panel.kneser_ney_file(kn, data.lines, 1000)
+        panel.kneser_ney_file(kn, data, 1000)
 # ~/~ end
 
 
@@ -243,7 +243,7 @@ def test_export_writes_all_three_files_or_none(pair, tmp_path):
 def test_the_panel_survives_the_sites_markdown(tmp_path, monkeypatch):
     exported = panel.Exported("chars", "character", {"network": "c.network.bin",
                               "kneser_ney": "c.kneser-ney.bin", "reference": "c.reference.bin"},
-                              {}, 17, 1e-5, 10, 7, {"min_count": 1}, {})
+                              {}, 17, 1e-5, 10, 7, {"min_count": 1})
     text = panel.html([exported])
     page = markdown.markdown(f"Before.\n\n{text}\n\nAfter.", extensions=["md_in_html", "attr_list"])
     assert text in page
