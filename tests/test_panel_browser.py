@@ -17,6 +17,7 @@ browser without JavaScript shows. Screenshots go to artefacts/screenshots/panel-
 
 import dataclasses
 import functools
+import re
 import http.server
 import shutil
 import statistics
@@ -93,16 +94,17 @@ class LoggingHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    """A page with a panel of two pairs, served: its url, the exports by name, its folder, and
-    the server's log of requests."""
+    """A page with a panel of two pairs, served: its url, the exports and the networks by name,
+    its folder, and the server's log of requests."""
     import panel
 
     root = tmp_path_factory.mktemp("panel-page")
     for folder in ("javascripts", "stylesheets", "assets/models"):
         (root / folder).mkdir(parents=True)
-    exports = {}
+    exports, networks = {}, {}
     for tokens in ("chars", "words"):
-        data, network, kn = trained_pair(tokens)
+        data, networks[tokens], kn = trained_pair(tokens)
+        network = networks[tokens]
         full = len(panel.kneser_ney_file(kn, data, 10**9)[0])
         exports[tokens] = panel.export(network, kn, data, root / panel.ASSETS_URL, tokens,
                                        kneser_ney_budget=full - 1 if tokens == "words" else None)
@@ -120,7 +122,7 @@ def page(tmp_path_factory):
         ("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield SimpleNamespace(url=f"http://127.0.0.1:{httpd.server_address[1]}/", exports=exports,
-                          root=root, requests=handler.requests)
+                          networks=networks, root=root, requests=handler.requests)
     httpd.shutdown()
 
 
@@ -162,9 +164,14 @@ def type_into(driver, text: str) -> list[float]:
     return times
 
 
-def clear(driver) -> None:
+def paste(driver, text: str) -> None:
+    """Put text into the context box at once, as a paste does (one update for many tokens)."""
     driver.execute_script("const t = document.querySelector('.lm-panel textarea');"
-                          "t.value = ''; t.dispatchEvent(new Event('input'));")
+                          "t.value = arguments[0]; t.dispatchEvent(new Event('input'));", text)
+
+
+def clear(driver) -> None:
+    paste(driver, "")
 
 
 def panel_state(driver) -> dict:
@@ -172,7 +179,8 @@ def panel_state(driver) -> dict:
         const p = document.querySelector('.lm-panel');
         const status = p.querySelector('.lm-panel__status');
         const tops = [...p.querySelectorAll('.lm-panel__bars')].map(b => b.dataset.top);
-        return {seen: status.dataset.seen, status: status.textContent, tops};
+        const scores = [...p.querySelectorAll('.lm-panel__score')].map(s => s.textContent);
+        return {seen: status.dataset.seen, status: status.textContent, tops, scores};
     """)
 
 
@@ -236,14 +244,26 @@ def test_the_page_computes_what_python_computes(page, browser):
         assert any(header["seen"]) and not all(header["seen"])
 
 
+def bits_shown(score: str) -> float:
+    """The bits per token that a model's score line gives for the text typed."""
+    return float(re.search(r"typed, ([\d.]+) bits per", score).group(1))
+
+
 @pytest.mark.parametrize("tokens", ["chars", "words"])
 def test_typing_changes_the_bars_and_an_unseen_context_is_marked(page, browser, tokens):
+    import lm
+    import panel
+
     header, arrays = reference(page, tokens)
+    files = page.root / panel.ASSETS_URL
+    kneser_ney = panel.load(files / page.exports[tokens].files["kneser_ney"])
     open_panel(browser, page.url, tokens)
     states = []
     for i in (header["seen"].index(True), header["seen"].index(False)):
         clear(browser)
-        type_into(browser, header["texts"][i])
+        text = header["texts"][i]
+        type_into(browser, text[: len(text) // 2])          # key by key, then the rest at once
+        paste(browser, text)
         state = panel_state(browser)
         assert state["seen"] == ("true" if header["seen"][i] else "false"), state["status"]
         assert state["status"].startswith("Seen" if header["seen"][i] else "Unseen")
@@ -251,6 +271,10 @@ def test_typing_changes_the_bars_and_an_unseen_context_is_marked(page, browser, 
             p = arrays[key][i]
             first = int(top.split()[0])
             assert p[first] >= p.max() - 1e-4, (key, header["texts"][i])  # the top bar, or a tie
+        for score, model in zip(state["scores"], (page.networks[tokens], kneser_ney),
+                                strict=True):            # the text typed, scored token by token
+            bits = lm.bits_per_token(model.token_log_probs([header["texts"][i]]))
+            assert bits_shown(score) == pytest.approx(bits, abs=0.006), score
         states.append(state)
     assert states[0]["tops"] != states[1]["tops"]
     clear(browser)                   # the edge of "seen": its context's oldest token changed

@@ -421,6 +421,7 @@ class Panel {
     this.describe();
     this.ids = [];
     this.typed = []; // [network, Kneser–Ney]: ln P of each token typed, given those before it
+    this.shown = null; // [network, Kneser–Ney]: ln P of the next token, as the bars show it
     this.update();
     this.element.dataset.ready = "true";
     this.element.dataset.readyMs ??= performance.now().toFixed(0); // since the page began to load
@@ -468,12 +469,15 @@ class Panel {
     while (same < Math.min(ids.length, this.typed.length) && ids[same] === this.ids[same]) same++;
     this.typed.length = same;
     for (let i = same; i < ids.length; i++) {
-      const history = historyAt(ids, i, this.lines);
-      this.typed.push(models.map((model) => model.logProbs(history)[ids[i]]));
+      const shown = this.shown && i === same && same === this.ids.length; // the bars showed it
+      const logProbs = shown ? this.shown
+        : models.map((model) => model.logProbs(historyAt(ids, i, this.lines)));
+      this.typed.push(logProbs.map((lp) => lp[ids[i]]));
     }
     this.ids = ids;
     const history = historyAt(ids, ids.length, this.lines);
-    models.forEach((model, k) => this.show(this.views[k], model.probs(history), k));
+    this.shown = models.map((model) => model.logProbs(history));
+    this.shown.forEach((lp, k) => this.show(this.views[k], lp.map(Math.exp), k));
     this.showStatus(history);
     void this.element.offsetHeight; // lay the page out now, so that the time includes it
     this.element.dataset.updateMs = (performance.now() - started).toFixed(2);
