@@ -114,7 +114,7 @@ def page(tmp_path_factory):
     links = [f"stylesheets/{name}" for name in material_stylesheets(root / "stylesheets")]
     links = "\n".join(f'<link rel="stylesheet" href="{href}">'
                       for href in [*links, "stylesheets/panel.css"])
-    html = panel.html(list(exports.values())).replace(
+    html = panel.html([e.pair for e in exports.values()]).replace(
         '<div class="lm-panel"', '<div class="lm-panel" data-stream-ms="0"', 1)  # no pauses
     (root / "index.html").write_text(PAGE.format(links=links, panel=html), encoding="utf-8")
     handler = type("Handler", (LoggingHandler,), {"requests": []})

@@ -462,6 +462,11 @@ class Exported:
         """Did Kneser–Ney's file leave entries out?"""
         return self.pruning["min_count"] > 1
 
+    @property
+    def pair(self) -> tuple[str, str]:
+        """(label, name) of the pair, for html: "characters" or "words", and the name."""
+        return f"{self.unit}s", self.name
+
     def sentence(self) -> str:
         """What the page's panel holds, in one sentence of Markdown."""
         bits = self.pruning["valid_bits"]
@@ -478,6 +483,13 @@ class Exported:
 
 
 # ~/~ begin <<docs/stage-03/in-your-browser.md#panel-export>>[init]
+def file_names(name: str) -> dict[str, str]:
+    """The files of the pair called name: NAME.network.bin, NAME.kneser-ney.bin and
+    NAME.reference.bin, by their role."""
+    return {role: f"{name}.{role.replace('_', '-')}.bin"
+            for role in ("network", "kneser_ney", "reference")}
+
+
 def export(network: MLPLanguageModel, kneser_ney: ngram.KneserNey, data: Data,
            folder: str | Path, name: str, budget: int = BUDGET, tolerance: float = TOLERANCE,
            overwrite: bool = False, kneser_ney_budget: int | None = None) -> Exported:
@@ -489,8 +501,7 @@ def export(network: MLPLanguageModel, kneser_ney: ngram.KneserNey, data: Data,
         raise PanelError("the network, Kneser–Ney and the data must share one vocabulary")
     if not name or not all(c.isalnum() or c in "-_" for c in name):
         raise PanelError(f"a name is letters, digits, - and _ (it names files), not {name!r}")
-    folder, roles = Path(folder), ("network", "kneser_ney", "reference")
-    files = {key: f"{name}.{key.replace('_', '-')}.bin" for key in roles}
+    folder, files = Path(folder), file_names(name)
     taken = [f for f in files.values() if (folder / f).exists()]
     if taken and not overwrite:
         raise PanelError(f"{folder} holds {', '.join(taken)} already: export into a folder of "
@@ -530,12 +541,13 @@ def load(path: str | Path):
 
 
 # ~/~ begin <<docs/stage-03/in-your-browser.md#panel-html>>[init]
-def html(exports: list[Exported]) -> str:
+def html(pairs: list[tuple[str, str]]) -> str:
     """The panel, as the HTML an executed block prints (output=markdown): an element that
-    panel.js fills in, and one line for a reader whose browser runs no JavaScript."""
-    models = [{"label": f"{e.unit}s", **{key: ASSETS_URL + e.files[key]
-                                        for key in ("network", "kneser_ney")}}
-              for e in exports]
+    panel.js fills in with the pairs of models, each (label, name) as export named its files
+    (Exported.pair), the first shown first; and one line for a browser without JavaScript."""
+    models = [{"label": label, **{role: ASSETS_URL + file_names(name)[role]
+                                  for role in ("network", "kneser_ney")}}
+              for label, name in pairs]
     return (f'<div class="lm-panel" data-models="{html_text.escape(json.dumps(models))}" '
             'hidden></div>\n'
             '<noscript><p class="lm-panel-off">Here the page would let you type a context and '

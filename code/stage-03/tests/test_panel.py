@@ -241,10 +241,10 @@ def test_export_writes_all_three_files_or_none(pair, tmp_path):
 
 
 def test_the_panel_survives_the_sites_markdown(tmp_path, monkeypatch):
-    exported = panel.Exported("chars", "character", {"network": "c.network.bin",
-                              "kneser_ney": "c.kneser-ney.bin", "reference": "c.reference.bin"},
-                              {}, 17, 1e-5, 10, 7, {"min_count": 1})
-    text = panel.html([exported])
+    exported = panel.Exported("c", "character", panel.file_names("c"), {}, 17, 1e-5, 10, 7,
+                              {"min_count": 1})
+    assert exported.pair == ("characters", "c")
+    text = panel.html([exported.pair])
     page = markdown.markdown(f"Before.\n\n{text}\n\nAfter.", extensions=["md_in_html", "attr_list"])
     assert text in page
     models = json.loads(html.unescape(page.split('data-models="')[1].split('"')[0]))
