@@ -62,8 +62,8 @@ test: $(STAMP)  ## lint, tangle check, reference tests, tests of the book (site 
 test-kernels: $(STAMP)  ## the stage tests again under two other BLAS kernels (float tolerance check)
 	$(BIN)/python tools/test_kernels.py
 
-test-browser: $(STAMP) browser  ## the built site in headless Chromium: pages, math, search, screenshots
-	$(BIN)/python -m pytest -m browser tests/test_browser.py
+test-browser: $(STAMP) browser  ## the built site and the models panel in headless Chromium (prints the panel's timings)
+	$(BIN)/python -m pytest -m browser -rP tests/test_browser.py tests/test_panel_browser.py
 	@echo "screenshots: artefacts/screenshots/"
 
 browser:  # Debian's chromium and chromium-driver (no browser download), installed when missing
