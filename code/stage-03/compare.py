@@ -128,7 +128,7 @@ def train_neural(data: Data, shape: neural_lm.ModelConfig, settings: neural_lm.T
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-page>>[init]
 PAGE = {  # unit: (changes to the default network, to its optimiser and run) for this page
     "chars": ({}, {"steps": 3000}),
-    "words": ({"context": 3, "dropout": 0.3}, {"steps": 1000, "batch_size": 256, "lr": 5e-3}),
+    "words": ({}, {"steps": 1000}),
 }
 
 

@@ -147,7 +147,7 @@ SWEEPS = {  # unit: (length in multiples of the page's steps, [(label, model, tr
         ("the defaults", {}, {}),
         ("a context of 3", {"context": 3}, {}),
         ("a context of 3, dropout 0.3", {"context": 3, "dropout": 0.3}, {}),
-        ("chapter 3.7's: also batches of 256 at rate 0.005", {"context": 3, "dropout": 0.3},
+        ("as well, batches of 256 at rate 0.005", {"context": 3, "dropout": 0.3},
          {"batch_size": 256, "lr": 5e-3})]),
 }
 
@@ -211,8 +211,8 @@ RECORDINGS = {
     "chars-sweep": Recording("the settings of the book's default character network, on "
                              "validation, against Kneser-Ney",
                              lambda: sweep_settings("chars"), run_sweep),
-    "words-sweep": Recording("the settings chapter 3.7 changes for its word network, on "
-                             "validation, against Kneser-Ney",
+    "words-sweep": Recording("settings around the default word network, at chapter 3.7's "
+                             "length, on validation, against Kneser-Ney",
                              lambda: sweep_settings("words"), run_sweep),
 }
 # ~/~ end
