@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve clean
+.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve outputs clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -82,6 +82,11 @@ site: $(STAMP)  ## build the site into site/ (strict)
 
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/python -m mkdocs serve --dev-addr $(HOST)
+
+outputs: $(STAMP)  ## run the executed blocks whose inputs changed, into run-outputs/ (commit it)
+	@site=$$(mktemp -d); $(BIN)/python -m mkdocs build --strict --site-dir "$$site"; \
+	status=$$?; rm -rf "$$site"; \
+	test $$status = 0 && git status --short -- run-outputs 2>/dev/null; exit $$status
 
 .PHONY: demo
 demo: $(STAMP)  ## the network against tuned n-gram models on 1M characters of Shakespeare (~2 min)
