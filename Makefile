@@ -55,11 +55,8 @@ check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 lint: $(DEV)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
 	$(BIN)/python -m ruff check code tools tests conftest.py
 
-test: $(DEV)  ## lint, tangle check, reference tests, tests of the book (site build included)
-	$(BIN)/python -m ruff check code tools tests conftest.py
-	$(BIN)/python tools/tangle.py check
-	$(BIN)/python -m pytest
-	$(BIN)/python tools/test_kernels.py
+test: $(DEV)  ## everything CI checks, in phases on every core; prints the time of each
+	@$(BIN)/python tools/make_test.py
 
 test-kernels: $(DEV)  ## the stage tests again under two other BLAS kernels (float tolerance check)
 	$(BIN)/python tools/test_kernels.py
