@@ -451,6 +451,13 @@ def test_blocks_run_in_the_root_with_one_blas_thread_and_a_clean_stdout(book, mo
     assert f"{book.root} 1 0" in md and "stray" not in md
 
 
+def test_sessions_still_running_when_the_server_stops_are_ended(book):
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    book.hooks.RUNNING.add(proc)
+    book.hooks.stop_running_sessions()  # registered with atexit: runs when Ctrl-C ends serve
+    assert proc.wait(timeout=10) != 0
+
+
 def test_the_runner_reports_json_only(tmp_path):
     request = {"page": "p.md", "root": str(tmp_path),
                "blocks": [{"source": "print(1)", "line": 1}]}

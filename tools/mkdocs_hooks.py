@@ -72,6 +72,7 @@ site/assets/mathjax after each build.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import html
@@ -377,10 +378,15 @@ def run_session(session: Session) -> dict:
                           "blocks": [{"source": f.source, "line": f.start + 1, "number": n}
                                      for n, f in zip(session.numbers, session.blocks,
                                                      strict=True)]})
-    proc = subprocess.run([sys.executable, str(RUNNER)], input=request.encode(), cwd=ROOT,
-                          env=env, stdout=subprocess.PIPE)  # stderr: the build's own
+    with subprocess.Popen([sys.executable, str(RUNNER)], stdin=subprocess.PIPE, cwd=ROOT,
+                          env=env, stdout=subprocess.PIPE) as proc:  # stderr: the build's own
+        RUNNING.add(proc)
+        try:
+            stdout, _ = proc.communicate(request.encode())
+        finally:
+            RUNNING.discard(proc)
     try:
-        result = json.loads(proc.stdout.decode("utf-8"))
+        result = json.loads(stdout.decode("utf-8"))
     except ValueError:
         raise PluginError(
             f"{session.label()}: the process running its executed blocks ended (exit status "
@@ -391,6 +397,16 @@ def run_session(session: Session) -> dict:
         raise PluginError(f"{session.page}: executed block {error['block']} (line "
                           f"{error['line']}) failed:\n{error['message']}")
     return result
+
+
+RUNNING: set[subprocess.Popen] = set()  # the sessions running now, in the pool's threads
+
+
+@atexit.register
+def stop_running_sessions() -> None:
+    """Ctrl-C on `make serve` during a build: end the sessions it started, not leave them."""
+    for proc in list(RUNNING):
+        proc.kill()
 
 
 def execute(session: Session, reason: str) -> Path | None:
