@@ -20,9 +20,9 @@ Why the Markdown source and not the built HTML: the fence reader (tools/fences.p
 own reading of the code blocks, so the source tells exactly which lines are code, which are
 folded and which are an executed block's output (the HTML loses the last distinction: a printed
 table and a written one render alike). The one thing the source lacks, what executed blocks
-print, is read from the site build's cache (.run-cache/, keyed as tools/mkdocs_hooks.py keys
-it); the page test therefore runs after the strict build of the `site` fixture, which fills the
-cache, and fails if a page's outputs are missing from it.
+print, is read from `run-outputs/`, as the site build reads it (tools/mkdocs_hooks.py); the page
+test therefore runs after the strict build of the `site` fixture, which brings it up to date, and
+fails if a page's outputs are missing from it.
 
 A page over budget that another engineer is cutting is marked in OVER_BUDGET with a reason:
 `xfail(strict=True)`, so the test fails the moment that page comes within budget, and its mark
@@ -167,16 +167,20 @@ def budgeted_pages() -> dict[str, tuple[int, int]]:
 
 
 def executed_outputs(page: str, markdown: str) -> list[str]:
-    """What the page's executed blocks printed at the last site build (from its cache)."""
-    import mkdocs_hooks
+    """What the page's executed blocks printed, from run-outputs/ (the entries the build shows)."""
+    import json
 
-    blocks = [f for f in fences.parse(markdown.split("\n")) if f.kind == "executed"]
-    if not blocks:
-        return []
-    key = mkdocs_hooks.page_key([f.source for f in blocks], [f.attrs for f in blocks])
-    outputs = mkdocs_hooks.cached_outputs(key)
-    assert outputs is not None, f"{page}: its executed blocks' outputs are not in .run-cache/"
-    return outputs
+    import mkdocs_hooks as hooks
+
+    blocks = hooks.executed_blocks(markdown, page)
+    inputs, printed = hooks.Inputs(), {}
+    for session in hooks.sessions_of(blocks, page):
+        path, why = hooks.find_entry(session, inputs)
+        assert path is not None, f"{session.label()}: no output in run-outputs/ ({why})"
+        stored = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+        for fence, output in zip(session.blocks, stored, strict=True):
+            printed[fence.start] = output["printed"]
+    return [printed[fence.start] for fence in blocks]
 
 
 def params():
