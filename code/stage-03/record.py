@@ -225,10 +225,13 @@ def git(*args: str) -> str:
 
 
 def provenance() -> dict:
-    """Where a recording comes from: the commit (and whether code/ or docs/ had changes not
-    committed), the date, and the machine with its load (bench.machine)."""
+    """Where a recording comes from: the commit (and whether code/ or the chapters had changes
+    not committed; other recordings do not count), the date, and the machine with its load
+    (bench.machine)."""
+    changed = git("status", "--porcelain", "--", "code", "docs",
+                  f":(exclude){RECORDED.relative_to(ROOT).as_posix()}")
     return {"commit": git("rev-parse", "HEAD") or "unknown",
-            "uncommitted_changes": bool(git("status", "--porcelain", "--", "code", "docs")),
+            "uncommitted_changes": bool(changed),
             "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M"),
             "machine": bench.machine()}
 
