@@ -203,6 +203,25 @@ def configs_json(shape: ModelConfig, train: TrainConfig) -> dict:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/recorded-runs.md#rec-page>>[init]
+def page_settings_json(unit: str) -> dict:
+    """Chapter 3.7's comparison of this unit: its data, its network and its seeds."""
+    shape, train = compare.page_settings(unit)
+    return {"data": {"source": "shakespeare", "max_chars": 1_000_000, "split_seed": 0,
+                     "tokens": unit}, **configs_json(shape, train), "seed": 0, "seeds": 3}
+
+
+def run_page_comparison(settings: dict) -> dict:
+    """Chapter 3.7's comparison (compare.compare) and its ablation of the embedding table."""
+    data = corpora.load_data(**settings["data"])
+    shape, train = compare.page_settings(settings["data"]["tokens"])
+    seeds = range(settings["seed"], settings["seed"] + settings["seeds"])
+    figures, extras = compare.compare(data, train, settings["seed"], shape=shape,
+                                      seeds=settings["seeds"])
+    return {"figures": figures, "ablation": compare.embedding_ablation(data, extras, seeds)}
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/recorded-runs.md#rec-registry>>[init]
 RECORDINGS = {
     **{name: Recording(what, lambda commands=commands: {"runs": compare.jsonable(commands())},
@@ -214,6 +233,9 @@ RECORDINGS = {
     "words-sweep": Recording("settings around the default word network, at chapter 3.7's "
                              "length, on validation, against Kneser-Ney",
                              lambda: sweep_settings("words"), run_sweep),
+    "words-1m-page": Recording("chapter 3.7's word comparison with its three seeds, and the "
+                               "ablation of the embedding table",
+                               lambda: page_settings_json("words"), run_page_comparison),
 }
 # ~/~ end
 
