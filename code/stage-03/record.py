@@ -123,7 +123,7 @@ COMMANDS = {  # name: (what it measures, the commands as the code would run them
         lambda: [page_runs("chars", *MILLION, "--steps", compare.page_settings("chars")[1].steps,
                            "--seed", 1, "--seeds", 1)]),
     "chars-1m-300s": (
-        "the book's default character network against Kneser-Ney, five minutes of training",
+        "the book's default character network against Kneser–Ney, five minutes of training",
         lambda: [default_runs("chars", *MILLION, "--time-budget", 300, "--seeds", 1)]),
     "chars-complete-steps": (
         "the complete works, the default network for 1, 2, 4 and 8 times a base of steps",
@@ -228,10 +228,10 @@ RECORDINGS = {
                        compare_runs)
        for name, (what, commands) in COMMANDS.items()},
     "chars-sweep": Recording("the settings of the book's default character network, on "
-                             "validation, against Kneser-Ney",
+                             "validation, against Kneser–Ney",
                              lambda: sweep_settings("chars"), run_sweep),
     "words-sweep": Recording("settings around the default word network, at chapter 3.7's "
-                             "length, on validation, against Kneser-Ney",
+                             "length, on validation, against Kneser–Ney",
                              lambda: sweep_settings("words"), run_sweep),
     "words-1m-page": Recording("chapter 3.7's word comparison with its three seeds, and the "
                                "ablation of the embedding table",
@@ -291,6 +291,13 @@ def stale(recorded: dict) -> str:
     if recorded.get("settings") != compare.jsonable(RECORDINGS[name].settings()):
         return f"its settings are not those the code runs today: make record NAME={name}"
     return ""
+
+
+def title(recorded: dict) -> str:
+    """What a recording measures, as the start of a sentence (the code's words for it today)."""
+    what = RECORDINGS[recorded["name"]].what if recorded["name"] in RECORDINGS else \
+        recorded["what"]
+    return what[:1].upper() + what[1:]
 
 
 def provenance_line(recorded: dict) -> str:
