@@ -812,27 +812,44 @@ def ablation_sentence(ablation: dict) -> str:
                if larger == "larger on unseen contexts" else ""))
 
 
-def verdict_list(chars: dict, words: dict, ablation: dict, recorded: dict) -> str:
-    """The chapter's findings, one item each, every claim computed from the figures."""
-    def against(figures, name):
-        d = figures["seeds"]["spread"][name]
-        return ("better on every seed" if d["all_below_zero"] else "worse on every seed"
-                if d["all_above_zero"] else "not on the same side on every seed")
-    steps = recorded["chars-1m-steps"]["results"]["runs"][-1]["figures"]
-    budget = recorded["chars-1m-300s"]["results"]["runs"][0]["figures"]
+def seeds_side(figures: dict, name: str) -> str:
+    """Which side of zero a difference falls on over the seeds, in words."""
+    d = figures["seeds"]["spread"][name]
+    return ("better on every seed" if d["all_below_zero"] else "worse on every seed"
+            if d["all_above_zero"] else "not on the same side on every seed")
+
+
+def built_verdict(chars: dict) -> str:
+    """The chapter's finding on characters as the page trained them, as a list item."""
+    return (f"- **Characters, as built:** the network is {seeds_side(chars, 'neural_vs_add_k')} "
+            f"than add-k and {seeds_side(chars, 'neural_vs_kneser_ney')} than Kneser–Ney; the "
+            f"mixture is {seeds_side(chars, 'mixture_vs_kneser_ney')} than Kneser–Ney.")
+
+
+def minutes(seconds: float) -> str:
+    """A duration in whole minutes, in words: "1 minute", "5 minutes"."""
+    m = round(seconds / 60)
+    return f"{m} minute{'' if m == 1 else 's'}"
+
+
+def recorded_verdict(steps: dict, budget: dict) -> str:
+    """The finding on characters trained longer, from the recorded series of steps and the
+    recorded run of a time budget, as a list item."""
+    longest = steps["results"]["runs"][-1]["figures"]
+    budget = budget["results"]["runs"][0]["figures"]
     d = budget["differences_bits_per_token"]["neural_vs_kneser_ney"]
-    return "\n".join([
-        f"- **Characters, as built:** the network is {against(chars, 'neural_vs_add_k')} than "
-        f"add-k and {against(chars, 'neural_vs_kneser_ney')} than Kneser–Ney; the mixture is "
-        f"{against(chars, 'mixture_vs_kneser_ney')} than Kneser–Ney.",
-        f"- **Characters, trained longer:** at {steps['neural']['steps']:,} steps the network "
-        f"is {interval(steps['differences_bits_per_token']['neural_vs_kneser_ney'])} bpc from "
-        f"Kneser–Ney on test; after {budget['neural']['train_seconds'] / 60:.0f} minutes of "
-        f"training, {interval(d)} bpc, "
-        + ("below Kneser–Ney." if d["ci95"][1] < 0 else "not below it."),
-        f"- **Words:** the network is {against(words, 'neural_vs_kneser_ney')} than "
-        f"Kneser–Ney; {contrast_sentence(words)}",
-        f"- **Why:** {ablation_sentence(ablation)}"])
+    return (f"- **Characters, trained longer:** at {longest['neural']['steps']:,} steps the "
+            f"network is {interval(longest['differences_bits_per_token']['neural_vs_kneser_ney'])}"
+            f" bpc from Kneser–Ney on test; after {minutes(budget['neural']['train_seconds'])} "
+            f"of training, {interval(d)} bpc, "
+            + ("below Kneser–Ney." if d["ci95"][1] < 0 else "not below it."))
+
+
+def word_verdicts(words: dict, ablation: dict) -> str:
+    """The findings on words and on what the learned vectors are worth, as list items."""
+    return (f"- **Words:** the network is {seeds_side(words, 'neural_vs_kneser_ney')} than "
+            f"Kneser–Ney; {contrast_sentence(words)}\n"
+            f"- **Why:** {ablation_sentence(ablation)}")
 # ~/~ end
 
 

@@ -90,6 +90,20 @@ def test_the_sweep_sentence_subtracts_the_base_candidate():
         compare.sweep_sentence(recorded, "a", "c")
 
 
+def test_the_recorded_verdict_says_below_only_when_the_interval_is():
+    def recording(d):
+        f = figures(2.0, 2.1)
+        f["differences_bits_per_token"]["neural_vs_kneser_ney"] = d
+        return {"results": {"runs": [{"figures": f}]}}
+
+    assert compare.recorded_verdict(recording(diff(0.1)), recording(diff(-0.05))).endswith(
+        "-0.050 [-0.060, -0.040] bpc, below Kneser–Ney.")
+    assert compare.recorded_verdict(recording(diff(0.1)), recording(diff(-0.005))).endswith(
+        "not below it.")
+    assert "at 3,000 steps the network is +0.100 [+0.090, +0.110] bpc from" in \
+        compare.recorded_verdict(recording(diff(0.1)), recording(diff(0.0)))
+
+
 def test_the_steps_plot_draws_the_network_and_both_levels_on_each_panel():
     series = {name: {"results": {"runs": [{"figures": figures(v, 2.1)} for v in (2.3, 2.2)]}}
               for name in ("one", "two")}
