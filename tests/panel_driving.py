@@ -5,6 +5,8 @@ into it key by key or paste, read what it shows. Shared by the panel's own page
 
 import time
 
+import numpy as np
+
 
 def wait_until(driver, script: str, *args, timeout: float = 30.0):
     """The value of script, polled until it is truthy (or the timeout passes: then the last)."""
@@ -75,3 +77,49 @@ def sample(driver, model: str, temperature: float, seed: int) -> str:
             ? done(p.querySelector('.lm-panel__sample').textContent) : setTimeout(poll, 10);
         poll();
     """, model, temperature, seed)
+
+
+def type_a_reference_context(driver, header: dict, arrays: dict, i: int) -> dict:
+    """Type the i-th text of a pair's reference file (export's panel.reference_file: header and
+    arrays) into an open panel, half of it key by key and the rest as a paste; check that the
+    panel marks its context seen or unseen as Python found it, and that each model's top bar is
+    a token Python gives the highest probability (or one tied with it); the panel's state."""
+    clear(driver)
+    text = header["texts"][i]
+    type_into(driver, text[: len(text) // 2])
+    paste(driver, text)
+    state = panel_state(driver)
+    assert state["seen"] == ("true" if header["seen"][i] else "false"), state["status"]
+    assert state["status"].startswith("Seen" if header["seen"][i] else "Unseen")
+    for top, key in zip(state["tops"], ("network", "kneser_ney"), strict=True):
+        p = arrays[key][i]
+        assert p[int(top.split()[0])] >= p.max() - 1e-4, (key, text)
+    return state
+
+
+def largest_differences(driver, module: str, files: dict, header: dict, arrays: dict) -> dict:
+    """Load a pair's files (network, kneser_ney: URLs from the site's root) with the page's
+    module (its URL) and compute, in the browser, every token's probability after each text of
+    the pair's reference file; check the ids read and "seen" against Python's; the largest
+    |page - Python| of each model, over every text and token."""
+    computed = driver.execute_async_script("""
+        const [module, files, texts, done] = arguments;
+        import(module).then(async (m) => {
+          const pair = await m.loadPair(files);
+          done(texts.map((text) => {
+            const ids = pair.network.tokens.encode(text);
+            return {ids, network: Array.from(pair.network.probs(ids)),
+                    kneser_ney: Array.from(pair.kneserNey.probs(ids)),
+                    seen: pair.kneserNey.seen(ids)};
+          }));
+        }).catch((error) => done(String(error)));
+    """, module, files, header["texts"])
+    assert isinstance(computed, list), computed
+    worst = {"network": 0.0, "kneser_ney": 0.0}
+    for i, result in enumerate(computed):
+        assert result["ids"] == header["histories"][i], header["texts"][i]
+        assert result["seen"] == header["seen"][i], header["texts"][i]
+        for key in worst:
+            change = float(np.abs(np.array(result[key]) - arrays[key][i]).max())
+            worst[key] = max(worst[key], change)
+    return worst

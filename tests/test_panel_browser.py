@@ -26,9 +26,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
-import numpy as np
 import pytest
-from panel_driving import clear, open_panel, panel_state, paste, sample, type_into
+from panel_driving import (clear, largest_differences, open_panel, panel_state, sample,
+                           type_a_reference_context, type_into)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,29 +142,11 @@ def test_the_page_computes_what_python_computes(page, browser):
     open_panel(browser, page.url)
     for name, exported in page.exports.items():
         header, arrays = reference(page, name)
-        computed = browser.execute_async_script("""
-            const [files, texts, done] = arguments;
-            import('./javascripts/panel.js').then(async (m) => {
-              const pair = await m.loadPair(files);
-              done(texts.map((text) => {
-                const ids = pair.network.tokens.encode(text);
-                return {ids, network: Array.from(pair.network.probs(ids)),
-                        kneser_ney: Array.from(pair.kneserNey.probs(ids)),
-                        seen: pair.kneserNey.seen(ids)};
-              }));
-            }).catch((error) => done(String(error)));
-        """, {key: panel.ASSETS_URL + exported.files[key] for key in ("network", "kneser_ney")},
-            header["texts"])
-        assert isinstance(computed, list), computed
-        worst = {}
-        for i, result in enumerate(computed):
-            assert result["ids"] == header["histories"][i], header["texts"][i]
-            assert result["seen"] == header["seen"][i], header["texts"][i]
-            for key in ("network", "kneser_ney"):
-                change = float(np.abs(np.array(result[key]) - arrays[key][i]).max())
-                worst[key] = max(worst.get(key, 0.0), change)
-        print(f"\n{name}: the largest |page - Python| over {len(computed)} contexts and every "
-              f"token: network {worst['network']:.1e}, Kneser–Ney {worst['kneser_ney']:.1e} "
+        files = {key: panel.ASSETS_URL + exported.files[key] for key in ("network", "kneser_ney")}
+        worst = largest_differences(browser, page.url + "javascripts/panel.js", files, header,
+                                    arrays)
+        print(f"\n{name}: the largest |page - Python| over {len(header['texts'])} contexts and "
+              f"every token: network {worst['network']:.1e}, Kneser–Ney {worst['kneser_ney']:.1e} "
               f"(tolerance {panel.TOLERANCE:g})")
         assert max(worst.values()) <= panel.TOLERANCE
         assert any(header["seen"]) and not all(header["seen"])
@@ -186,17 +168,7 @@ def test_typing_changes_the_bars_and_an_unseen_context_is_marked(page, browser, 
     open_panel(browser, page.url, tokens)
     states = []
     for i in (header["seen"].index(True), header["seen"].index(False)):
-        clear(browser)
-        text = header["texts"][i]
-        type_into(browser, text[: len(text) // 2])          # key by key, then the rest at once
-        paste(browser, text)
-        state = panel_state(browser)
-        assert state["seen"] == ("true" if header["seen"][i] else "false"), state["status"]
-        assert state["status"].startswith("Seen" if header["seen"][i] else "Unseen")
-        for top, key in zip(state["tops"], ("network", "kneser_ney"), strict=True):
-            p = arrays[key][i]
-            first = int(top.split()[0])
-            assert p[first] >= p.max() - 1e-4, (key, header["texts"][i])  # the top bar, or a tie
+        state = type_a_reference_context(browser, header, arrays, i)
         for score, model in zip(state["scores"], (page.networks[tokens], kneser_ney),
                                 strict=True):            # the text typed, scored token by token
             bits = lm.bits_per_token(model.token_log_probs([header["texts"][i]]))
