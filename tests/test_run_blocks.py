@@ -469,6 +469,16 @@ def test_a_file_no_entry_names_any_more_is_pruned(book):
     assert sorted(p.name for p in (book.finish() / "assets" / "models").iterdir()) == ["new.bin"]
 
 
+def test_a_session_run_without_a_folder_for_the_site_has_no_BOOK_ASSETS(book, monkeypatch):
+    """Only the build's own fresh folder: never one the caller's environment happens to name."""
+    monkeypatch.setenv("BOOK_ASSETS", str(book.root / "docs"))
+    md, name = book.page("``` {.python .run}\nimport os\nprint(os.environ.get('BOOK_ASSETS'))\n```")
+    (session,) = book.hooks.sessions_of(book.hooks.executed_blocks(md, name), name)
+    assert book.hooks.run_session(session)["blocks"][0]["printed"] == "None\n"
+    (shown,) = book.build((md, name))
+    assert str(book.root / "docs") not in shown, "the caller's folder, not a fresh one"
+
+
 def test_a_folder_written_for_the_site_is_refused_with_its_name(book):
     block = ("``` {.python .run}\nimport os\n"
              "os.mkdir(os.path.join(os.environ['BOOK_ASSETS'], 'models'))\n```")
@@ -563,13 +573,11 @@ def test_sessions_still_running_when_the_server_stops_are_ended(book):
 
 def test_the_runner_reports_json_only(tmp_path):
     request = {"page": "p.md", "root": str(tmp_path),
-               "blocks": [{"source": "import os\nprint(os.environ.get('BOOK_ASSETS'))",
-                           "line": 1}]}
+               "blocks": [{"source": "print(1)", "line": 1}]}
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "run_blocks.py")],
-                          input=json.dumps(request), capture_output=True, text=True, check=True,
-                          env=dict(os.environ, BOOK_ASSETS=str(tmp_path)))  # no folder asked
+                          input=json.dumps(request), capture_output=True, text=True, check=True)
     result = json.loads(proc.stdout)
-    assert result["blocks"] == [{"printed": "None\n", "figures": [],
+    assert result["blocks"] == [{"printed": "1\n", "figures": [],
                                  "seconds": result["blocks"][0]["seconds"]}]
     assert set(result["reads"]) == {"files", "folders", "modules", "spawned"}
 

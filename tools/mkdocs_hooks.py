@@ -122,7 +122,8 @@ LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:requirements.txt")
 SHOWN_TITLE = "run when the site is built"
 MAIN = "main"
 SESSION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-SITE_ASSETS = ("assets", "models")  # where the site serves the files the blocks write
+ASSETS_ENV = "BOOK_ASSETS"  # names the folder for the files the blocks write for the site
+SITE_ASSETS = ("assets", "models")  # where the site serves them
 ASSET_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")  # a file name a URL needs no escape for
 log = logging.getLogger("mkdocs.hooks.run_blocks")
 
@@ -462,14 +463,18 @@ def prune_assets() -> list[Path]:
 
 def run_session(session: Session, assets: str | None = None) -> dict:
     """Run one session's blocks in a fresh process (tools/run_blocks.py), with BOOK_ASSETS
-    naming the folder `assets`; the runner's result."""
+    naming the folder `assets` (unset without one: a block that writes files for the site then
+    fails clearly, instead of writing where nothing collects them); the runner's result."""
     env = dict(os.environ, PYTHONHASHSEED="0")  # set iteration order, the same in every build
     for variable in BLAS_THREADS:
         env.setdefault(variable, "1")
-    blocks = [{"source": f.source, "line": f.start + 1, "number": n}
-              for n, f in zip(session.numbers, session.blocks, strict=True)]
+    env.pop(ASSETS_ENV, None)
+    if assets:
+        env[ASSETS_ENV] = assets
     request = json.dumps({"page": session.page, "session": session.name, "root": str(ROOT),
-                          "assets": assets, "blocks": blocks})
+                          "blocks": [{"source": f.source, "line": f.start + 1, "number": n}
+                                     for n, f in zip(session.numbers, session.blocks,
+                                                     strict=True)]})
     with subprocess.Popen([sys.executable, str(RUNNER)], stdin=subprocess.PIPE, cwd=ROOT,
                           env=env, stdout=subprocess.PIPE) as proc:  # stderr: the build's own
         RUNNING.add(proc)

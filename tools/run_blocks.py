@@ -2,12 +2,10 @@
 
     python tools/run_blocks.py < request.json > result.json
 
-The request names the page, the session, the folder to run in (the repository root), the
-folder for the files the blocks write for the site (see below) and the session's blocks in
-order, each with its source and its line in the chapter:
+The request names the page, the session, the folder to run in (the repository root) and the
+session's blocks in order, each with its source and its line in the chapter:
 
     {"page": "stage-03/x.md", "session": "main", "root": "/path/to/book",
-     "assets": "/tmp/book-assets-x1y2",
      "blocks": [{"source": "print(1)", "line": 12, "number": 1}, ...]}
 
 The blocks share one namespace and run in order. The result holds, for each block, what it
@@ -36,12 +34,6 @@ PYTHONPATH). "spawned" says that some process escaped the record: another progra
 Python process that left no record (killed, or started with an environment of its own). Paths
 are relative to the root; files of hidden folders (.venv, .git) and bytecode caches are not
 recorded.
-
-Files for the site. The environment variable BOOK_ASSETS names the request's "assets" folder
-(the hook makes it, fresh and empty, for each run, outside the repository): what the blocks
-write there (a page's models, panel.export) the hook stores and the site serves under
-assets/models/. Without "assets" in the request BOOK_ASSETS is unset, so that a block writing
-files for the site fails clearly instead of writing them where nothing collects them.
 
 Formatting (Markdown, captions) is the hook's: a caption edited in the chapter re-renders the
 page without running its blocks again.
@@ -77,7 +69,6 @@ IMPORT_SYSTEM = "<frozen importlib._bootstrap_external>"
 FOLLOW = Path(__file__).with_name("follow_reads")  # holds the sitecustomize of child processes
 # Programs that read nothing of the repository: platform.platform() runs `uname -p`.
 SYSTEM_QUERIES = frozenset({"uname"})
-ASSETS_ENV = "BOOK_ASSETS"  # the folder for the files the blocks write for the site (panel.py)
 
 
 class Reads:
@@ -243,14 +234,6 @@ def run_session(page: str, blocks: list[dict]) -> dict:
     return {"blocks": outputs}
 
 
-def give_assets_folder(folder: str | None) -> None:
-    """Name the folder for the site's files in BOOK_ASSETS, or unset it when there is none."""
-    if folder:
-        os.environ[ASSETS_ENV] = folder
-    else:
-        os.environ.pop(ASSETS_ENV, None)
-
-
 def main() -> int:
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     result = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
@@ -261,7 +244,6 @@ def main() -> int:
     os.environ["MATPLOTLIBRC"] = str(STYLE)  # the book's style, read when matplotlib is imported
     threads = int(os.environ.get("OPENBLAS_NUM_THREADS", "1"))
     os.environ["OPENBLAS_NUM_THREADS"] = str(threads)  # the thread rule obeys it, in children too
-    give_assets_folder(request.get("assets"))
     reads = Reads(request["root"])
     sys.addaudithook(reads.audit)
     with tempfile.TemporaryDirectory() as children:
