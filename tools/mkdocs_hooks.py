@@ -27,6 +27,7 @@ The outputs, in run-outputs/ (committed, so that a fresh clone reads the book at
 
     run-outputs/pages/<page>/<session>.<blocks key>.<inputs key>.json   what each block printed
     run-outputs/figures/<sha256>.png                                      the figures, by content
+    run-outputs/assets/<sha256>.<suffix>                                  files for the site
     run-outputs/labs/, run-outputs/labs.inputs.json                       the executed labs
 
 An entry is found by its blocks key: the session's block sources, the page and the session's
@@ -49,6 +50,14 @@ which sessions it ran and why (the input that changed, or the block that is new)
 BOOK_RUN_REPORT=path it also writes that as JSON, which the tests read to prove the committed
 outputs fresh. After a build that rendered every page, entries and figures that no page used are
 deleted: the folder holds one entry per session. `make outputs` refreshes it.
+
+Files for the site. While a session runs, the environment variable BOOK_ASSETS names a fresh,
+empty temporary folder; the files its blocks write there (panel.export writes a page's models)
+are stored by content in run-outputs/assets/ and named in the session's entry (file name ->
+stored name). Every build copies the files of each entry it shows into site/assets/models/
+under their own names, whether the session ran or not; two sessions that write one name with
+different bytes fail the build, naming both. Pruning and the freshness test cover them as they
+cover figures.
 
 The labs (mkdocs-jupyter, executed in a kernel) keep their outputs in run-outputs/labs/, the
 plugin's own cache, which is keyed on a lab's bytes only. So that a lab never shows what older
@@ -83,6 +92,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -112,6 +122,9 @@ LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:requirements.txt")
 SHOWN_TITLE = "run when the site is built"
 MAIN = "main"
 SESSION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+ASSETS_ENV = "BOOK_ASSETS"  # names the folder for the files the blocks write for the site
+SITE_ASSETS = ("assets", "models")  # where the site serves them
+ASSET_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")  # a file name a URL needs no escape for
 log = logging.getLogger("mkdocs.hooks.run_blocks")
 
 
@@ -359,21 +372,105 @@ def store(session: Session, result: dict, names: list[str], inputs: Inputs,
     recorded = {name: inputs.value(name) for name in names}
     entry = {"page": session.page, "session": session.name, "seconds": round(seconds, 2),
              "sources": [sha(f.source.encode(), 20) for f in session.blocks],
-             "inputs": recorded, "blocks": blocks}
+             "inputs": recorded, "assets": store_assets(result["assets"]), "blocks": blocks}
     path = entry_path(session, recorded)
     write_atomically(path, (json.dumps(entry, indent=1, ensure_ascii=False) + "\n").encode())
     return path
 
 
 # --------------------------------------------------------------------------------------------
+# files for the site: what the blocks write into BOOK_ASSETS, stored by content, served as named
+
+
+def written_assets(session: Session, folder: Path) -> dict[str, bytes]:
+    """{file name: bytes} of what a session's blocks wrote into its assets folder: files only,
+    each with a name a URL needs no escape for, or a PluginError saying what is wrong."""
+    assets = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file() or not ASSET_NAME.match(path.name):
+            raise PluginError(
+                f"{session.label()}: its executed blocks wrote {path.name!r} into BOOK_ASSETS, "
+                "which the site does not serve: write plain files there, named with letters, "
+                "digits, '.', '-' and '_', not starting with '.' (no folders, no links)")
+        assets[path.name] = path.read_bytes()
+    return assets
+
+
+def stored_asset_name(name: str, data: bytes) -> str:
+    """The name under run-outputs/assets/: the content's hash and the file's suffix."""
+    return f"{sha(data, 24)}{Path(name).suffix}"
+
+
+def store_assets(assets: dict[str, bytes]) -> dict[str, str]:
+    """Write each file into run-outputs/assets/ by content (once); {file name: stored name}."""
+    stored = {}
+    for name, data in sorted(assets.items()):
+        stored[name] = stored_asset_name(name, data)
+        target = OUTPUTS / "assets" / stored[name]
+        if not target.exists():
+            write_atomically(target, data)
+    return stored
+
+
+def show_assets(session: Session, assets: dict[str, tuple[str, bytes | Path]]) -> None:
+    """Note the files of a session shown in this build ({file name: (stored name, its bytes or
+    the stored file)}), for the site; a PluginError if another session wrote one of the names
+    with other bytes, or a stored file is missing."""
+    for name, (stored, source) in assets.items():
+        if isinstance(source, Path) and not source.is_file():
+            raise PluginError(
+                f"{session.label()}: its entry names {source.relative_to(ROOT).as_posix()}, "
+                f"which is missing (the file {name} for the site): restore it from git "
+                "(git checkout -- run-outputs), or delete the entry to run the session again")
+        earlier = BUILD.assets.get(name)
+        if earlier is not None and earlier[0] != stored:
+            raise PluginError(
+                f"{earlier[2]} and {session.label()} both write {'/'.join(SITE_ASSETS)}/{name}, "
+                "with different contents: the site can serve only one; give one of them "
+                "another name")
+        BUILD.assets[name] = (stored, source, session.label())
+
+
+def copy_assets(site: Path) -> None:
+    """Copy the files of the entries this build showed into site/assets/models/."""
+    target = site.joinpath(*SITE_ASSETS)
+    for name, (_, source, _) in sorted(BUILD.assets.items()):
+        target.mkdir(parents=True, exist_ok=True)
+        if isinstance(source, Path):
+            shutil.copyfile(source, target / name)
+        else:
+            (target / name).write_bytes(source)
+
+
+def prune_assets() -> list[Path]:
+    """Delete the stored files that no entry this build used names (after prune_outputs'
+    check that the build rendered every page)."""
+    folder = OUTPUTS / "assets"
+    if not folder.is_dir():
+        return []
+    named = set()
+    for path in BUILD.used:
+        named.update(json.loads(path.read_text(encoding="utf-8")).get("assets", {}).values())
+    unused = [p for p in folder.iterdir() if p.is_file() and p.name not in named]
+    for path in unused:
+        path.unlink(missing_ok=True)
+    return unused
+
+
+# --------------------------------------------------------------------------------------------
 # running
 
 
-def run_session(session: Session) -> dict:
-    """Run one session's blocks in a fresh process (tools/run_blocks.py); the runner's result."""
+def run_session(session: Session, assets: str | None = None) -> dict:
+    """Run one session's blocks in a fresh process (tools/run_blocks.py), with BOOK_ASSETS
+    naming the folder `assets` (unset without one: a block that writes files for the site then
+    fails clearly, instead of writing where nothing collects them); the runner's result."""
     env = dict(os.environ, PYTHONHASHSEED="0")  # set iteration order, the same in every build
     for variable in BLAS_THREADS:
         env.setdefault(variable, "1")
+    env.pop(ASSETS_ENV, None)
+    if assets:
+        env[ASSETS_ENV] = assets
     request = json.dumps({"page": session.page, "session": session.name, "root": str(ROOT),
                           "blocks": [{"source": f.source, "line": f.start + 1, "number": n}
                                      for n, f in zip(session.numbers, session.blocks,
@@ -412,7 +509,9 @@ def stop_running_sessions() -> None:
 def execute(session: Session, reason: str) -> Path | None:
     """Run a session and store its outputs; the entry (None if a file changed meanwhile)."""
     started = time.time()
-    result = run_session(session)
+    with tempfile.TemporaryDirectory(prefix="book-assets-") as assets:  # fresh, outside ROOT
+        result = run_session(session, assets)
+        result["assets"] = written_assets(session, Path(assets))
     seconds = time.time() - started
     inputs = Inputs()  # the values after the run: unchanged during it, or not stored
     names = input_names(result["reads"])
@@ -508,17 +607,22 @@ def session_outputs(session: Session) -> list[dict]:
     key = session.key
     if key in BUILD.failures:
         raise BUILD.failures[key]
-    if key in BUILD.unstored:
-        return BUILD.unstored[key]["blocks"]
-    path = BUILD.entries.get(key)
-    if path is None or not path.exists():
-        path, reason = find_entry(session, BUILD.inputs)
-        if path is None:
-            path = execute(session, reason)
+    if key not in BUILD.unstored:
+        path = BUILD.entries.get(key)
+        if path is None or not path.exists():
+            path, reason = find_entry(session, BUILD.inputs)
             if path is None:
-                return BUILD.unstored[key]["blocks"]
+                path = execute(session, reason)
+    if key in BUILD.unstored:  # shown this once, from the run itself
+        result = BUILD.unstored[key]
+        show_assets(session, {name: (stored_asset_name(name, data), data)
+                              for name, data in result["assets"].items()})
+        return result["blocks"]
     BUILD.used.add(path)
-    return json.loads(path.read_text(encoding="utf-8"))["blocks"]
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    show_assets(session, {name: (stored, OUTPUTS / "assets" / stored)
+                          for name, stored in entry.get("assets", {}).items()})
+    return entry["blocks"]
 
 
 def with_run_blocks_executed(markdown: str, src: str) -> str:
@@ -558,6 +662,7 @@ class Build:
         self.failures: dict[str, PluginError] = {}
         self.unstored: dict[str, dict] = {}  # results of runs during which an input changed
         self.used: set[Path] = set()
+        self.assets: dict[str, tuple] = {}  # file name -> (stored name, bytes or path, session)
         self.executed: list[dict] = []
         self.labs: dict = {"reason": "", "before": set(), "ran": []}
 
@@ -606,7 +711,7 @@ def prune_outputs() -> list[Path]:
     for folder in sorted((p for p in pages.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
-    return stale + unused
+    return stale + unused + prune_assets()
 
 
 def write_report(path: str) -> None:
@@ -615,6 +720,7 @@ def write_report(path: str) -> None:
         "executed": BUILD.executed,
         "labs_executed": BUILD.labs["ran"], "labs_reason": BUILD.labs["reason"],
         "used": sorted(p.relative_to(ROOT).as_posix() for p in BUILD.used),
+        "assets": {name: stored for name, (stored, _, _) in sorted(BUILD.assets.items())},
         "complete": BUILD.rendered_every_page(),
     }
     Path(path).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
@@ -682,6 +788,7 @@ def on_post_build(config) -> None:
     if os.environ.get("BOOK_RUN_REPORT"):
         write_report(os.environ["BOOK_RUN_REPORT"])
     write_lab_notebooks(Path(config["docs_dir"]), Path(config["site_dir"]))
+    copy_assets(Path(config["site_dir"]))
     source = mathjax_source()
     target = Path(config["site_dir"]) / "assets" / "mathjax"
     for part in MATHJAX_PARTS:
