@@ -13,7 +13,7 @@ override SHELL := /bin/sh
 # plain text: make never runs a `$(shell ...)` inside it. It reaches a recipe's shell as an
 # environment variable, quoted there ("$$HOST"), or is only tested by make ($(if $(KEEP),...)):
 # one argument, never a command. tests/test_stitch.py tries each.
-READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP NAME
+READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP DIFF NAME
 TYPED  := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 $(foreach v,$(sort $(READER) $(TYPED)),$(eval override $(v) := $$(value $(v))))
 export PYTHON HOST BENCH_JSON N LIMIT NAME
@@ -126,8 +126,8 @@ hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified cle
 exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first): make exercise N=3
 	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"} $${LIMIT:+--time-limit "$$LIMIT"}
 
-debug: $(DEV)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
-	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep)
+debug: $(DEV)  ## Common Mistake N in a copy of code/: its symptom, failing tests (DIFF=1: then the diff): make debug N=2
+	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep) $(if $(filter 1,$(DIFF)),--show-diff)
 
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .hypothesis .entangled
