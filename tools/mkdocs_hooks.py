@@ -108,7 +108,8 @@ EVERYTHING = ("tree:code", "tree:tools", "file:pyproject.toml", "file:conftest.p
               *(f"file:{name}" for name in PINS))
 # What a lab (a notebook run in a Jupyter kernel, which no hook follows) may read: the book's
 # code, the plotting style, the pinned packages. Its own text is in mkdocs-jupyter's key.
-LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:requirements.txt")
+LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:tools/book_style.py",
+              "file:requirements.txt")
 SHOWN_TITLE = "run when the site is built"
 MAIN = "main"
 SESSION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -768,6 +769,7 @@ def on_post_page(output: str, page, config) -> str:
         '<p class="lab-downloads">Run this lab yourself: '
         f'<a href="../{stem}.ipynb" download>download the notebook</a> or '
         f'<a href="../{stem}.py" download>the Python source</a> '
-        "(start Jupyter in the repository root, with <code>.venv</code> activated).</p>"
+        "(open it with <code>make lab</code>, which starts JupyterLab in the book's environment; "
+        "it runs from any folder).</p>"
     )
     return re.sub(r"(</h1>)", r"\1" + links.replace("\\", "\\\\"), output, count=1)
