@@ -7,6 +7,7 @@ override VENV  := .venv
 override BIN   := $(VENV)/bin
 override STAMP := $(VENV)/.installed
 override DEV   := $(VENV)/.installed-dev
+override LAB   := $(VENV)/.installed-lab
 override SHELL := /bin/sh
 
 # What a reader sets (on the command line, or the variables below from the environment) is
@@ -24,7 +25,7 @@ override export PYTHONHASHSEED := 0
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve outputs clean
+.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve outputs notebooks lab clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -51,6 +52,13 @@ $(DEV): $(STAMP) requirements-dev.txt
 	@start=$$(date +%s); \
 	echo "installing what testing needs into $(VENV) (requirements-dev.txt)"; \
 	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements-dev.txt || exit 1; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+$(LAB): $(STAMP) requirements-lab.txt
+	@start=$$(date +%s); \
+	echo "installing JupyterLab into $(VENV) (requirements-lab.txt)"; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements-lab.txt || exit 1; \
 	echo "installed in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
@@ -90,6 +98,12 @@ site: $(STAMP)  ## build the site into site/ (strict)
 
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/python -m mkdocs serve --dev-addr "$$HOST"
+
+notebooks: $(STAMP)  ## every chapter and lab as a notebook in notebooks/ (a notebook you changed there is kept)
+	@$(BIN)/python tools/notebooks.py notebooks
+
+lab: $(LAB) notebooks  ## open the chapters as notebooks in JupyterLab (installed on first use: requirements-lab.txt)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
 
 outputs: $(STAMP)  ## run the executed blocks whose inputs changed, into run-outputs/ (commit it)
 	@site=$$(mktemp -d); $(BIN)/python -m mkdocs build --strict --site-dir "$$site"; \

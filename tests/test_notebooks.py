@@ -10,6 +10,7 @@ import base64
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -294,3 +295,30 @@ def test_make_lab_writes_the_notebooks_and_keeps_the_ones_the_reader_changed(tmp
     assert notebooks.write_keeping_edits(tmp_path, second) == []
     assert (tmp_path / "a.ipynb").read_bytes() == b"chapter a, second version"
     assert not list(tmp_path.rglob(".*.tmp"))
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_lab_installs_jupyterlab_then_opens_the_notebooks():
+    dry = subprocess.run(["make", "-n", "-B", "lab"], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    install = dry.index("-r requirements-lab.txt")
+    write = dry.index("tools/notebooks.py notebooks")
+    assert install < write < dry.index("jupyter lab --ServerApp.root_dir=notebooks")
+
+
+def test_the_lab_requirements_pin_jupyterlab_and_nothing_reading_pins():
+    def pins(name):
+        lines = (ROOT / name).read_text(encoding="utf-8").splitlines()
+        return dict(line.split("==") for line in (x.split("#")[0].strip() for x in lines) if line)
+
+    def norm(mapping):
+        return {k.lower().replace("_", "-"): v for k, v in mapping.items()}
+
+    reader, dev, lab = (norm(pins(f)) for f in ("requirements.txt", "requirements-dev.txt",
+                                                "requirements-lab.txt"))
+    assert lab["jupyterlab"].startswith("4.6.") and "jupyter-server" in lab
+    assert not set(lab) & set(reader), "a distribution pinned in requirements.txt too"
+    both = set(lab) & set(dev)
+    assert {name: lab[name] for name in both} == {name: dev[name] for name in both}
+    assert norm(pins("requirements-lab.in")).items() <= lab.items()
+    assert "jupyterlab" not in reader and "jupyterlab" not in dev
