@@ -191,6 +191,23 @@ def test_cheap_chapters_run_top_to_bottom_in_jupyter_from_their_own_folder(tmp_p
         print(f"\nnotebooks executed with nbclient: {'; '.join(timings)}")
 
 
+ROOT_RELATIVE = re.compile(r"""["'](?:\./)?(?:docs|code|tools|run-outputs)/""")
+
+
+def test_no_executed_block_names_a_file_by_its_path_from_the_repository_root():
+    """The static half of the test above, for every chapter (most take too long to run here):
+    a string like "docs/stage-03/recorded/x.json" names nothing in a notebook's folder."""
+    found = [f"{page}:{fence.start + 2 + k}: {line.strip()}"
+             for page in notebooks.chapters()
+             for fence in fences.parse((DOCS / page).read_text(encoding="utf-8"))
+             if fence.kind == "executed"
+             for k, line in enumerate(fence.body) if ROOT_RELATIVE.search(line)]
+    assert not found, ("executed blocks that read a file by its path from the repository root "
+                       "(find it through a module instead: record.load(name), "
+                       "Path(module.__file__)):\n" + "\n".join(found))
+    assert ROOT_RELATIVE.search('json.loads(Path("docs/stage-03/recorded/x.json").read_text())')
+
+
 def test_the_lab_runs_from_its_own_folder():
     labs = sorted((DOCS / "labs").glob("lab_*.py"))
     assert labs
