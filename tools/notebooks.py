@@ -12,7 +12,8 @@ chapter converted by it is one Markdown cell. So a chapter with code becomes a n
   text/markdown, figures as image/png (the caption as their text); an `echo=false` block's code
   is folded (`jupyter.source_hidden`), as the site hides it;
 - tangled blocks (`file=`, `#name`) and display-only blocks as Markdown code, a tangled block
-  under its name as on the site: they are in the modules that the code cells import.
+  under its name as on the site: they are in the modules that the code cells import. (An
+  executed block inside an admonition would cut it in two: no chapter has one.)
 
 The cells import the book's modules by name, through the .pth that `make install` writes
 (tools/install_paths.py), and read the book's files through those modules, never by a path
@@ -154,13 +155,10 @@ def admonition(head: re.Match, body: list[str]) -> list[str]:
 
 def fence_markdown(fence: fences.Fence) -> list[str]:
     """A fence that a notebook shows but does not run, as plain Markdown code."""
+    head = [f"{fence.indent}{fence.marker}{fence.language}"]
     if fence.kind == "tangled":
         name = f"#{fence.ids[0]}" if fence.ids else f"file: {fence.attrs['file']}"
-        head = [f"{fence.indent}*{name}*", f"{fence.indent}{fence.marker}python"]
-    elif fence.braced:  # an executed block inside prose a notebook cannot cut (an admonition)
-        head = [f"{fence.indent}{fence.marker}python"]
-    else:
-        head = [f"{fence.indent}{fence.marker}{fence.info}"]
+        head.insert(0, f"{fence.indent}*{name}*")
     return [*head, *fence.body, f"{fence.indent}{fence.marker}"]
 
 
