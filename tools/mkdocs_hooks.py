@@ -74,6 +74,9 @@ name the page, and the outputs may be pruned only after a build that rendered ev
 only MkDocs knows either. The work itself, with_run_blocks_executed(markdown, page), takes the
 page's Markdown and its name, so that an extension could call it (it runs what it must).
 
+Notebooks. Each chapter with code is also written as NAME.ipynb beside its page, with the
+outputs the page shows, and linked under its title (tools/notebooks.py says what it holds).
+
 MathJax. The site must load nothing from the network, so the MathJax 3 files come from the
 registry package django-static-mathjax (installed by `make install`) and are copied into
 site/assets/mathjax after each build.
@@ -102,6 +105,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 import fences  # tools/ is on sys.path while MkDocs imports its hooks
+import notebooks  # tools/notebooks.py: every chapter as a Jupyter notebook
 
 # One BLAS thread for the executed pages and whatever they start: the runner calls
 # runtime.configure(threads=1) for itself (docs/stage-03/speed.md says why), and these variables
@@ -118,7 +122,8 @@ EVERYTHING = ("tree:code", "tree:tools", "file:pyproject.toml", "file:conftest.p
               *(f"file:{name}" for name in PINS))
 # What a lab (a notebook run in a Jupyter kernel, which no hook follows) may read: the book's
 # code, the plotting style, the pinned packages. Its own text is in mkdocs-jupyter's key.
-LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:requirements.txt")
+LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:tools/book_style.py",
+              "file:requirements.txt")
 SHOWN_TITLE = "run when the site is built"
 MAIN = "main"
 SESSION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -688,7 +693,9 @@ def on_files(files, config):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     BUILD.rendered.add(page.file.src_uri)
-    return with_run_blocks_executed(markdown, page.file.src_uri)
+    shown = with_run_blocks_executed(markdown, page.file.src_uri)
+    write_chapter_notebook(markdown, page, config)
+    return shown
 
 
 def prune_outputs() -> list[Path]:
@@ -868,6 +875,8 @@ def write_lab_notebooks(docs: Path, site: Path) -> None:
 
 def on_post_page(output: str, page, config) -> str:
     src = page.file.src_uri
+    if src in CHAPTER_NOTEBOOKS:
+        return notebooks.with_download_link(output, CHAPTER_NOTEBOOKS[src])
     if not (src.startswith("labs/") and src.endswith(".py")):
         return output
     stem = Path(src).stem
@@ -875,6 +884,46 @@ def on_post_page(output: str, page, config) -> str:
         '<p class="lab-downloads">Run this lab yourself: '
         f'<a href="../{stem}.ipynb" download>download the notebook</a> or '
         f'<a href="../{stem}.py" download>the Python source</a> '
-        "(start Jupyter in the repository root, with <code>.venv</code> activated).</p>"
+        "(open it with <code>make lab</code>, which starts JupyterLab in the book's environment; "
+        "it runs from any folder).</p>"
     )
     return re.sub(r"(</h1>)", r"\1" + links.replace("\\", "\\\\"), output, count=1)
+
+
+# --------------------------------------------------------------------------------------------
+# chapters as notebooks (tools/notebooks.py): written beside their pages, linked from them
+
+CHAPTER_NOTEBOOKS: dict[str, str] = {}  # page -> its notebook's address relative to the page
+
+
+def write_chapter_notebook(markdown: str, page, config) -> None:
+    """Write a chapter's notebook into the site, with the outputs its page shows (a chapter
+    with code only)."""
+    src = page.file.src_uri
+    CHAPTER_NOTEBOOKS.pop(src, None)
+    if not (notebooks.is_chapter(src) and notebooks.has_code(markdown)):
+        return
+    linked = set(notebooks.chapters(Path(config["docs_dir"])))
+    notebook = notebooks.chapter_notebook(markdown, src, executed_outputs(markdown, src), linked)
+    target = Path(config["site_dir"]) / notebooks.notebook_name(src)
+    write_atomically(target, notebooks.notebook_bytes(notebook))
+    CHAPTER_NOTEBOOKS[src] = notebooks.link_from_page(src, page.url)
+
+
+def executed_outputs(markdown: str, src: str) -> list[dict]:
+    """What each executed block of a page printed and drew, in page order, as the page shows
+    it: {"printed": str, "figures": [PNG bytes]}."""
+    blocks = executed_blocks(markdown, src)
+    found = {}
+    for session in sessions_of(blocks, src):
+        for fence, output in zip(session.blocks, session_outputs(session), strict=True):
+            found[fence.start] = {"printed": output["printed"],
+                                  "figures": [figure_png(f) for f in output["figures"]]}
+    return [found[fence.start] for fence in blocks]
+
+
+def figure_png(figure: dict) -> bytes:
+    """A figure's PNG: by name in run-outputs/figures/, or in base64 if it was not stored."""
+    if figure["png"].endswith(".png"):
+        return (OUTPUTS / "figures" / figure["png"]).read_bytes()
+    return base64.b64decode(figure["png"])
