@@ -67,6 +67,14 @@ def choice(ex: ModuleType, name: str, options) -> str:
     return value
 
 
+def note(ex: ModuleType) -> str:
+    """The reader's NOTE, an explanation in words: a sentence or two."""
+    value = given(ex, "NOTE")
+    if not isinstance(value, str) or len(value.split()) < 8:
+        raise AssertionError("NOTE: your explanation, in a sentence or two")
+    return value
+
+
 def seed(ex: ModuleType) -> int:
     """The reader's SEED, a whole number from 1 on: a run made without --seed (seed 0), or
     taken from the book's own runs (seed 0), is then told apart from the reader's."""
@@ -133,11 +141,15 @@ class Run:
         return line if self.command == "train" else f"{line} > {shown(self.file(mine))}"
 
 
-def missing(ex: ModuleType, runs: list[Run]) -> None:
-    """AssertionError with the commands still to run, if any run's file is not there yet."""
+def missing(ex: ModuleType, runs: list[Run], listed: bool = True) -> None:
+    """AssertionError if any run's file is not there yet: with the commands still to run, or
+    (listed=False, for the checks after the one that lists them) with the first file only."""
+    yours = seed(ex)  # first: without it there are no commands to run
     todo = [run for run in runs if not run.file(mine(ex)).is_file()]
+    if todo and not listed:
+        raise AssertionError(f"no {shown(todo[0].file(mine(ex)))} yet: run the commands above")
     if todo:
-        commands = "\n".join(f"  {run.shell(mine(ex), seed(ex))}" for run in todo)
+        commands = "\n".join(f"  {run.shell(mine(ex), yours)}" for run in todo)
         raise AssertionError(f"{len(todo)} of your runs {'is' if len(todo) == 1 else 'are'} "
                              f"not there yet; from the top of the repository, run\n{commands}")
 
@@ -192,7 +204,7 @@ def read_once(read):
 
     @functools.wraps(read)
     def once(ex: ModuleType, run: Run):
-        missing(ex, [run])
+        missing(ex, [run], listed=False)
         path = run.file(mine(ex))
         stat = path.stat()
         key = (str(path), stat.st_mtime_ns, stat.st_size, tuple(run.argv(mine(ex), seed(ex))))

@@ -3,7 +3,7 @@
 
 import functools
 
-from exercise_runs import ablation, choice, given, interval, parts, seed, seen_contexts, setup
+from exercise_runs import ablation, choice, interval, note, parts, seed, seen_contexts, setup
 
 TITLE = "Where does the loss go without learned vectors?"
 KIND, NEEDS, LEVEL, LIMIT = "open", ("3.7", "3.8"), 3, 300
@@ -33,32 +33,29 @@ def check_conditions(ex):
     setup(list(map(str, ex.OPTIONS)), seed(ex), MOST_STEPS)
 
 
-def where(cost):
-    return "seen" if cost["seen"].mean > cost["unseen"].mean else "unseen"
+def answered(ex, name, table):
+    """The reader's `name` says where the `table` ablation costs more bits per position."""
+    cost = costs(ex)[table]
+    want = "seen" if cost["seen"].mean > cost["unseen"].mean else "unseen"
+    got = choice(ex, name, ("seen", "unseen"))
+    assert got == want, (f"{name} is {got!r}; the {table} table costs {cost['seen'].mean:+.4f} "
+                         f"bits per position on seen contexts, {cost['unseen'].mean:+.4f} on "
+                         "unseen ones")
 
 
 def check_frozen(ex):
     """FROZEN_COSTS_MORE_ON is where the frozen table costs more bits per position"""
-    cost = costs(ex)["frozen"]
-    got = choice(ex, "FROZEN_COSTS_MORE_ON", ("seen", "unseen"))
-    assert got == where(cost), (f"FROZEN_COSTS_MORE_ON is {got!r}; the frozen table costs "
-                                f"{cost['seen'].mean:+.4f} on seen contexts and "
-                                f"{cost['unseen'].mean:+.4f} on unseen ones")
+    answered(ex, "FROZEN_COSTS_MORE_ON", "frozen")
 
 
 def check_random(ex):
     """RANDOM_COSTS_MORE_ON is where the random table costs more bits per position"""
-    cost = costs(ex)["random"]
-    got = choice(ex, "RANDOM_COSTS_MORE_ON", ("seen", "unseen"))
-    assert got == where(cost), (f"RANDOM_COSTS_MORE_ON is {got!r}; the random table costs "
-                                f"{cost['seen'].mean:+.4f} on seen contexts and "
-                                f"{cost['unseen'].mean:+.4f} on unseen ones")
+    answered(ex, "RANDOM_COSTS_MORE_ON", "random")
 
 
 def check_note(ex):
     """NOTE explains, in your words, where the loss goes"""
-    note = given(ex, "NOTE")
-    assert isinstance(note, str) and len(note.split()) >= 8, "NOTE: a sentence or two, please"
+    note(ex)
 
 
 def check_leaderboard(ex):
@@ -70,5 +67,5 @@ def check_leaderboard(ex):
     return (f"conditions: {' '.join(map(str, ex.OPTIONS))}\n" + "\n".join(lines)
             + f"\ntarget (the frozen table's cost larger on unseen contexts than on seen ones, "
             f"the contrast's interval above 0): {met}\n"
-            f"your note: {ex.NOTE}")
+            f"your note: {note(ex)}")
 # ~/~ end
