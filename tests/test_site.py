@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -128,3 +129,37 @@ def test_internal_links_and_anchors_resolve(site):
                 if anchor not in ids:
                     broken.append(f"{page.relative_to(site)}: {href} (no such anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+# --------------------------------------------------------------------------------------------
+# run-outputs/: the committed outputs of the executed blocks cover the book as it is
+
+
+REFRESH = ("Refresh them and commit them with the change: make outputs && git add run-outputs "
+           "&& git commit")
+
+
+def test_the_committed_outputs_cover_the_current_content(run_report):
+    """The build ran nothing: run-outputs/ held every session's output, for the code as it is."""
+    ran = [f"  {e['page']} [session {e['session']}]: {e['reason']}"
+           for e in run_report["executed"]]
+    if run_report["labs_executed"]:
+        ran.append(f"  the labs: {run_report['labs_reason'] or 'a lab is new or edited'}")
+    assert not ran, ("the site build had to run executed blocks, because run-outputs/ did not "
+                     "hold their output for the current content:\n" + "\n".join(ran)
+                     + f"\n{REFRESH}")
+
+
+def test_the_outputs_the_site_shows_are_in_git(run_report):
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    proc = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--",
+                           "run-outputs"], cwd=ROOT, capture_output=True, text=True, check=True)
+    untracked = {line[3:] for line in proc.stdout.splitlines() if line.startswith("??")}
+    shown = set(run_report["used"])
+    for entry in run_report["used"]:
+        for block in json.loads((ROOT / entry).read_text(encoding="utf-8"))["blocks"]:
+            shown.update(f"run-outputs/figures/{f['png']}" for f in block["figures"])
+    missing = sorted(shown & untracked)
+    assert not missing, ("the site shows outputs that git does not hold yet:\n  "
+                         + "\n  ".join(missing) + f"\n{REFRESH}")

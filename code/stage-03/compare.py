@@ -128,7 +128,7 @@ def train_neural(data: Data, shape: neural_lm.ModelConfig, settings: neural_lm.T
 # ~/~ begin <<docs/stage-03/evaluation.md#compare-page>>[init]
 PAGE = {  # unit: (changes to the default network, to its optimiser and run) for this page
     "chars": ({}, {"steps": 3000}),
-    "words": ({"context": 3, "dropout": 0.3}, {"steps": 1000, "batch_size": 256, "lr": 5e-3}),
+    "words": ({}, {"steps": 1000}),
 }
 
 
@@ -812,26 +812,161 @@ def ablation_sentence(ablation: dict) -> str:
                if larger == "larger on unseen contexts" else ""))
 
 
-def verdict_list(chars: dict, words: dict, ablation: dict, recorded: dict) -> str:
-    """The chapter's findings, one item each, every claim computed from the figures."""
-    def against(figures, name):
-        d = figures["seeds"]["spread"][name]
-        return ("better on every seed" if d["all_below_zero"] else "worse on every seed"
-                if d["all_above_zero"] else "not on the same side on every seed")
-    steps = recorded["chars-1m-steps"]["results"]["runs"][-1]["figures"]
-    budget = recorded["chars-1m-300s"]["results"]["runs"][0]["figures"]
+def seeds_side(figures: dict, name: str) -> str:
+    """Which side of zero a difference falls on over the seeds, in words."""
+    d = figures["seeds"]["spread"][name]
+    return ("better on every seed" if d["all_below_zero"] else "worse on every seed"
+            if d["all_above_zero"] else "not on the same side on every seed")
+
+
+def built_verdict(chars: dict) -> str:
+    """The chapter's finding on characters as the page trained them, as a list item."""
+    return (f"- **Characters, as built:** the network is {seeds_side(chars, 'neural_vs_add_k')} "
+            f"than add-k and {seeds_side(chars, 'neural_vs_kneser_ney')} than Kneser–Ney; the "
+            f"mixture is {seeds_side(chars, 'mixture_vs_kneser_ney')} than Kneser–Ney.")
+
+
+def minutes(seconds: float) -> str:
+    """A duration in whole minutes, in words: "1 minute", "5 minutes"."""
+    m = round(seconds / 60)
+    return f"{m} minute{'' if m == 1 else 's'}"
+
+
+def recorded_verdict(steps: dict, budget: dict) -> str:
+    """The finding on characters trained longer, from the recorded series of steps and the
+    recorded run of a time budget, as a list item."""
+    longest = steps["results"]["runs"][-1]["figures"]
+    budget = budget["results"]["runs"][0]["figures"]
     d = budget["differences_bits_per_token"]["neural_vs_kneser_ney"]
-    return "\n".join([
-        f"- **Characters, as built:** the network is {against(chars, 'neural_vs_add_k')} than "
-        f"add-k and {against(chars, 'neural_vs_kneser_ney')} than Kneser–Ney; the mixture is "
-        f"{against(chars, 'mixture_vs_kneser_ney')} than Kneser–Ney.",
-        f"- **Characters, trained longer:** at {steps['neural']['steps']:,} steps the network "
-        f"is {interval(steps['differences_bits_per_token']['neural_vs_kneser_ney'])} bpc from "
-        f"Kneser–Ney on test; after five minutes of training, {interval(d)} bpc, "
-        + ("below Kneser–Ney." if d["ci95"][1] < 0 else "not below it."),
-        f"- **Words:** the network is {against(words, 'neural_vs_kneser_ney')} than "
-        f"Kneser–Ney; {contrast_sentence(words)}",
-        f"- **Why:** {ablation_sentence(ablation)}"])
+    return (f"- **Characters, trained longer:** at {longest['neural']['steps']:,} steps the "
+            f"network is {interval(longest['differences_bits_per_token']['neural_vs_kneser_ney'])}"
+            f" bpc from Kneser–Ney on test; after {minutes(budget['neural']['train_seconds'])} "
+            f"of training, {interval(d)} bpc, "
+            + ("below Kneser–Ney." if d["ci95"][1] < 0 else "not below it."))
+
+
+def word_verdicts(words: dict, ablation: dict) -> str:
+    """The findings on words and on what the learned vectors are worth, as list items."""
+    return (f"- **Words:** the network is {seeds_side(words, 'neural_vs_kneser_ney')} than "
+            f"Kneser–Ney; {contrast_sentence(words)}\n"
+            f"- **Why:** {ablation_sentence(ablation)}")
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/comparison-report.md#compare-findings>>[init]
+def comparisons(recordings: dict[str, dict]) -> list[tuple[str, dict]]:
+    """Every comparison in the recordings, as (recording name, figures), in their order."""
+    found = []
+    for name, recorded in recordings.items():
+        results = recorded["results"]
+        found += [(name, results["figures"])] if "figures" in results else []
+        found += [(name, run["figures"]) for run in results.get("runs", [])]
+    return found
+
+
+def against_kneser_ney(d: dict, unit: str) -> str:
+    """A difference network − Kneser-Ney in words: below it, above it, or level with it."""
+    lo, hi = d["ci95"]
+    if hi < 0:
+        return f"{-d['mean']:.3f} {unit} below Kneser–Ney ({interval(d)})"
+    if lo > 0:
+        return f"{d['mean']:.3f} {unit} above Kneser–Ney ({interval(d)})"
+    return f"level with Kneser–Ney (its interval {interval(d)} includes zero)"
+
+
+def findings_table(runs: list[tuple[str, dict]]) -> str:
+    """One row per comparison: the training text and steps, the network's and Kneser-Ney's test
+    bits, and network − Kneser-Ney with its interval, overall, on seen and on unseen contexts."""
+    bits = BITS[runs[0][1]["unit"]]
+    lines = [f"| recording | training {runs[0][1]['unit']}s, network's steps | network, test "
+             f"{bits} | Kneser–Ney, test {bits} | network − Kneser–Ney | on seen contexts | "
+             "on unseen contexts |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, f in runs:
+        parts = [interval(f["by_context"][part]["differences_bits_per_token"]
+                          ["neural_vs_kneser_ney"]) if f["by_context"][part] else "—"
+                 for part in ("seen", "unseen")]
+        lines.append(f"| [{name}](recorded-runs.md) | {f['corpus']['train_tokens']:,}, "
+                     f"{f['neural']['steps']:,} | {f['neural']['test_bits_per_token']:.3f} | "
+                     f"{f['best_kneser_ney']['test_bits_per_token']:.3f} | "
+                     f"{interval(f['differences_bits_per_token']['neural_vs_kneser_ney'])} | "
+                     + " | ".join(parts) + " |")
+    return "\n".join(lines)
+
+
+def unseen_sentence(runs: list[tuple[str, dict]]) -> str:
+    """Where the network stands against Kneser-Ney on unseen contexts, over comparisons."""
+    unit = BITS[runs[0][1]["unit"]]
+    ds = [f["by_context"]["unseen"]["differences_bits_per_token"]["neural_vs_kneser_ney"]
+          for _, f in runs if f["by_context"]["unseen"]]
+    below, above = sum(d["ci95"][1] < 0 for d in ds), sum(d["ci95"][0] > 0 for d in ds)
+    means = [d["mean"] for d in ds]
+    return (f"On unseen contexts the network is below Kneser–Ney in {below} of these "
+            f"{len(ds)} comparisons and above it in {above} (intervals that exclude zero); its "
+            f"difference there runs from {min(means):+.3f} to {max(means):+.3f} {unit}.")
+
+
+def mixture_sentence(runs: list[tuple[str, dict]]) -> str:
+    """How the mixture of network and Kneser-Ney does against Kneser-Ney, over comparisons."""
+    ds = [f["differences_bits_per_token"]["mixture_vs_kneser_ney"] for _, f in runs]
+    below = sum(d["ci95"][1] < 0 for d in ds)
+    means = [0.0 - d["mean"] for d in ds]  # 0.0 -: no "-0.000"
+    return (f"The mixture is below Kneser–Ney, its interval excluding zero, in {below} of the "
+            f"{len(ds)} recorded comparisons; it saves between {min(means):.3f} and "
+            f"{max(means):.3f} bits per token.")
+
+
+def cost_sentence(runs: list[tuple[str, dict]]) -> str:
+    """What the network costs against Kneser-Ney: training time and parameters, as ratios."""
+    slower = [f["neural"]["train_seconds"] / f["best_kneser_ney"]["train_seconds"]
+              for _, f in runs]
+    size = [f["neural"]["parameters"] / f["best_kneser_ney"]["parameters"] for _, f in runs]
+    return (f"Training the network took {min(slower):,.0f} to {max(slower):,.0f} times as long as "
+            f"fitting Kneser–Ney of the chosen order, on the same machine; the network has "
+            f"{min(size):.2f} to {max(size):.2f} times as many parameters as Kneser–Ney has "
+            "counts.")
+
+
+def sweep_table(recorded: dict) -> str:
+    """A recorded search's candidates, their validation bits and their distance to Kneser-Ney."""
+    kn = recorded["results"]["kneser_ney"]
+    lines = [f"{recorded['settings']['steps']:,} steps each; Kneser–Ney (order {kn['order']}) "
+             f"scores {kn['valid_bits_per_token']:.3f} on validation.\n",
+             "| candidate | validation bits | − Kneser–Ney | on seen contexts | on unseen "
+             "contexts |", "| --- | ---: | ---: | ---: | ---: |"]
+    for row in recorded["results"]["candidates"]:
+        d = row["minus_kneser_ney"]
+        lines.append(f"| {row['label']} | {row['valid_bits_per_token']:.3f} | {d['all']:+.3f} | "
+                     f"{d['seen']:+.3f} | {d['unseen']:+.3f} |")
+    best = min(recorded["results"]["candidates"], key=lambda row: row["valid_bits_per_token"])
+    return "\n".join(lines) + f"\n\nThe lowest validation loss: **{best['label']}**."
+
+
+def sweep_sentence(recorded: dict, base: str, other: str) -> str:
+    """Candidate `other` against candidate `base` of a search, on validation, overall and on
+    seen and unseen contexts (bits per token, other minus base)."""
+    rows = {row["label"]: row["minus_kneser_ney"] for row in recorded["results"]["candidates"]}
+    d = {part: rows[other][part] - rows[base][part] for part in ("all", "seen", "unseen")}
+    return (f"Against “{base}”, the candidate “{other}” changes the validation loss by "
+            f"{d['all']:+.3f} bits per token: {d['seen']:+.3f} on seen contexts and "
+            f"{d['unseen']:+.3f} on unseen ones.")
+
+
+def plot_steps_series(series: dict[str, dict], axes) -> None:
+    """Validation bits against steps, one panel per recorded series of separate runs, with
+    Kneser-Ney's and add-k's levels dashed."""
+    for ax, (title, recorded) in zip(axes, series.items(), strict=True):
+        runs = [run["figures"] for run in recorded["results"]["runs"]]
+        steps = [f["neural"]["steps"] for f in runs]
+        ax.plot(steps, [f["neural"]["valid_bits_per_token"] for f in runs], "o-",
+                label="network")
+        for key, style in (("best_kneser_ney", "--"), ("best_add_k", ":")):
+            ax.axhline(runs[-1][key]["valid_bits_per_token"], ls=style, color="grey",
+                       label=LABELS[key])
+        ax.set(xscale="log", xlabel=f"training steps (batches of "
+               f"{runs[0]['neural']['batch_size']})", title=title)
+        ax.set_xticks(steps, [f"{s:,}" for s in steps])
+    axes[0].set_ylabel(f"validation {BITS[runs[0]['unit']]}")
+    axes[0].legend(fontsize="small")
 # ~/~ end
 
 

@@ -123,7 +123,7 @@ COMMANDS = {  # name: (what it measures, the commands as the code would run them
         lambda: [page_runs("chars", *MILLION, "--steps", compare.page_settings("chars")[1].steps,
                            "--seed", 1, "--seeds", 1)]),
     "chars-1m-300s": (
-        "the book's default character network against Kneser-Ney, five minutes of training",
+        "the book's default character network against Kneser–Ney, five minutes of training",
         lambda: [default_runs("chars", *MILLION, "--time-budget", 300, "--seeds", 1)]),
     "chars-complete-steps": (
         "the complete works, the default network for 1, 2, 4 and 8 times a base of steps",
@@ -147,7 +147,7 @@ SWEEPS = {  # unit: (length in multiples of the page's steps, [(label, model, tr
         ("the defaults", {}, {}),
         ("a context of 3", {"context": 3}, {}),
         ("a context of 3, dropout 0.3", {"context": 3, "dropout": 0.3}, {}),
-        ("chapter 3.7's: also batches of 256 at rate 0.005", {"context": 3, "dropout": 0.3},
+        ("as well, batches of 256 at rate 0.005", {"context": 3, "dropout": 0.3},
          {"batch_size": 256, "lr": 5e-3})]),
 }
 
@@ -203,17 +203,39 @@ def configs_json(shape: ModelConfig, train: TrainConfig) -> dict:
 # ~/~ end
 
 
+# ~/~ begin <<docs/stage-03/recorded-runs.md#rec-page>>[init]
+def page_settings_json(unit: str) -> dict:
+    """Chapter 3.7's comparison of this unit: its data, its network and its seeds."""
+    shape, train = compare.page_settings(unit)
+    return {"data": {"source": "shakespeare", "max_chars": 1_000_000, "split_seed": 0,
+                     "tokens": unit}, **configs_json(shape, train), "seed": 0, "seeds": 3}
+
+
+def run_page_comparison(settings: dict) -> dict:
+    """Chapter 3.7's comparison (compare.compare) and its ablation of the embedding table."""
+    data = corpora.load_data(**settings["data"])
+    shape, train = compare.page_settings(settings["data"]["tokens"])
+    seeds = range(settings["seed"], settings["seed"] + settings["seeds"])
+    figures, extras = compare.compare(data, train, settings["seed"], shape=shape,
+                                      seeds=settings["seeds"])
+    return {"figures": figures, "ablation": compare.embedding_ablation(data, extras, seeds)}
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/recorded-runs.md#rec-registry>>[init]
 RECORDINGS = {
     **{name: Recording(what, lambda commands=commands: {"runs": compare.jsonable(commands())},
                        compare_runs)
        for name, (what, commands) in COMMANDS.items()},
     "chars-sweep": Recording("the settings of the book's default character network, on "
-                             "validation, against Kneser-Ney",
+                             "validation, against Kneser–Ney",
                              lambda: sweep_settings("chars"), run_sweep),
-    "words-sweep": Recording("the settings chapter 3.7 changes for its word network, on "
-                             "validation, against Kneser-Ney",
+    "words-sweep": Recording("settings around the default word network, at chapter 3.7's "
+                             "length, on validation, against Kneser–Ney",
                              lambda: sweep_settings("words"), run_sweep),
+    "words-1m-page": Recording("chapter 3.7's word comparison with its three seeds, and the "
+                               "ablation of the embedding table",
+                               lambda: page_settings_json("words"), run_page_comparison),
 }
 # ~/~ end
 
@@ -225,10 +247,13 @@ def git(*args: str) -> str:
 
 
 def provenance() -> dict:
-    """Where a recording comes from: the commit (and whether code/ or docs/ had changes not
-    committed), the date, and the machine with its load (bench.machine)."""
+    """Where a recording comes from: the commit (and whether code/ or the chapters had changes
+    not committed; other recordings do not count), the date, and the machine with its load
+    (bench.machine)."""
+    changed = git("status", "--porcelain", "--", "code", "docs",
+                  f":(exclude){RECORDED.relative_to(ROOT).as_posix()}")
     return {"commit": git("rev-parse", "HEAD") or "unknown",
-            "uncommitted_changes": bool(git("status", "--porcelain", "--", "code", "docs")),
+            "uncommitted_changes": bool(changed),
             "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M"),
             "machine": bench.machine()}
 
@@ -268,15 +293,24 @@ def stale(recorded: dict) -> str:
     return ""
 
 
+def title(recorded: dict) -> str:
+    """What a recording measures, as the start of a sentence (the code's words for it today)."""
+    what = RECORDINGS[recorded["name"]].what if recorded["name"] in RECORDINGS else \
+        recorded["what"]
+    return what[:1].upper() + what[1:]
+
+
 def provenance_line(recorded: dict) -> str:
     """One sentence of Markdown: who made the recording, when, where, and how long it took."""
     p, m = recorded["provenance"], recorded["provenance"]["machine"]
     changes = " with uncommitted changes" if p["uncommitted_changes"] else ""
     load = ", ".join(f"{x:.1f}" for x in m["load_before"])
+    minutes = round(p["seconds"] / 60)
     return (f"Recorded by `{recorded['recorded_by']}` at commit `{p['commit'][:10]}`{changes} "
             f"on {p['date_utc'].replace('T', ' ')} UTC, on {m['platform']} ({m['cores_usable']} "
-            f"cores, numpy {m['numpy']}, {m['blas']}; load {load} before), in "
-            f"{p['seconds'] / 60:.0f} minutes.")
+            f"cores, {m['blas_threads']} BLAS thread{'' if m['blas_threads'] == 1 else 's'}, "
+            f"numpy {m['numpy']}, {m['blas']}; load {load} before), in "
+            f"{minutes} minute{'' if minutes == 1 else 's'}.")
 # ~/~ end
 
 
@@ -293,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             print(f"record.py: no recording {', '.join(unknown)}", file=sys.stderr)
         return 2 if unknown else 0
-    runtime.configure(threads=runtime.usable_cores())
+    runtime.configure(threads=runtime.training_threads(runtime.ALL_CORES_FROM))  # or the env's
     for name in names:
         print(f"record.py: {name}: {RECORDINGS[name].what}", file=sys.stderr, flush=True)
         print(f"record.py: wrote {record(name).relative_to(ROOT)}", file=sys.stderr)

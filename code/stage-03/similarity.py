@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpora import BOUNDARY, BOUNDARY_ID, UNK, UNK_ID, Data
+import compare
+from corpora import BOUNDARY, UNK, UNK_ID, Data
 from neural_lm import (
-    MLPLanguageModel, ModelConfig, TrainConfig, TrainResult, train, training_windows,
+    MLPLanguageModel, ModelConfig, TrainConfig, target_counts, training_windows,
 )
 
 DRAWS = 10_000  # random groups per permutation test
@@ -184,19 +185,37 @@ def measure(table: np.ndarray, symbols: list[str], token_class: Group | Pairs,
 
 # ---- the classes -----------------------------------------------------------------------------
 
+# ~/~ begin <<docs/stage-03/similar-vectors.md#sim-equally-rare>>[init]
+def equally_rare(members, pool, counts: dict[str, int] | None, per_member: int = 4,
+                 least: int = 20) -> tuple[str, ...]:
+    """The tokens of pool whose training counts are nearest, in log(1 + count), to the median
+    of the members' (at least `least` of them, or per_member for each member): the pool of
+    random groups as rare as the class. Without counts, the whole pool."""
+    if counts is None:
+        return tuple(pool)
+    typical = np.median([np.log1p(counts.get(m, 0)) for m in members])
+    size = min(len(pool), max(least, per_member * len(members)))
+    distance = np.abs(np.log1p([counts.get(t, 0) for t in pool]) - typical)
+    return tuple(pool[i] for i in np.argsort(distance, kind="stable")[:size])
+# ~/~ end
+
+
 # ~/~ begin <<docs/stage-03/similar-vectors.md#sim-character-classes>>[init]
 VOWELS, PUNCTUATION = "aeiou", ".,;:!?"
 
 
-def character_classes(symbols: list[str]) -> list[Group | Pairs]:
+def character_classes(symbols: list[str],
+                      counts: dict[str, int] | None = None) -> list[Group | Pairs]:
     """The vowels among the lower-case letters; each letter with its capital; the digits and
-    the punctuation among all characters but the boundary and the unknown symbol."""
+    the punctuation among all characters but the boundary and the unknown symbol: each group
+    against random groups of equally rare tokens of its pool."""
     letters = tuple(c for c in string.ascii_lowercase if c in symbols)
     characters = tuple(s for s in symbols if s not in (BOUNDARY, UNK))
-    return [Group("vowels", tuple(VOWELS), letters),
+    return [Group("vowels", tuple(VOWELS), equally_rare(VOWELS, letters, counts)),
             Pairs("letter and capital", tuple((c, c.upper()) for c in letters)),
-            Group("digits", tuple(string.digits), characters),
-            Group("punctuation", tuple(PUNCTUATION), characters)]
+            Group("digits", tuple(string.digits), equally_rare(string.digits, characters, counts)),
+            Group("punctuation", tuple(PUNCTUATION),
+                  equally_rare(PUNCTUATION, characters, counts))]
 # ~/~ end
 
 
@@ -208,24 +227,26 @@ WORD_CLASSES = {
 }
 
 
-def word_classes(pool: list[str]) -> list[Group]:
-    """The classes of WORD_CLASSES, each against random groups of the words in pool."""
-    return [Group(name, words, tuple(pool)) for name, words in WORD_CLASSES.items()]
+def word_classes(pool: list[str], counts: dict[str, int] | None = None) -> list[Group]:
+    """The classes of WORD_CLASSES, each against random groups of equally rare words of pool."""
+    return [Group(name, words, equally_rare(words, pool, counts))
+            for name, words in WORD_CLASSES.items()]
 
 
-def token_counts(data: Data) -> np.ndarray:
-    """How often each token of the vocabulary occurs in the training split: (V,)."""
+def token_counts(data: Data) -> dict[str, int]:
+    """How often each token of the vocabulary occurs in the training split."""
     ids = np.concatenate([data.vocab.encode(s) for s in data.train])
-    return np.bincount(ids, minlength=data.vocab.size)
+    return dict(zip(data.vocab.symbols, np.bincount(ids, minlength=data.vocab.size).tolist(),
+                    strict=True))
 
 
 def frequent_tokens(data: Data, n: int) -> list[str]:
     """The n tokens seen most often in training, most frequent first (neither the boundary
     nor the unknown token)."""
     counts = token_counts(data)
-    counts[[BOUNDARY_ID, UNK_ID]] = 0
-    order = np.argsort(-counts, kind="stable")[:n]
-    return [data.vocab.symbols[i] for i in order if counts[i] > 0]
+    ranked = sorted((t for t in counts if t not in (BOUNDARY, UNK) and counts[t] > 0),
+                    key=lambda t: -counts[t])  # a stable sort: ties keep the vocabulary's order
+    return ranked[:n]
 # ~/~ end
 
 # ---- trained against untrained ---------------------------------------------------------------
@@ -239,25 +260,37 @@ def token_tables(model: MLPLanguageModel) -> dict[str, np.ndarray]:
 
 @dataclass
 class TrainedTables:
-    """A network's token vectors at step 0 and after training, with the run that trained it."""
+    """A network's token vectors at step 0 and after training, with its validation loss at
+    both (nats) and the step of its best parameters."""
 
     symbols: list[str]
     before: dict[str, np.ndarray]
     after: dict[str, np.ndarray]
-    result: TrainResult
+    valid_before: float
+    valid_after: float
+    best_step: int
 # ~/~ end
 
 
 # ~/~ begin <<docs/stage-03/similar-vectors.md#sim-trained-tables>>[init]
-def trained_tables(data: Data, shape: ModelConfig, schedule: TrainConfig,
-                   start_scale: float = 1.0) -> TrainedTables:
-    """Train the network of chapter 3.5 (shape, with data's V) as schedule says, its embedding
-    table started at start_scale times the usual draw; its tables before and after."""
-    model = MLPLanguageModel(dataclasses.replace(shape, vocab_size=data.vocab.size), data.vocab)
-    model.embedding.weight.data *= start_scale
-    before = token_tables(model)
-    result = train(model, *training_windows(data, shape.context), schedule)
-    return TrainedTables(list(data.vocab.symbols), before, token_tables(model), result)
+def untrained(data: Data, shape: ModelConfig, seed: int) -> MLPLanguageModel:
+    """The network compare.train_neural starts from for this seed: the same draws, and the
+    counts of the training windows for a unigram start of the output bias."""
+    config = dataclasses.replace(shape, vocab_size=data.vocab.size, seed=seed)
+    windows, _ = training_windows(data, config.context)
+    return MLPLanguageModel(config, data.vocab, target_counts(windows, data.vocab.size))
+
+
+def trained_tables(data: Data, shape: ModelConfig, settings: TrainConfig,
+                   seed: int = 0) -> TrainedTables:
+    """Chapter 3.7's network of this shape, settings and seed, trained by its train_neural; its
+    token vectors before and after, and its validation loss at both."""
+    start = untrained(data, shape, seed)
+    valid = training_windows(data, shape.context)[1]
+    fitted = compare.train_neural(data, shape, settings, seed)
+    return TrainedTables(list(data.vocab.symbols), token_tables(start), token_tables(fitted.model),
+                         start.mean_loss(valid), fitted.model.mean_loss(valid),
+                         fitted.settings["best_step"])
 # ~/~ end
 
 

@@ -156,9 +156,17 @@ def names():
     return load_data("names")
 
 
+def test_a_pool_of_equally_rare_tokens():
+    counts = {f"t{i}": 2**i for i in range(20)}          # t0 .. t19, each twice the last
+    pool = list(counts)
+    rare = sim.equally_rare(["t3", "t4", "t5"], pool, counts, per_member=2, least=4)
+    assert rare[0] == "t4" and set(rare) == {"t1", "t2", "t3", "t4", "t5", "t6"}  # nearest first
+    assert sim.equally_rare(["t3"], pool, None) == tuple(pool)
+
+
 def test_training_groups_the_vowels(names):
     run = sim.trained_tables(names, PLANE, TrainConfig(steps=300, eval_every=300))
-    vowels = sim.character_classes(run.symbols)[0]
+    vowels = sim.character_classes(run.symbols, sim.token_counts(names))[0]
     before, after = (sim.measure(run.before["input"], run.symbols, vowels, draws=2000),
                      sim.measure(run.after["input"], run.symbols, vowels, draws=2000))
     assert after.statistic > before.statistic + 0.3 and after.p_value < before.p_value
@@ -168,10 +176,14 @@ def test_before_is_the_model_at_step_0_and_a_smaller_start_has_its_directions(na
     fresh = MLPLanguageModel(dataclasses.replace(PLANE, vocab_size=names.vocab.size))
     one_step = TrainConfig(steps=1, eval_every=1)
     run = sim.trained_tables(names, PLANE, one_step)
-    small = sim.trained_tables(names, PLANE, one_step, start_scale=0.1)
+    small = sim.trained_tables(names, dataclasses.replace(PLANE, embedding_scale=0.1), one_step)
     np.testing.assert_array_equal(run.before["input"], fresh.embedding.weight.data)
     np.testing.assert_array_equal(run.before["output"], fresh.output.weight.data.T)
     assert not np.array_equal(run.after["input"], run.before["input"])   # trained, not aliased
+    unigram = dataclasses.replace(PLANE, output_bias="unigram")  # train_neural's own start too:
+    still = sim.trained_tables(names, unigram, TrainConfig(steps=1, lr=0.0, momentum=0.0))
+    for table in ("input", "output"):                          # a step at rate 0 moves nothing
+        np.testing.assert_array_equal(still.before[table], still.after[table])
     np.testing.assert_allclose(small.before["input"], 0.1 * run.before["input"], rtol=1e-6)
     np.testing.assert_allclose(sim.cosine_similarities(small.before["input"]),
                                sim.cosine_similarities(run.before["input"]), atol=1e-6)
@@ -192,12 +204,13 @@ def test_word_classes_group_on_a_made_up_text():
     data = Data("made-up", True, 0, vocab, lines[:500], lines[500:], [])
     pool = sim.frequent_tokens(data, 50)
     assert set(pool) == set(vocab.symbols[2:]) and pool[0] == "the"
-    shape = ModelConfig(vocab_size=2, context=3, embedding=8, hidden=(32,))
-    run = sim.trained_tables(data, shape, TrainConfig(steps=300), start_scale=0.1)
-    for word_class in sim.word_classes(pool)[::2]:          # pronouns, titles (no numbers)
+    shape = ModelConfig(vocab_size=2, context=3, embedding=8, hidden=(32,), embedding_scale=0.1)
+    run = sim.trained_tables(data, shape, TrainConfig(steps=300))
+    classes = sim.word_classes(pool, sim.token_counts(data))
+    for word_class in classes[::2]:                         # pronouns, titles (no numbers)
         before, after = (sim.measure(run.before["input"], run.symbols, word_class, draws=2000),
                          sim.measure(run.after["input"], run.symbols, word_class, draws=2000))
         assert after.statistic > before.statistic + 0.3 and after.p_value < 0.01
-    assert sim.measure(run.after["input"], run.symbols, sim.word_classes(pool)[1]) is None
+    assert sim.measure(run.after["input"], run.symbols, classes[1]) is None
 # ~/~ end
 # ~/~ end
