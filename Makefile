@@ -7,13 +7,14 @@ override VENV  := .venv
 override BIN   := $(VENV)/bin
 override STAMP := $(VENV)/.installed
 override DEV   := $(VENV)/.installed-dev
+override LAB   := $(VENV)/.installed-lab
 override SHELL := /bin/sh
 
 # What a reader sets (on the command line, or the variables below from the environment) is
 # plain text: make never runs a `$(shell ...)` inside it. It reaches a recipe's shell as an
 # environment variable, quoted there ("$$HOST"), or is only tested by make ($(if $(KEEP),...)):
 # one argument, never a command. tests/test_stitch.py tries each.
-READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP NAME
+READER := PYTHON HOST BENCH_JSON N LIMIT V KEEP DIFF NAME
 TYPED  := $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v)))
 $(foreach v,$(sort $(READER) $(TYPED)),$(eval override $(v) := $$(value $(v))))
 export PYTHON HOST BENCH_JSON N LIMIT NAME
@@ -24,7 +25,7 @@ override export PYTHONHASHSEED := 0
 # test session) sets its own process up with runtime.configure() (docs/stage-03/speed.md).
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve outputs clean
+.PHONY: help install install-dev tangle stitch check-sync lint test test-kernels test-browser browser site serve outputs notebooks lab clean
 
 help:  ## list the targets
 	@echo "Stage 3 — Neural Language Models"
@@ -51,6 +52,13 @@ $(DEV): $(STAMP) requirements-dev.txt
 	@start=$$(date +%s); \
 	echo "installing what testing needs into $(VENV) (requirements-dev.txt)"; \
 	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements-dev.txt || exit 1; \
+	echo "installed in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+$(LAB): $(STAMP) requirements-lab.txt
+	@start=$$(date +%s); \
+	echo "installing JupyterLab into $(VENV) (requirements-lab.txt)"; \
+	$(BIN)/python -m pip install --quiet --no-deps --no-compile -r requirements-lab.txt || exit 1; \
 	echo "installed in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
@@ -91,6 +99,12 @@ site: $(STAMP)  ## build the site into site/ (strict)
 serve: $(STAMP)  ## serve the book on http://127.0.0.1:8000, rebuilding (and re-tangling) on edits
 	$(BIN)/python -m mkdocs serve --dev-addr "$$HOST"
 
+notebooks: $(STAMP)  ## every chapter and lab as a notebook in notebooks/ (a notebook you changed there is kept)
+	@$(BIN)/python tools/notebooks.py notebooks
+
+lab: $(LAB) notebooks  ## open the chapters as notebooks in JupyterLab (installed on first use: requirements-lab.txt)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+
 outputs: $(STAMP)  ## run the executed blocks whose inputs changed, into run-outputs/ (commit it)
 	@site=$$(mktemp -d); $(BIN)/python -m mkdocs build --strict --site-dir "$$site"; \
 	status=$$?; rm -rf "$$site"; \
@@ -126,8 +140,8 @@ hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified cle
 exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first; an experiment prints its commands): make exercise N=3
 	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"} $${LIMIT:+--time-limit "$$LIMIT"}
 
-debug: $(DEV)  ## inject Common Mistake N into a copy of code/, show its symptom and failing tests: make debug N=2
-	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep)
+debug: $(DEV)  ## Common Mistake N in a copy of code/: its symptom, failing tests (DIFF=1: then the diff): make debug N=2
+	@$(BIN)/python code/stage-03/mistakes.py $${N:+"$$N"} $(if $(KEEP),--keep) $(if $(filter 1,$(DIFF)),--show-diff)
 
 clean:  ## remove the built site and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .hypothesis .entangled

@@ -17,6 +17,10 @@ import pytest
 
 from make_test import build_site  # tools/, on sys.path through pytest's `pythonpath` setting
 
+# Before any test module imports it: the checks of the shared panel helpers then say what they
+# compared when they fail, as a test's own asserts do.
+pytest.register_assert_rewrite("panel_driving")
+
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, worker_id) -> Path:

@@ -4,13 +4,19 @@ Run by `make test-browser` (which installs Debian's chromium and chromium-driver
 plain `pytest` skips it (marker `browser`). For every page, in a 1280 px window: no console
 errors, no request leaving 127.0.0.1, every formula typeset, copy buttons on code blocks, no
 code line wider than its block, figures at least 600 px wide with legible text, a file title on
-every tangled block, lab figures present. Search finds 3.2 for "embedding". Screenshots of Home, 3.5
-and 3.7 in light and dark go to artefacts/screenshots/.
+every tangled block, lab figures present. Search finds 3.2 for "embedding". The model panel of
+3.7 becomes interactive, computes Python's probabilities within panel.TOLERANCE, typing changes
+its bars, an unseen context is marked unseen, and it fetches nothing from elsewhere (its time to
+interactive and per keystroke, and the sizes of its files, are printed).
+Screenshots of Home, 3.5 and 3.7 in light and dark go to artefacts/screenshots/.
 """
 
 import functools
+import html
 import http.server
 import json
+import re
+import statistics
 import threading
 import time
 import urllib.request
@@ -18,7 +24,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import fences
+import panel
 import pytest
+from panel_driving import (clear, largest_differences, open_panel,
+                           type_a_reference_context, type_into)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +37,9 @@ SCREENSHOT_PAGES = {"home": "", "3.5": "stage-03/building-the-model/",
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
 MIN_FIGURE_WIDTH = 600  # px at a 1280 px window: a figure narrower than that is hard to read
 MIN_TEXT_PX = 9  # the smallest text in a figure, as displayed (the hook records it at full size)
+PANEL_PAGE = "stage-03/evaluation/"  # 3.7, whose executed blocks export its models to the panel
+READY_BOUND_MS = 20_000  # a hang, not a speed target: the measured times are printed
+KEYSTROKE_BOUND_MS = 500
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -226,3 +238,64 @@ def test_screenshots(server, browser, scheme):
         path = SHOTS / f"{name}-{'light' if scheme == 'default' else 'dark'}.png"
         assert browser.save_screenshot(str(path)), f"could not save {path}"
         assert path.stat().st_size > 10_000, f"{path} looks empty"
+
+
+# --------------------------------------------------------------------------------------------
+# the model panel of 3.7, on the built site
+
+
+def panel_models(site: Path) -> list[dict]:
+    """The pairs the panel of 3.7 shows ({label, network, kneser_ney}: URLs from the site's
+    root), as its executed block printed them."""
+    text = (site / PANEL_PAGE / "index.html").read_text(encoding="utf-8")
+    found = re.search(r'<div class="lm-panel" data-models="([^"]*)"', text)
+    assert found, "3.7 has no model panel"
+    return json.loads(html.unescape(found[1]))
+
+
+def reference_of(site: Path, model: dict) -> tuple[dict, dict]:
+    """The values Python computed for the pair at export (NAME.reference.bin beside its files)."""
+    network = model["network"]
+    assert network.startswith(panel.ASSETS_URL) and network.endswith(".network.bin"), network
+    name = network.removeprefix(panel.ASSETS_URL).removesuffix(".network.bin")
+    return panel.read_model_file(site / panel.ASSETS_URL / panel.file_names(name)["reference"])
+
+
+def test_the_panel_of_3_7_answers_what_is_typed_and_marks_unseen_contexts(site, server, browser):
+    models = panel_models(site)
+    assert [m["label"] for m in models] == ["characters", "words"]
+    browser.get_log("browser"), browser.get_log("performance")  # drop earlier entries
+    report = []
+    for tokens, model in zip(("chars", "words"), models, strict=True):
+        header, arrays = reference_of(site, model)
+        open_panel(browser, server + PANEL_PAGE, tokens)
+        if tokens == "chars":
+            ready = float(browser.execute_script(
+                "return document.querySelector('.lm-panel').dataset.readyMs"))
+            report.append(f"3.7: the panel was interactive {ready:.0f} ms after the page began "
+                          "to load")
+            assert ready < READY_BOUND_MS
+        files = {key: model[key] for key in ("network", "kneser_ney")}
+        worst = largest_differences(browser, server + "javascripts/panel.js", files, header,
+                                    arrays)
+        report.append(f"{tokens}: the largest |page - Python| over {len(header['texts'])} "
+                      f"contexts and every token: network {worst['network']:.1e}, Kneser–Ney "
+                      f"{worst['kneser_ney']:.1e} (tolerance {panel.TOLERANCE:g})")
+        assert max(worst.values()) <= panel.TOLERANCE
+        states = []
+        for i in (header["seen"].index(True), header["seen"].index(False)):
+            states.append(type_a_reference_context(browser, header, arrays, i))
+        assert states[0]["tops"] != states[1]["tops"], "typing did not change the bars"
+        clear(browser)
+        times = type_into(browser, "Now is the winter of our discontent made glorious ")
+        report.append(f"{tokens}: a keystroke updated the bars in {statistics.median(times):.1f} "
+                      f"ms (median of {len(times)}), {max(times):.1f} ms at most")
+        assert max(times) < KEYSTROKE_BOUND_MS
+    sizes = {p.name: p.stat().st_size for p in (site / "assets" / "models").iterdir()}
+    report.append("files: " + ", ".join(f"{name} {size / 1e6:.2f} MB"
+                                        for name, size in sorted(sizes.items())))
+    print("\n" + "\n".join(report))
+    requested = requests_made(browser)
+    assert not [url for url in requested if leaves_localhost(url)], requested
+    assert any(url.endswith(".network.bin") for url in requested), "no model file fetched"
+    assert not console_errors(browser, PANEL_PAGE)

@@ -8,6 +8,8 @@ could be a broken copy, or the reference code tested instead of the copy.
 """
 
 import dataclasses
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -101,3 +103,38 @@ def test_make_debug_and_make_exercise_answer_a_bad_n_alike(capsys, n, words):
         command = "debug" if kind == "mistake" else "exercise"
         assert out == "" and err.count("\n") == 1, f"make {command} N={n}: {err!r}"
         assert err.startswith(f"make {command}: {words.format(kind=kind)}"), err
+
+
+# --------------------------------------------------------------------------------------------
+# `make debug` is a find-the-bug task: the clues first, the cause only on request (issue 25)
+
+
+def test_make_debug_shows_the_clues_and_not_the_cause_unless_asked(capsys):
+    mistake = mistakes.MISTAKES[3]  # its demo and its test take about a second
+    changed = [line[1:].strip() for line in mistakes.diff(mistake).splitlines()
+               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+    assert changed
+
+    assert mistakes.main([str(mistake.number)]) == 0
+    blind = capsys.readouterr().out
+    assert "The symptom" in blind and "FAILED" in blind, blind
+    for secret in (mistake.title, mistake.file, *changed):
+        assert secret not in blind, f"a blind `make debug` shows {secret!r}:\n{blind}"
+    assert f"make debug N={mistake.number} DIFF=1" in blind
+
+    assert mistakes.main([str(mistake.number), "--show-diff"]) == 0
+    shown = capsys.readouterr().out
+    assert mistake.title in shown and all(line in shown for line in changed), shown
+    assert shown.index("FAILED") < shown.index(mistake.title) < shown.index(changed[0]), (
+        "the diff comes after the symptom and the failing tests")
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_debug_passes_diff_1_on_and_nothing_else():
+    def dry(*variables: str) -> str:
+        return subprocess.run(["make", "-n", "-o", ".venv/.installed-dev", "debug", "N=3",
+                               *variables], cwd=mistakes.ROOT, capture_output=True, text=True,
+                              check=True).stdout
+
+    assert "--show-diff" in dry("DIFF=1")
+    assert "--show-diff" not in dry() and "--show-diff" not in dry("DIFF=0")

@@ -22,13 +22,13 @@ import http.server
 import shutil
 import statistics
 import threading
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlparse
 
-import numpy as np
 import pytest
+from panel_driving import (clear, largest_differences, open_panel, panel_state, sample,
+                           type_a_reference_context, type_into)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,80 +126,6 @@ def page(tmp_path_factory):
     httpd.shutdown()
 
 
-# ---- driving the panel -----------------------------------------------------------------------
-
-
-def wait_until(driver, script: str, *args, timeout: float = 30.0):
-    """The value of script, polled until it is truthy (or the timeout passes: then the last)."""
-    end = time.monotonic() + timeout
-    while (value := driver.execute_script(script, *args)) is None or value is False:
-        if time.monotonic() > end:
-            break
-        time.sleep(0.02)
-    return value
-
-
-def open_panel(driver, url: str, tokens: str = "chars") -> None:
-    driver.get(url)
-    assert wait_until(driver, "return document.querySelector('.lm-panel').dataset.ready"
-                              " === 'true'"), "the panel never became ready"
-    if tokens == "words":
-        driver.execute_script("document.querySelector('.lm-panel input[value=\"1\"]').click()")
-        assert wait_until(driver, "const p = document.querySelector('.lm-panel');"
-                                  "return p.dataset.ready === 'true'"
-                                  " && p.querySelector('h4') && p.dataset.tokens === 'words'")
-
-
-def type_into(driver, text: str) -> list[float]:
-    """Type text into the context box key by key; the panel's update time of each key, in ms."""
-    from selenium.webdriver.common.by import By
-
-    box = driver.find_element(By.CSS_SELECTOR, ".lm-panel textarea")
-    times = []
-    for key in text:
-        driver.execute_script("delete document.querySelector('.lm-panel').dataset.updateMs")
-        box.send_keys(key)
-        times.append(float(wait_until(
-            driver, "return document.querySelector('.lm-panel').dataset.updateMs")))
-    return times
-
-
-def paste(driver, text: str) -> None:
-    """Put text into the context box at once, as a paste does (one update for many tokens)."""
-    driver.execute_script("const t = document.querySelector('.lm-panel textarea');"
-                          "t.value = arguments[0]; t.dispatchEvent(new Event('input'));", text)
-
-
-def clear(driver) -> None:
-    paste(driver, "")
-
-
-def panel_state(driver) -> dict:
-    return driver.execute_script("""
-        const p = document.querySelector('.lm-panel');
-        const status = p.querySelector('.lm-panel__status');
-        const tops = [...p.querySelectorAll('.lm-panel__bars')].map(b => b.dataset.top);
-        const scores = [...p.querySelectorAll('.lm-panel__score')].map(s => s.textContent);
-        return {seen: status.dataset.seen, status: status.textContent, tops, scores};
-    """)
-
-
-def sample(driver, model: str, temperature: float, seed: int) -> str:
-    return driver.execute_async_script("""
-        const [model, temperature, seed, done] = arguments;
-        const p = document.querySelector('.lm-panel');
-        const slider = p.querySelector('input[type=range]');
-        slider.value = temperature;
-        slider.dispatchEvent(new Event('input'));
-        p.querySelector('input[type=number]').value = seed;
-        p.dataset.sampling = '';
-        p.querySelector(`button[data-model=${model}]`).click();
-        const poll = () => p.dataset.sampling === 'done'
-            ? done(p.querySelector('.lm-panel__sample').textContent) : setTimeout(poll, 10);
-        poll();
-    """, model, temperature, seed)
-
-
 def reference(page, tokens: str) -> tuple[dict, dict]:
     import panel
 
@@ -216,29 +142,11 @@ def test_the_page_computes_what_python_computes(page, browser):
     open_panel(browser, page.url)
     for name, exported in page.exports.items():
         header, arrays = reference(page, name)
-        computed = browser.execute_async_script("""
-            const [files, texts, done] = arguments;
-            import('./javascripts/panel.js').then(async (m) => {
-              const pair = await m.loadPair(files);
-              done(texts.map((text) => {
-                const ids = pair.network.tokens.encode(text);
-                return {ids, network: Array.from(pair.network.probs(ids)),
-                        kneser_ney: Array.from(pair.kneserNey.probs(ids)),
-                        seen: pair.kneserNey.seen(ids)};
-              }));
-            }).catch((error) => done(String(error)));
-        """, {key: panel.ASSETS_URL + exported.files[key] for key in ("network", "kneser_ney")},
-            header["texts"])
-        assert isinstance(computed, list), computed
-        worst = {}
-        for i, result in enumerate(computed):
-            assert result["ids"] == header["histories"][i], header["texts"][i]
-            assert result["seen"] == header["seen"][i], header["texts"][i]
-            for key in ("network", "kneser_ney"):
-                change = float(np.abs(np.array(result[key]) - arrays[key][i]).max())
-                worst[key] = max(worst.get(key, 0.0), change)
-        print(f"\n{name}: the largest |page - Python| over {len(computed)} contexts and every "
-              f"token: network {worst['network']:.1e}, Kneser–Ney {worst['kneser_ney']:.1e} "
+        files = {key: panel.ASSETS_URL + exported.files[key] for key in ("network", "kneser_ney")}
+        worst = largest_differences(browser, page.url + "javascripts/panel.js", files, header,
+                                    arrays)
+        print(f"\n{name}: the largest |page - Python| over {len(header['texts'])} contexts and "
+              f"every token: network {worst['network']:.1e}, Kneser–Ney {worst['kneser_ney']:.1e} "
               f"(tolerance {panel.TOLERANCE:g})")
         assert max(worst.values()) <= panel.TOLERANCE
         assert any(header["seen"]) and not all(header["seen"])
@@ -260,17 +168,7 @@ def test_typing_changes_the_bars_and_an_unseen_context_is_marked(page, browser, 
     open_panel(browser, page.url, tokens)
     states = []
     for i in (header["seen"].index(True), header["seen"].index(False)):
-        clear(browser)
-        text = header["texts"][i]
-        type_into(browser, text[: len(text) // 2])          # key by key, then the rest at once
-        paste(browser, text)
-        state = panel_state(browser)
-        assert state["seen"] == ("true" if header["seen"][i] else "false"), state["status"]
-        assert state["status"].startswith("Seen" if header["seen"][i] else "Unseen")
-        for top, key in zip(state["tops"], ("network", "kneser_ney"), strict=True):
-            p = arrays[key][i]
-            first = int(top.split()[0])
-            assert p[first] >= p.max() - 1e-4, (key, header["texts"][i])  # the top bar, or a tie
+        state = type_a_reference_context(browser, header, arrays, i)
         for score, model in zip(state["scores"], (page.networks[tokens], kneser_ney),
                                 strict=True):            # the text typed, scored token by token
             bits = lm.bits_per_token(model.token_log_probs([header["texts"][i]]))

@@ -9,6 +9,7 @@ of the real book with `mkdocs build`.
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,6 +67,11 @@ class Book:
                                             files=None)
                 for (md, _), f in zip(pages, files, strict=True)]
 
+    def finish(self) -> Path:
+        """What MkDocs does after the pages: prune, copy the files for the site; the site."""
+        self.hooks.on_post_build(config=self.config)
+        return Path(self.config["site_dir"])
+
     def entries(self) -> dict[Path, dict]:
         return {p: json.loads(p.read_text()) for p in (self.outputs / "pages").rglob("*.json")}
 
@@ -84,6 +90,7 @@ def book(tmp_path, monkeypatch):
     monkeypatch.setattr(hooks, "TANGLE", [sys.executable, "-c", "print('nothing to be done')"])
     monkeypatch.setenv("PYTHONPATH", str(book.stage))  # the blocks' process imports from here
     monkeypatch.setenv("BOOK_JOBS", "2")
+    monkeypatch.setattr(hooks, "MATHJAX_PARTS", [])  # on_post_build: no MathJax to copy here
     yield book
     sys.modules.pop(book.module, None)
 
@@ -396,6 +403,112 @@ def test_the_report_lists_what_ran_and_why(book, tmp_path):
     assert [(e["page"], e["reason"]) for e in data["executed"]] == [
         ("scratch.md", f"code/stage-x/{book.module}.py changed")]
     assert data["complete"] and len(data["used"]) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# files for the site: what the blocks write into BOOK_ASSETS
+
+
+def writing(name: str, text: str, session: str = "main") -> str:
+    """A block that writes text into the file `name` of BOOK_ASSETS, as panel.export does."""
+    return (f"``` {{.python .run session={session}}}\nimport os, pathlib\n"
+            f"pathlib.Path(os.environ['BOOK_ASSETS'], {name!r}).write_text({text!r})\n"
+            f"print('wrote', {name!r})\n```")
+
+
+def test_a_file_a_block_writes_reaches_the_site_and_survives_a_build_that_runs_nothing(
+        book, monkeypatch):
+    page = book.page(writing("chars.network.bin", "the weights"))
+    book.build(page)
+    site = book.finish()
+    assert (site / "assets" / "models" / "chars.network.bin").read_text() == "the weights"
+    ((_, entry),) = book.entries().items()
+    stored = book.outputs / "assets" / entry["assets"]["chars.network.bin"]
+    assert stored.suffix == ".bin" and stored.read_text() == "the weights"
+    assert stored.stem == book.hooks.sha(b"the weights", 24), "stored by content"
+
+    shutil.rmtree(site)  # a fresh clone's build: every output from run-outputs/
+    monkeypatch.setattr(book.hooks, "run_session", never_run)
+    book.build(page)
+    book.finish()
+    assert (site / "assets" / "models" / "chars.network.bin").read_text() == "the weights"
+    assert stored.exists(), "pruned although the entry shown names it"
+
+
+def test_each_session_writes_into_a_fresh_empty_folder_outside_the_book(book):
+    block = ("``` {{.python .run session={0}}}\nimport os\nfolder = os.environ['BOOK_ASSETS']\n"
+             "print('{0}', os.listdir(folder), folder.startswith(os.getcwd()), 'in', folder)\n"
+             "open(os.path.join(folder, '{0}.bin'), 'w').write('{0}')\n```")
+    (md,) = book.build(book.page(block.format("a") + "\n\n" + block.format("b")))
+    assert "a [] False in " in md and "b [] False in " in md, "another session's files?"
+    folders = re.findall(r"^[ab] \[\] False in (.+)$", md, re.MULTILINE)
+    assert len(set(folders)) == 2 and not any(Path(f).exists() for f in folders), folders
+    assert sorted(p.name for p in (book.finish() / "assets" / "models").iterdir()) == [
+        "a.bin", "b.bin"]
+
+
+def test_two_sessions_writing_one_name_with_different_bytes_are_refused(book):
+    same = book.page(writing("x.bin", "one", "a") + "\n\n" + writing("x.bin", "one", "b"))
+    book.build(same)  # the same bytes: one file, whoever wrote it
+    assert (book.finish() / "assets" / "models" / "x.bin").read_text() == "one"
+    other = book.page(writing("x.bin", "one", "a"), name="one.md")
+    clash = book.page(writing("x.bin", "two", "b"), name="two.md")
+    with pytest.raises(PluginError, match=r"one\.md \[session a\] and two\.md \[session b\] "
+                                          r"both write assets/models/x\.bin"):
+        book.build(other, clash)
+
+
+def test_a_file_no_entry_names_any_more_is_pruned(book):
+    book.build(book.page(writing("old.bin", "old bytes")))
+    (old,) = (book.outputs / "assets").iterdir()
+    book.build(book.page(writing("new.bin", "new bytes")))
+    assert old.exists(), "nothing deleted during a build"
+    book.finish()  # the build rendered every page: prune
+    assert [p.name for p in (book.outputs / "assets").iterdir()] == [
+        book.hooks.stored_asset_name("new.bin", b"new bytes")]
+    assert sorted(p.name for p in (book.finish() / "assets" / "models").iterdir()) == ["new.bin"]
+
+
+def test_a_session_run_without_a_folder_for_the_site_has_no_BOOK_ASSETS(book, monkeypatch):
+    """Only the build's own fresh folder: never one the caller's environment happens to name."""
+    monkeypatch.setenv("BOOK_ASSETS", str(book.root / "docs"))
+    md, name = book.page("``` {.python .run}\nimport os\nprint(os.environ.get('BOOK_ASSETS'))\n```")
+    (session,) = book.hooks.sessions_of(book.hooks.executed_blocks(md, name), name)
+    assert book.hooks.run_session(session)["blocks"][0]["printed"] == "None\n"
+    (shown,) = book.build((md, name))
+    assert str(book.root / "docs") not in shown, "the caller's folder, not a fresh one"
+
+
+def test_a_folder_written_for_the_site_is_refused_with_its_name(book):
+    block = ("``` {.python .run}\nimport os\n"
+             "os.mkdir(os.path.join(os.environ['BOOK_ASSETS'], 'models'))\n```")
+    with pytest.raises(PluginError, match="wrote 'models' into BOOK_ASSETS, which the site"):
+        book.build(book.page(block))
+    assert not book.entries()
+
+
+def test_a_missing_stored_file_fails_with_what_to_do(book, monkeypatch):
+    page = book.page(writing("x.bin", "bytes"))
+    book.build(page)
+    for path in (book.outputs / "assets").iterdir():
+        path.unlink()
+    monkeypatch.setattr(book.hooks, "run_session", never_run)
+    with pytest.raises(PluginError, match="(?s)run-outputs/assets/.*missing.*git checkout"):
+        book.build(page)
+
+
+def test_the_files_of_a_run_not_stored_still_reach_the_site(book):
+    """A file the blocks read changed while they ran: no entry, but the build shows the run."""
+    data = book.root / "docs" / "numbers.json"
+    data.parent.mkdir(parents=True)
+    data.write_text("[1]")
+    block = ("``` {.python .run}\nimport json, os\njson.load(open('docs/numbers.json'))\n"
+             "open('docs/numbers.json', 'w').write('[1, 1]')\n"
+             "open(os.path.join(os.environ['BOOK_ASSETS'], 'x.bin'), 'w').write('shown')\n```")
+    book.build(book.page(block))
+    assert not book.entries()
+    assert (book.finish() / "assets" / "models" / "x.bin").read_text() == "shown"
+    assert not (book.outputs / "assets").exists() or not any((book.outputs / "assets").iterdir())
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The site builds strictly, loads nothing from the network, and its executed parts ran."""
 
+import hashlib
 import json
 import re
 import subprocess
@@ -150,16 +151,39 @@ def test_the_committed_outputs_cover_the_current_content(run_report):
                      + f"\n{REFRESH}")
 
 
+def shown_outputs(run_report) -> set[str]:
+    """The files of run-outputs/ that the build showed: entries, figures, files for the site."""
+    shown = set(run_report["used"])
+    for name in run_report["used"]:
+        entry = json.loads((ROOT / name).read_text(encoding="utf-8"))
+        shown.update(f"run-outputs/assets/{stored}" for stored in entry.get("assets", {}).values())
+        for block in entry["blocks"]:
+            shown.update(f"run-outputs/figures/{f['png']}" for f in block["figures"])
+    return shown
+
+
 def test_the_outputs_the_site_shows_are_in_git(run_report):
+    """In git as they are (committed, or added): not untracked, not changed since (figures and
+    the files for the site are named by their content: a changed one is not what it says)."""
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
     proc = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--",
                            "run-outputs"], cwd=ROOT, capture_output=True, text=True, check=True)
-    untracked = {line[3:] for line in proc.stdout.splitlines() if line.startswith("??")}
-    shown = set(run_report["used"])
-    for entry in run_report["used"]:
-        for block in json.loads((ROOT / entry).read_text(encoding="utf-8"))["blocks"]:
-            shown.update(f"run-outputs/figures/{f['png']}" for f in block["figures"])
-    missing = sorted(shown & untracked)
-    assert not missing, ("the site shows outputs that git does not hold yet:\n  "
+    not_committed = {line[3:] for line in proc.stdout.splitlines()
+                     if line.startswith("??") or line[1] in "MD"}  # untracked, or changed
+    missing = sorted(shown_outputs(run_report) & not_committed)
+    assert not missing, ("the site shows outputs that git does not hold as they are:\n  "
                          + "\n  ".join(missing) + f"\n{REFRESH}")
+
+
+def test_the_site_serves_the_files_its_entries_name_as_stored(site, run_report):
+    """Each file the executed blocks wrote for the site (run-outputs/assets/, named by its
+    content) is served under its own name in assets/models/, byte for byte."""
+    served = site / "assets" / "models"
+    for name, stored in run_report["assets"].items():
+        data = (ROOT / "run-outputs" / "assets" / stored).read_bytes()
+        assert hashlib.sha256(data).hexdigest().startswith(stored.split(".")[0]), stored
+        assert (served / name).read_bytes() == data, f"assets/models/{name} is not {stored}"
+    extra = sorted({p.name for p in served.iterdir()} - set(run_report["assets"])
+                   if served.is_dir() else ())
+    assert not extra, f"assets/models/ serves files no entry shown names: {extra}"

@@ -900,6 +900,7 @@ PAYLOADS = ['x"; touch {folder}/PLANTED; echo "', "x'; touch {folder}/PLANTED; e
 # (target, variable, whether the program gets the value as an argument)
 MAKE_VARIABLES = [("bench", "BENCH_JSON", True), ("serve", "HOST", True), ("exercise", "N", True),
                   ("exercise", "LIMIT", True), ("debug", "N", True), ("debug", "KEEP", False),
+                  ("debug", "DIFF", False),
                   ("tangle", "V", False), ("stitch", "V", False), ("install", "PYTHON", False),
                   ("tangle", "SHELL", False), ("tangle", "BIN", False),
                   ("help", "ANY_OTHER", False)]
@@ -993,8 +994,10 @@ def run_step(book: Path, step: Run) -> tuple[int | None, str, bool]:
     """(exit status, stdout and stderr as one text, timed out) of one command in the clone."""
     argv = [str(a).replace("{folder}", str(book)) for a in step.argv]
     if argv[0] == "make":  # -o: never remake .venv in the clone (make install aside)
-        argv[1:1] = ["-s", "--no-print-directory", *(["-o", ".venv/.installed"]
-                                                      if "install" not in argv else [])]
+        stamps = (".venv/.installed", ".venv/.installed-dev", ".venv/.installed-lab")
+        argv[1:1] = ["-s", "--no-print-directory",
+                     *([arg for stamp in stamps for arg in ("-o", stamp)]
+                       if "install" not in argv else [])]
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
     env |= {k: v.replace("{folder}", str(book)) for k, v in step.env.items()}
     with tempfile.TemporaryFile("w+") as out:

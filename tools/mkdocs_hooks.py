@@ -27,6 +27,7 @@ The outputs, in run-outputs/ (committed, so that a fresh clone reads the book at
 
     run-outputs/pages/<page>/<session>.<blocks key>.<inputs key>.json   what each block printed
     run-outputs/figures/<sha256>.png                                      the figures, by content
+    run-outputs/assets/<sha256>.<suffix>                                  files for the site
     run-outputs/labs/, run-outputs/labs.inputs.json                       the executed labs
 
 An entry is found by its blocks key: the session's block sources, the page and the session's
@@ -50,6 +51,14 @@ BOOK_RUN_REPORT=path it also writes that as JSON, which the tests read to prove 
 outputs fresh. After a build that rendered every page, entries and figures that no page used are
 deleted: the folder holds one entry per session. `make outputs` refreshes it.
 
+Files for the site. While a session runs, the environment variable BOOK_ASSETS names a fresh,
+empty temporary folder; the files its blocks write there (panel.export writes a page's models)
+are stored by content in run-outputs/assets/ and named in the session's entry (file name ->
+stored name). Every build copies the files of each entry it shows into site/assets/models/
+under their own names, whether the session ran or not; two sessions that write one name with
+different bytes fail the build, naming both. Pruning and the freshness test cover them as they
+cover figures.
+
 The labs (mkdocs-jupyter, executed in a kernel) keep their outputs in run-outputs/labs/, the
 plugin's own cache, which is keyed on a lab's bytes only. So that a lab never shows what older
 code printed, run-outputs/labs.inputs.json records what a lab may read (everything under code/,
@@ -64,6 +73,9 @@ These are MkDocs hooks, not a Markdown extension (the shape zensical would keep)
 name the page, and the outputs may be pruned only after a build that rendered every page, and
 only MkDocs knows either. The work itself, with_run_blocks_executed(markdown, page), takes the
 page's Markdown and its name, so that an extension could call it (it runs what it must).
+
+Notebooks. Each chapter with code is also written as NAME.ipynb beside its page, with the
+outputs the page shows, and linked under its title (tools/notebooks.py says what it holds).
 
 MathJax. The site must load nothing from the network, so the MathJax 3 files come from the
 registry package django-static-mathjax (installed by `make install`) and are copied into
@@ -83,6 +95,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -92,6 +105,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 import fences  # tools/ is on sys.path while MkDocs imports its hooks
+import notebooks  # tools/notebooks.py: every chapter as a Jupyter notebook
 
 # One BLAS thread for the executed pages and whatever they start: the runner calls
 # runtime.configure(threads=1) for itself (docs/stage-03/speed.md says why), and these variables
@@ -108,10 +122,14 @@ EVERYTHING = ("tree:code", "tree:tools", "file:pyproject.toml", "file:conftest.p
               *(f"file:{name}" for name in PINS))
 # What a lab (a notebook run in a Jupyter kernel, which no hook follows) may read: the book's
 # code, the plotting style, the pinned packages. Its own text is in mkdocs-jupyter's key.
-LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:requirements.txt")
+LAB_INPUTS = ("tree:code", "file:tools/book.mplstyle", "file:tools/book_style.py",
+              "file:requirements.txt")
 SHOWN_TITLE = "run when the site is built"
 MAIN = "main"
 SESSION_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+ASSETS_ENV = "BOOK_ASSETS"  # names the folder for the files the blocks write for the site
+SITE_ASSETS = ("assets", "models")  # where the site serves them
+ASSET_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")  # a file name a URL needs no escape for
 log = logging.getLogger("mkdocs.hooks.run_blocks")
 
 
@@ -359,21 +377,105 @@ def store(session: Session, result: dict, names: list[str], inputs: Inputs,
     recorded = {name: inputs.value(name) for name in names}
     entry = {"page": session.page, "session": session.name, "seconds": round(seconds, 2),
              "sources": [sha(f.source.encode(), 20) for f in session.blocks],
-             "inputs": recorded, "blocks": blocks}
+             "inputs": recorded, "assets": store_assets(result["assets"]), "blocks": blocks}
     path = entry_path(session, recorded)
     write_atomically(path, (json.dumps(entry, indent=1, ensure_ascii=False) + "\n").encode())
     return path
 
 
 # --------------------------------------------------------------------------------------------
+# files for the site: what the blocks write into BOOK_ASSETS, stored by content, served as named
+
+
+def written_assets(session: Session, folder: Path) -> dict[str, bytes]:
+    """{file name: bytes} of what a session's blocks wrote into its assets folder: files only,
+    each with a name a URL needs no escape for, or a PluginError saying what is wrong."""
+    assets = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file() or not ASSET_NAME.match(path.name):
+            raise PluginError(
+                f"{session.label()}: its executed blocks wrote {path.name!r} into BOOK_ASSETS, "
+                "which the site does not serve: write plain files there, named with letters, "
+                "digits, '.', '-' and '_', not starting with '.' (no folders, no links)")
+        assets[path.name] = path.read_bytes()
+    return assets
+
+
+def stored_asset_name(name: str, data: bytes) -> str:
+    """The name under run-outputs/assets/: the content's hash and the file's suffix."""
+    return f"{sha(data, 24)}{Path(name).suffix}"
+
+
+def store_assets(assets: dict[str, bytes]) -> dict[str, str]:
+    """Write each file into run-outputs/assets/ by content (once); {file name: stored name}."""
+    stored = {}
+    for name, data in sorted(assets.items()):
+        stored[name] = stored_asset_name(name, data)
+        target = OUTPUTS / "assets" / stored[name]
+        if not target.exists():
+            write_atomically(target, data)
+    return stored
+
+
+def show_assets(session: Session, assets: dict[str, tuple[str, bytes | Path]]) -> None:
+    """Note the files of a session shown in this build ({file name: (stored name, its bytes or
+    the stored file)}), for the site; a PluginError if another session wrote one of the names
+    with other bytes, or a stored file is missing."""
+    for name, (stored, source) in assets.items():
+        if isinstance(source, Path) and not source.is_file():
+            raise PluginError(
+                f"{session.label()}: its entry names {source.relative_to(ROOT).as_posix()}, "
+                f"which is missing (the file {name} for the site): restore it from git "
+                "(git checkout -- run-outputs), or delete the entry to run the session again")
+        earlier = BUILD.assets.get(name)
+        if earlier is not None and earlier[0] != stored:
+            raise PluginError(
+                f"{earlier[2]} and {session.label()} both write {'/'.join(SITE_ASSETS)}/{name}, "
+                "with different contents: the site can serve only one; give one of them "
+                "another name")
+        BUILD.assets[name] = (stored, source, session.label())
+
+
+def copy_assets(site: Path) -> None:
+    """Copy the files of the entries this build showed into site/assets/models/."""
+    target = site.joinpath(*SITE_ASSETS)
+    for name, (_, source, _) in sorted(BUILD.assets.items()):
+        target.mkdir(parents=True, exist_ok=True)
+        if isinstance(source, Path):
+            shutil.copyfile(source, target / name)
+        else:
+            (target / name).write_bytes(source)
+
+
+def prune_assets() -> list[Path]:
+    """Delete the stored files that no entry this build used names (after prune_outputs'
+    check that the build rendered every page)."""
+    folder = OUTPUTS / "assets"
+    if not folder.is_dir():
+        return []
+    named = set()
+    for path in BUILD.used:
+        named.update(json.loads(path.read_text(encoding="utf-8")).get("assets", {}).values())
+    unused = [p for p in folder.iterdir() if p.is_file() and p.name not in named]
+    for path in unused:
+        path.unlink(missing_ok=True)
+    return unused
+
+
+# --------------------------------------------------------------------------------------------
 # running
 
 
-def run_session(session: Session) -> dict:
-    """Run one session's blocks in a fresh process (tools/run_blocks.py); the runner's result."""
+def run_session(session: Session, assets: str | None = None) -> dict:
+    """Run one session's blocks in a fresh process (tools/run_blocks.py), with BOOK_ASSETS
+    naming the folder `assets` (unset without one: a block that writes files for the site then
+    fails clearly, instead of writing where nothing collects them); the runner's result."""
     env = dict(os.environ, PYTHONHASHSEED="0")  # set iteration order, the same in every build
     for variable in BLAS_THREADS:
         env.setdefault(variable, "1")
+    env.pop(ASSETS_ENV, None)
+    if assets:
+        env[ASSETS_ENV] = assets
     request = json.dumps({"page": session.page, "session": session.name, "root": str(ROOT),
                           "blocks": [{"source": f.source, "line": f.start + 1, "number": n}
                                      for n, f in zip(session.numbers, session.blocks,
@@ -412,7 +514,9 @@ def stop_running_sessions() -> None:
 def execute(session: Session, reason: str) -> Path | None:
     """Run a session and store its outputs; the entry (None if a file changed meanwhile)."""
     started = time.time()
-    result = run_session(session)
+    with tempfile.TemporaryDirectory(prefix="book-assets-") as assets:  # fresh, outside ROOT
+        result = run_session(session, assets)
+        result["assets"] = written_assets(session, Path(assets))
     seconds = time.time() - started
     inputs = Inputs()  # the values after the run: unchanged during it, or not stored
     names = input_names(result["reads"])
@@ -508,17 +612,22 @@ def session_outputs(session: Session) -> list[dict]:
     key = session.key
     if key in BUILD.failures:
         raise BUILD.failures[key]
-    if key in BUILD.unstored:
-        return BUILD.unstored[key]["blocks"]
-    path = BUILD.entries.get(key)
-    if path is None or not path.exists():
-        path, reason = find_entry(session, BUILD.inputs)
-        if path is None:
-            path = execute(session, reason)
+    if key not in BUILD.unstored:
+        path = BUILD.entries.get(key)
+        if path is None or not path.exists():
+            path, reason = find_entry(session, BUILD.inputs)
             if path is None:
-                return BUILD.unstored[key]["blocks"]
+                path = execute(session, reason)
+    if key in BUILD.unstored:  # shown this once, from the run itself
+        result = BUILD.unstored[key]
+        show_assets(session, {name: (stored_asset_name(name, data), data)
+                              for name, data in result["assets"].items()})
+        return result["blocks"]
     BUILD.used.add(path)
-    return json.loads(path.read_text(encoding="utf-8"))["blocks"]
+    entry = json.loads(path.read_text(encoding="utf-8"))
+    show_assets(session, {name: (stored, OUTPUTS / "assets" / stored)
+                          for name, stored in entry.get("assets", {}).items()})
+    return entry["blocks"]
 
 
 def with_run_blocks_executed(markdown: str, src: str) -> str:
@@ -558,6 +667,7 @@ class Build:
         self.failures: dict[str, PluginError] = {}
         self.unstored: dict[str, dict] = {}  # results of runs during which an input changed
         self.used: set[Path] = set()
+        self.assets: dict[str, tuple] = {}  # file name -> (stored name, bytes or path, session)
         self.executed: list[dict] = []
         self.labs: dict = {"reason": "", "before": set(), "ran": []}
 
@@ -583,7 +693,9 @@ def on_files(files, config):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     BUILD.rendered.add(page.file.src_uri)
-    return with_run_blocks_executed(markdown, page.file.src_uri)
+    shown = with_run_blocks_executed(markdown, page.file.src_uri)
+    write_chapter_notebook(markdown, page, config)
+    return shown
 
 
 def prune_outputs() -> list[Path]:
@@ -606,7 +718,7 @@ def prune_outputs() -> list[Path]:
     for folder in sorted((p for p in pages.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
-    return stale + unused
+    return stale + unused + prune_assets()
 
 
 def write_report(path: str) -> None:
@@ -615,6 +727,7 @@ def write_report(path: str) -> None:
         "executed": BUILD.executed,
         "labs_executed": BUILD.labs["ran"], "labs_reason": BUILD.labs["reason"],
         "used": sorted(p.relative_to(ROOT).as_posix() for p in BUILD.used),
+        "assets": {name: stored for name, (stored, _, _) in sorted(BUILD.assets.items())},
         "complete": BUILD.rendered_every_page(),
     }
     Path(path).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
@@ -682,6 +795,7 @@ def on_post_build(config) -> None:
     if os.environ.get("BOOK_RUN_REPORT"):
         write_report(os.environ["BOOK_RUN_REPORT"])
     write_lab_notebooks(Path(config["docs_dir"]), Path(config["site_dir"]))
+    copy_assets(Path(config["site_dir"]))
     source = mathjax_source()
     target = Path(config["site_dir"]) / "assets" / "mathjax"
     for part in MATHJAX_PARTS:
@@ -761,6 +875,8 @@ def write_lab_notebooks(docs: Path, site: Path) -> None:
 
 def on_post_page(output: str, page, config) -> str:
     src = page.file.src_uri
+    if src in CHAPTER_NOTEBOOKS:
+        return notebooks.with_download_link(output, CHAPTER_NOTEBOOKS[src])
     if not (src.startswith("labs/") and src.endswith(".py")):
         return output
     stem = Path(src).stem
@@ -768,6 +884,46 @@ def on_post_page(output: str, page, config) -> str:
         '<p class="lab-downloads">Run this lab yourself: '
         f'<a href="../{stem}.ipynb" download>download the notebook</a> or '
         f'<a href="../{stem}.py" download>the Python source</a> '
-        "(start Jupyter in the repository root, with <code>.venv</code> activated).</p>"
+        "(open it with <code>make lab</code>, which starts JupyterLab in the book's environment; "
+        "it runs from any folder).</p>"
     )
     return re.sub(r"(</h1>)", r"\1" + links.replace("\\", "\\\\"), output, count=1)
+
+
+# --------------------------------------------------------------------------------------------
+# chapters as notebooks (tools/notebooks.py): written beside their pages, linked from them
+
+CHAPTER_NOTEBOOKS: dict[str, str] = {}  # page -> its notebook's address relative to the page
+
+
+def write_chapter_notebook(markdown: str, page, config) -> None:
+    """Write a chapter's notebook into the site, with the outputs its page shows (a chapter
+    with code only)."""
+    src = page.file.src_uri
+    CHAPTER_NOTEBOOKS.pop(src, None)
+    if not (notebooks.is_chapter(src) and notebooks.has_code(markdown)):
+        return
+    linked = set(notebooks.chapters(Path(config["docs_dir"])))
+    notebook = notebooks.chapter_notebook(markdown, src, executed_outputs(markdown, src), linked)
+    target = Path(config["site_dir"]) / notebooks.notebook_name(src)
+    write_atomically(target, notebooks.notebook_bytes(notebook))
+    CHAPTER_NOTEBOOKS[src] = notebooks.link_from_page(src, page.url)
+
+
+def executed_outputs(markdown: str, src: str) -> list[dict]:
+    """What each executed block of a page printed and drew, in page order, as the page shows
+    it: {"printed": str, "figures": [PNG bytes]}."""
+    blocks = executed_blocks(markdown, src)
+    found = {}
+    for session in sessions_of(blocks, src):
+        for fence, output in zip(session.blocks, session_outputs(session), strict=True):
+            found[fence.start] = {"printed": output["printed"],
+                                  "figures": [figure_png(f) for f in output["figures"]]}
+    return [found[fence.start] for fence in blocks]
+
+
+def figure_png(figure: dict) -> bytes:
+    """A figure's PNG: by name in run-outputs/figures/, or in base64 if it was not stored."""
+    if figure["png"].endswith(".png"):
+        return (OUTPUTS / "figures" / figure["png"]).read_bytes()
+    return base64.b64decode(figure["png"])

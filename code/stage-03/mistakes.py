@@ -527,6 +527,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
                                      exit_on_error=False)  # a bad N: our one line in main
     parser.add_argument("n", nargs="?", type=number, help="the mistake's number")
     parser.add_argument("--keep", action="store_true", help="keep the broken copy")
+    parser.add_argument("--show-diff", action="store_true",
+                        help="after the clues, name the mistake and show the changed lines")
     args = parser.parse_args(argv)
     if args.n is None:
         listing = "\n".join(f"  {n:2d}  {m.title}" for n, m in sorted(MISTAKES.items()))
@@ -537,18 +539,20 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def show(mistake: Mistake, tmp: Path) -> subprocess.CompletedProcess:
-    """Inject the mistake into a copy of code/ in tmp; print the diff, the symptom and the
-    reference tests that fail; return pytest's run."""
+def show(mistake: Mistake, tmp: Path, with_diff: bool = False) -> subprocess.CompletedProcess:
+    """Inject the mistake into a copy of code/ in tmp; print the symptom and the reference tests
+    that fail, then, only `with_diff`, the mistake's title and the changed lines; return
+    pytest's run. Without them the clues never name the cause: finding it is the task."""
     root = copy_code(tmp)
     inject(root, mistake)
-    print(f"Common mistake {mistake.number}: {mistake.title}\n")
-    print(f"Injected into a copy of code/ in {tmp}:\n{diff(mistake)}\n")
+    print(f"Common mistake {mistake.number}, injected into a copy of code/ in {tmp}\n")
     symptom = symptoms([mistake])[0]
     print(f"The symptom (the same lines of Python, before and after):\n{symptom}\n")
     proc = run_tests(root, mistake, first_failure=False)
     print(f"The reference tests on the broken copy (pytest {' '.join(mistake.tests)}):")
     print("\n".join(f"    {line}" for line in failures(proc.stdout + proc.stderr)))
+    if with_diff:
+        print(f"\nThe mistake: {mistake.title}. What changed:\n{diff(mistake)}")
     return proc
 
 
@@ -564,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
     mistake = MISTAKES[args.n]
     tmp = Path(tempfile.mkdtemp(prefix=f"mistake-{mistake.number:02d}-"))
     try:
-        proc = show(mistake, tmp)
+        proc = show(mistake, tmp, with_diff=args.show_diff)
     except MistakeError as error:
         print(f"make debug: {error}", file=sys.stderr)
         return 2
@@ -580,8 +584,11 @@ def main(argv: list[str] | None = None) -> int:
     if proc.returncode != 1:
         print(f"\nNo reference test caught mistake {mistake.number}: that is a missing test.")
         return 1
-    print(f"\nNow work from these clues to the cause; mistake {mistake.number} on the Common "
-          f"mistakes page walks from the symptom to the diagnosis and the fix.")
+    if not args.show_diff:
+        print(f"\nNow work from these clues to the cause: which lines of code/ would do this? "
+              f"`make debug N={mistake.number} DIFF=1` then shows what changed.")
+    print(f"Mistake {mistake.number} on the Common mistakes page walks from the symptom to the "
+          f"diagnosis and the fix.")
     return 0
 # ~/~ end
 

@@ -20,6 +20,7 @@ import html as html_text
 import json
 import math
 import os
+import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -557,11 +558,10 @@ def html(pairs: list[tuple[str, str]]) -> str:
 
 def assets_folder() -> Path:
     """The folder named by the environment variable BOOK_ASSETS: the site build sets it for a
-    page's executed blocks and serves what they write there at ASSETS_URL."""
+    page's executed blocks and serves what they write there at ASSETS_URL. Elsewhere (the
+    chapter run as a notebook), a fresh temporary folder: the export runs and is measured the
+    same, and nothing serves its files."""
     folder = os.environ.get(ASSETS_ENV)
-    if not folder:
-        raise PanelError(f"{ASSETS_ENV} is not set: the site build sets it for executed blocks; "
-                         "elsewhere, export into a folder of your choice")
-    return Path(folder)
+    return Path(folder) if folder else Path(tempfile.mkdtemp(prefix="panel-assets-"))
 # ~/~ end
 # ~/~ end

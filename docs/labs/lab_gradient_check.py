@@ -19,12 +19,12 @@
 # %%
 import math
 
+import book_style  # the book's plotting style, found from any folder
 import matplotlib.pyplot as plt
 import numpy as np
-
-plt.style.use("tools/book.mplstyle")  # the book's plotting style (run from the repository root)
-
 from value import Value, gradient, numerical_gradient
+
+book_style.use()
 
 
 def f(x):
