@@ -166,8 +166,8 @@ CHEAP = ("foundations/autograd.md", "stage-03/command-line.md")
 
 def test_cheap_chapters_run_top_to_bottom_in_jupyter_from_their_own_folder(tmp_path, capsys):
     """As Jupyter runs a downloaded notebook: a kernel of the book's Python, started in the
-    notebook's folder, here outside the repository. Their blocks read recorded runs and the
-    exercise checker, found through the book's modules, never by a path from the folder."""
+    notebook's folder, here outside the repository. Their blocks read recorded runs, found
+    through the book's modules, never by a path from the folder."""
     from nbclient import NotebookClient
 
     timings = []
