@@ -137,7 +137,7 @@ hostile: $(STAMP)  ## the hostile cases of issues 13 and 21, each classified cle
 .PHONY: exercise debug
 # N reaches the recipe's shell as an environment variable (see READER above), quoted there:
 # `N="3; touch x"` is one (bad) argument, never a second command.
-exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first): make exercise N=3
+exercise: $(STAMP)  ## check your answer to exercise N (copies its starter to exercises/ first; an experiment prints its commands): make exercise N=3
 	@$(BIN)/python code/stage-03/exercises/runner.py $${N:+"$$N"} $${LIMIT:+--time-limit "$$LIMIT"}
 
 debug: $(DEV)  ## Common Mistake N in a copy of code/: its symptom, failing tests (DIFF=1: then the diff): make debug N=2

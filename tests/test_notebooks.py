@@ -159,13 +159,15 @@ def test_the_first_cell_says_what_one_kernel_for_every_session_changes():
 # --------------------------------------------------------------------------------------------
 # notebooks and the lab run from their own folders
 
-CHEAP = ("foundations/autograd.md", "stage-03/command-line.md", "stage-03/exercises.md")
+# Not the exercises: their page times every reference solution, an experiment's runs included
+# (its paths are checked by the static test below).
+CHEAP = ("foundations/autograd.md", "stage-03/command-line.md")
 
 
 def test_cheap_chapters_run_top_to_bottom_in_jupyter_from_their_own_folder(tmp_path, capsys):
     """As Jupyter runs a downloaded notebook: a kernel of the book's Python, started in the
-    notebook's folder, here outside the repository. Their blocks read recorded runs and the
-    exercise checker, found through the book's modules, never by a path from the folder."""
+    notebook's folder, here outside the repository. Their blocks read recorded runs, found
+    through the book's modules, never by a path from the folder."""
     from nbclient import NotebookClient
 
     timings = []
@@ -185,7 +187,7 @@ def test_cheap_chapters_run_top_to_bottom_in_jupyter_from_their_own_folder(tmp_p
                 assert cell.outputs, f"{page}: a cell printed nothing:\n{cell.source[:300]}"
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert left == ["foundations", "foundations/autograd.ipynb", "stage-03",
-                    "stage-03/command-line.ipynb", "stage-03/exercises.ipynb"], (
+                    "stage-03/command-line.ipynb"], (
         "a notebook wrote into the folder it runs in")
     with capsys.disabled():
         print(f"\nnotebooks executed with nbclient: {'; '.join(timings)}")

@@ -88,6 +88,8 @@ ALLOWED = {
     ("stage-03/speed.md", "4 KB"): "the size of a memory page: a fact of the hardware",
     ("stage-03/speed.md", "32 MB"): "glibc's largest mmap threshold: a setting, not a measurement",
     ("stage-03/exercises.md", "0.01"): "a temperature the exercise asks the reader to handle",
+    ("stage-03/exercises.md", "five minutes"): "open problem 31's budget: a rule, not measured",
+    ("stage-03/exercise-solutions.md", "five minutes"): "open problem 31's budget, in its title",
     ("stage-03/command-line.md", "150 MB"): "the memory goal set by the issue, not a measurement",
     ("stage-03/command-line.md", "200 MB"): "the size of the file the benchmark writes",
     ("stage-03/command-line.md", "8 bytes"): "the size of a float64: a definition",
@@ -100,7 +102,6 @@ ALLOWED = {
 # TODO (issue 24, for the lead): pages that other engineers are rewriting now. The VAGUE patterns
 # skip them until their owners have fixed what the patterns flag there; then remove the entry.
 NOT_YET_READ = {
-    "stage-03/exercises.md": "being reworked on another branch (issue 24)",
     "stage-03/mistakes.md": "being reworked on another branch (issue 24)",
 }
 CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f]")

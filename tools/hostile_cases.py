@@ -935,27 +935,27 @@ def makefile_cases() -> list[BookCase]:
 
 def exercise_cases() -> list[BookCase]:
     """Item 7: the exercise runner and make debug against the reader's own files."""
-    mine = "exercises/ex03.py"
+    mine = "exercises/ex07.py"  # exercise 7: collapse
     loop = "def collapse(W1, b1, W2, b2):\n    while True:\n        pass\n"
     exits = "import os\n\n\ndef collapse(W1, b1, W2, b2):\n    os._exit(0)\n"
     return [
         BookCase("an answer that calls sys.exit(0)", "T21.7",
-                 [write(mine, "import sys\nsys.exit(0)\n"), make("exercise", "N=3",
+                 [write(mine, "import sys\nsys.exit(0)\n"), make("exercise", "N=7",
                                                                  status="failed")],
                  holds((mine, "sys.exit(0)")), fast=True),
         BookCase("an answer that calls os._exit(0)", "T21.7",
-                 [write(mine, exits), make("exercise", "N=3", status="failed")],
+                 [write(mine, exits), make("exercise", "N=7", status="failed")],
                  holds((mine, "os._exit(0)"))),
         BookCase("an answer that never returns, LIMIT=1", "T21.7",
-                 [write(mine, loop), make("exercise", "N=3", "LIMIT=1", status="failed",
+                 [write(mine, loop), make("exercise", "N=7", "LIMIT=1", status="failed",
                                           says="time limit", timeout=60)],
                  holds((mine, "while True"))),
         BookCase("Ctrl-C inside a check", "T21.7",
-                 [write(mine, loop), make("exercise", "N=3", status=None, says="stopped (Ctrl-C)",
+                 [write(mine, loop), make("exercise", "N=7", status=None, says="stopped (Ctrl-C)",
                                           signal_after=(signal.SIGINT, 3.0))],
                  holds((mine, "while True")), fast=True),
         BookCase("exercises is a plain file", "T21.7",
-                 [write("exercises", "my notes\n"), make("exercise", "N=3", status="refused",
+                 [write("exercises", "my notes\n"), make("exercise", "N=7", status="refused",
                                                          says="not a folder")],
                  holds(("exercises", "my notes")), fast=True),
         BookCase("make exercise N=abc", "T21.7", [make("exercise", "N=abc", status="refused")]),

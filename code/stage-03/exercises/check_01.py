@@ -1,38 +1,40 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/check_01.py>>[init]
 """Checker for exercise 1 (docs/stage-03/exercises.md; generated, edit the chapter)."""
 
-import numpy as np
+import corpora
+import neural_lm
+from exercise_runs import number
 
-TITLE = "How much of the test text is new?"
-
-
-def brute_force(train, test, n):
-    grams = [test[i : i + n] for i in range(len(test) - n + 1)]
-    return sum(g not in train for g in grams) / len(grams)
+TITLE = "When the table outgrows the text"
+KIND, NEEDS, LEVEL = "derive", ("3.1",), 1
 
 
-def check_example(ex):
-    """the example from the statement: train 'abcab', test 'abd', n=2 gives 0.5"""
-    got = ex.unseen_fraction("abcab", "abd", 2)
-    assert abs(got - 0.5) < 1e-12, f"expected 0.5, got {got}"
+def names():
+    """(V, N): the symbols of the names and their training positions (windows)."""
+    data = corpora.load_data("names")
+    return data.vocab.size, len(neural_lm.training_windows(data, 1)[0])
 
 
-def check_counts_positions(ex):
-    """a repeated n-gram counts once per position (tokens, not types)"""
-    got = ex.unseen_fraction("aa", "aaab", 2)
-    assert abs(got - 1 / 3) < 1e-12, (
-        f"test 'aaab' has bigrams aa, aa, ab; only ab is unseen in 'aa': expected 1/3, "
-        f"got {got}")
+def smallest_order(V, N):
+    n = 1
+    while V ** (n - 1) <= N:
+        n += 1
+    return n
 
 
-def check_random_texts(ex):
-    """agrees with a brute-force count on random texts, for n = 1 to 5"""
-    rng = np.random.default_rng(0)
-    for _ in range(30):
-        train = "".join(rng.choice(list("abcd"), size=rng.integers(5, 60)))
-        test = "".join(rng.choice(list("abcde"), size=rng.integers(6, 40)))
-        for n in range(1, 6):
-            want, got = brute_force(train, test, n), ex.unseen_fraction(train, test, n)
-            assert abs(got - want) < 1e-12, (
-                f"train={train!r} test={test!r} n={n}: expected {want}, got {got}")
+def check_order(ex):
+    """ORDER is the smallest n with more rows, V^(n-1), than training positions"""
+    V, N = names()
+    got, want = number(ex, "ORDER"), smallest_order(V, N)
+    assert got == want, (f"ORDER is {got:g}: the table of order {got:g} has {V}^{got - 1:g} rows, "
+                         f"{'not more' if got < want else 'more, but so has a smaller order'} "
+                         f"than {N:,} positions")
+
+
+def check_share(ex):
+    """SHARE is N / V^(n-1) at that order, to within 1 %"""
+    V, N = names()
+    want = N / V ** (smallest_order(V, N) - 1)
+    got = number(ex, "SHARE")
+    assert abs(got - want) <= 0.01 * want, f"SHARE is {got:g}: expected about {want:.3g}"
 # ~/~ end

@@ -3,50 +3,37 @@
 
 import numpy as np
 
-TITLE = "The gradient of a lookup"
+TITLE = "How much of the test text is new?"
+KIND, NEEDS, LEVEL = "implement", ("3.1",), 1
 
 
-def one_hot_gradient(idx, G, V):
-    """The oracle: E = onehot(idx) @ W, so dL/dW = onehot(idx)^T @ G."""
-    one_hot = np.eye(V)[idx.reshape(-1)]                 # (B*K, V)
-    return one_hot.T @ G.reshape(-1, G.shape[-1])        # (V, D)
+def brute_force(train, test, n):
+    grams = [test[i : i + n] for i in range(len(test) - n + 1)]
+    return sum(g not in train for g in grams) / len(grams)
 
 
-def case(seed, V, B, K, D, repeats):
-    rng = np.random.default_rng(seed)
-    # few symbols (many repeats), or every symbol at most once
-    idx = rng.integers(0, 3, size=(B, K)) if repeats else rng.permutation(V)[: B * K].reshape(B, K)
-    return idx, rng.normal(size=(B, K, D))
+def check_example(ex):
+    """the example from the statement: train 'abcab', test 'abd', n=2 gives 0.5"""
+    got = ex.unseen_fraction("abcab", "abd", 2)
+    assert abs(got - 0.5) < 1e-12, f"expected 0.5, got {got}"
 
 
-def check_shape(ex):
-    """returns an array of shape (V, D)"""
-    idx, G = case(0, 10, 2, 3, 4, repeats=False)
-    got = np.asarray(ex.embedding_backward(idx, G, 10))
-    assert got.shape == (10, 4), f"expected shape (10, 4), got {got.shape}"
+def check_counts_positions(ex):
+    """a repeated n-gram counts once per position (tokens, not types)"""
+    got = ex.unseen_fraction("aa", "aaab", 2)
+    assert abs(got - 1 / 3) < 1e-12, (
+        f"test 'aaab' has bigrams aa, aa, ab; only ab is unseen in 'aa': expected 1/3, "
+        f"got {got}")
 
 
-def check_distinct(ex):
-    """equals the one-hot product when no symbol repeats"""
-    idx, G = case(1, 12, 2, 3, 5, repeats=False)
-    got = ex.embedding_backward(idx, G, 12)
-    np.testing.assert_allclose(got, one_hot_gradient(idx, G, 12), atol=1e-12)
-
-
-def check_repeats(ex):
-    """accumulates over repeated symbols (a symbol used twice gets both gradients)"""
-    idx, G = case(2, 6, 4, 5, 3, repeats=True)
-    got, want = ex.embedding_backward(idx, G, 6), one_hot_gradient(idx, G, 6)
-    err = np.abs(got - want).max()
-    assert err < 1e-12, (
-        f"off by up to {err:.3g} when symbols repeat: `dW[idx] += G` keeps only one of "
-        f"the repeated rows; np.add.at(dW, idx, G) adds them all")
-
-
-def check_unused_rows(ex):
-    """rows of symbols that were not looked up are exactly zero"""
-    idx, G = case(3, 9, 2, 2, 3, repeats=True)
-    got = ex.embedding_backward(idx, G, 9)
-    unused = sorted(set(range(9)) - set(idx.reshape(-1).tolist()))
-    assert np.all(got[unused] == 0), f"rows {unused} should be zero"
+def check_random_texts(ex):
+    """agrees with a brute-force count on random texts, for n = 1 to 5"""
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        train = "".join(rng.choice(list("abcd"), size=rng.integers(5, 60)))
+        test = "".join(rng.choice(list("abcde"), size=rng.integers(6, 40)))
+        for n in range(1, 6):
+            want, got = brute_force(train, test, n), ex.unseen_fraction(train, test, n)
+            assert abs(got - want) < 1e-12, (
+                f"train={train!r} test={test!r} n={n}: expected {want}, got {got}")
 # ~/~ end

@@ -1,46 +1,28 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/check_04.py>>[init]
 """Checker for exercise 4 (docs/stage-03/exercises.md; generated, edit the chapter)."""
 
-import numpy as np
+from exercise_runs import number
 
-TITLE = "The gradient of a broadcast"
-
-CASES = [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 3), (4, 1)), ((4, 3), ()),
-         ((2, 3, 4), (3, 1)), ((2, 3, 4), (2, 1, 4)), ((2, 3), (2, 3))]
-
-
-def oracle(grad, shape):
-    """Element by element: d/da_j of sum(grad * broadcast(a)) = sum of grad over a_j's copies."""
-    out = np.zeros(shape)
-    for j in range(out.size):
-        basis = np.zeros(shape)
-        basis.flat[j] = 1.0
-        out.flat[j] = (grad * np.broadcast_to(basis, grad.shape)).sum()
-    return out
+TITLE = "When does a table of vectors pay?"
+KIND, NEEDS, LEVEL = "derive", ("3.2",), 1
+V, K, H = 80, 8, 512
 
 
-def check_shapes(ex):
-    """returns an array of exactly the operand's shape"""
-    for big, small in CASES:
-        got = np.shape(ex.unbroadcast(np.ones(big), small))
-        assert got == small, f"unbroadcast from {big} to {small} gave shape {got}"
+def weights(D):
+    """The table and the first layer fed embeddings of size D (no biases)."""
+    return V * D + K * D * H
 
 
-def check_values(ex):
-    """each entry is the sum of the gradient over that entry's copies"""
-    rng = np.random.default_rng(0)
-    for big, small in CASES:
-        grad = rng.normal(size=big)
-        got = np.asarray(ex.unbroadcast(grad, small))
-        want = oracle(grad, small)
-        err = np.abs(got - want).max()
-        assert err < 1e-12, f"from {big} to {small}: off by {err:.3g}"
+def check_one_hot(ex):
+    """ONE_HOT is the number of weights of the first layer fed one-hot vectors"""
+    got = number(ex, "ONE_HOT")
+    assert got == K * V * H, f"ONE_HOT is {got:g}: the layer maps K·V numbers to H units"
 
 
-def check_bias_of_a_batch(ex):
-    """a bias (H,) added to a (B, H) batch gets the column sums, not the mean"""
-    grad = np.arange(12.0).reshape(4, 3)
-    got = np.asarray(ex.unbroadcast(grad, (3,)))
-    assert np.allclose(got, [18.0, 22.0, 26.0]), (
-        f"expected the sum over the batch [18, 22, 26], got {got}")
+def check_largest_d(ex):
+    """LARGEST_D is the largest D whose table and first layer hold fewer weights"""
+    got = number(ex, "LARGEST_D")
+    assert got == int(got) and weights(got) < K * V * H <= weights(got + 1), (
+        f"LARGEST_D is {got:g}: with it the table and the layer hold {weights(got):,.0f} weights, "
+        f"with one more {weights(got + 1):,.0f}, against {K * V * H:,} for one-hot input")
 # ~/~ end

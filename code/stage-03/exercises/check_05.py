@@ -2,61 +2,52 @@
 """Checker for exercise 5 (docs/stage-03/exercises.md; generated, edit the chapter)."""
 
 import numpy as np
-from tensor import Tensor, no_grad
 
-TITLE = "A new operation with its own backward"
-
-
-def check_forward(ex):
-    """the values are 1 / (1 + exp(-x)), in the input's dtype"""
-    x = np.linspace(-5, 5, 11)
-    s = ex.sigmoid(Tensor(x, dtype=np.float64))
-    np.testing.assert_allclose(s.data, 1 / (1 + np.exp(-x)), atol=1e-12)
-    assert ex.sigmoid(Tensor(x)).data.dtype == np.float32, "float32 in, float32 out"
+TITLE = "The gradient of a lookup"
+KIND, NEEDS, LEVEL = "implement", ("3.2",), 2
 
 
-def check_one_node(ex):
-    """it is one node whose only parent is the input"""
-    x = Tensor([0.5, -1.0], requires_grad=True)
-    s = ex.sigmoid(x)
-    assert s._parents == (x,) and s._backward is not None, (
-        "build the output with _result(data, (x,), backward), not from other operations")
+def one_hot_gradient(idx, G, V):
+    """The oracle: E = onehot(idx) @ W, so dL/dW = onehot(idx)^T @ G."""
+    one_hot = np.eye(V)[idx.reshape(-1)]                 # (B*K, V)
+    return one_hot.T @ G.reshape(-1, G.shape[-1])        # (V, D)
 
 
-def check_gradient(ex):
-    """the gradient agrees with central finite differences (float64, to 1e-8)"""
-    x0 = np.random.default_rng(0).normal(size=(3, 4)) * 3
-    w = np.random.default_rng(1).normal(size=(3, 4))
-    x = Tensor(x0, requires_grad=True, dtype=np.float64)
-    (ex.sigmoid(x) * w).sum().backward()
-    h = 1e-6
-    grad = np.zeros_like(x0)
-    for idx in np.ndindex(x0.shape):
-        up, down = x0.copy(), x0.copy()
-        up[idx] += h
-        down[idx] -= h
-        grad[idx] = (np.sum(w * _sig(up)) - np.sum(w * _sig(down))) / (2 * h)
-    err = np.abs(x.grad - grad).max()
-    assert err < 1e-8, f"gradient off by {err:.3g} from finite differences"
+def case(seed, V, B, K, D, repeats):
+    rng = np.random.default_rng(seed)
+    # few symbols (many repeats), or every symbol at most once
+    idx = rng.integers(0, 3, size=(B, K)) if repeats else rng.permutation(V)[: B * K].reshape(B, K)
+    return idx, rng.normal(size=(B, K, D))
 
 
-def _sig(z):
-    return 0.5 * (1 + np.tanh(0.5 * z))   # sigma, computed another way
+def check_shape(ex):
+    """returns an array of shape (V, D)"""
+    idx, G = case(0, 10, 2, 3, 4, repeats=False)
+    got = np.asarray(ex.embedding_backward(idx, G, 10))
+    assert got.shape == (10, 4), f"expected shape (10, 4), got {got.shape}"
 
 
-def check_accumulates(ex):
-    """used twice, the input gets both gradients (s(x) + s(x))"""
-    x = Tensor([0.3], requires_grad=True, dtype=np.float64)
-    (ex.sigmoid(x) + ex.sigmoid(x)).sum().backward()
-    s = _sig(0.3)
-    assert abs(x.grad[0] - 2 * s * (1 - s)) < 1e-12, f"got {x.grad[0]}, want {2 * s * (1 - s)}"
+def check_distinct(ex):
+    """equals the one-hot product when no symbol repeats"""
+    idx, G = case(1, 12, 2, 3, 5, repeats=False)
+    got = ex.embedding_backward(idx, G, 12)
+    np.testing.assert_allclose(got, one_hot_gradient(idx, G, 12), atol=1e-12)
 
 
-def check_stable_and_no_grad(ex):
-    """finite for x = -1000 and 1000, and no graph under no_grad()"""
-    s = ex.sigmoid(Tensor([-1000.0, 1000.0], dtype=np.float64))
-    np.testing.assert_allclose(s.data, [0.0, 1.0], atol=1e-300)
-    with no_grad():
-        t = ex.sigmoid(Tensor([1.0], requires_grad=True))
-    assert not t.requires_grad, "under no_grad() the result must not join the graph"
+def check_repeats(ex):
+    """accumulates over repeated symbols (a symbol used twice gets both gradients)"""
+    idx, G = case(2, 6, 4, 5, 3, repeats=True)
+    got, want = ex.embedding_backward(idx, G, 6), one_hot_gradient(idx, G, 6)
+    err = np.abs(got - want).max()
+    assert err < 1e-12, (
+        f"off by up to {err:.3g} when symbols repeat: `dW[idx] += G` keeps only one of "
+        f"the repeated rows; np.add.at(dW, idx, G) adds them all")
+
+
+def check_unused_rows(ex):
+    """rows of symbols that were not looked up are exactly zero"""
+    idx, G = case(3, 9, 2, 2, 3, repeats=True)
+    got = ex.embedding_backward(idx, G, 9)
+    unused = sorted(set(range(9)) - set(idx.reshape(-1).tolist()))
+    assert np.all(got[unused] == 0), f"rows {unused} should be zero"
 # ~/~ end

@@ -1,36 +1,35 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/check_06.py>>[init]
 """Checker for exercise 6 (docs/stage-03/exercises.md; generated, edit the chapter)."""
 
-import numpy as np
+from exercise_runs import Run, made, number, seed, trained
 
-TITLE = "The loss before training"
-
-
-def cross_entropy_of_zero_logits(V, targets):
-    """The mean negative log-probability of `targets` when all logits are 0 (uniform)."""
-    logits = np.zeros((len(targets), V))
-    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    return -log_probs[np.arange(len(targets)), targets].mean()
+TITLE = "One number per character"
+KIND, NEEDS, LEVEL = "experiment", ("3.2", "3.5"), 1
+BASE = ("--data", "names", "--hidden", "128", "--steps", "1500")
+RUNS = [Run(f"d{d}", "train", (*BASE, "--embedding", str(d))) for d in (1, 16)]
 
 
-def check_nats(ex):
-    """in nats: equals the cross-entropy of all-zero logits, for several V"""
-    for V in (2, 27, 65, 1000):
-        nats, _ = ex.uniform_loss(V)
-        want = cross_entropy_of_zero_logits(V, np.arange(V) % V)
-        assert abs(nats - want) < 1e-9, f"V={V}: expected {want:.6f} nats, got {nats}"
+def runs_of(ex):
+    return RUNS
 
 
-def check_bits(ex):
-    """in bits: 1 bit for V = 2, and nats / ln 2 in general"""
-    for V in (2, 4, 27, 65):
-        nats, bits = ex.uniform_loss(V)
-        assert abs(bits - nats / np.log(2)) < 1e-9, (
-            f"V={V}: {bits} bits is not {nats} nats divided by ln 2")
-    assert abs(ex.uniform_loss(2)[1] - 1.0) < 1e-12, "a fair coin costs exactly 1 bit"
+def check_seed(ex):
+    """you chose a seed of your own"""
+    seed(ex)
 
 
-def check_one_symbol(ex):
-    """a vocabulary of one symbol costs nothing"""
-    assert ex.uniform_loss(1) == (0.0, 0.0), "with V = 1 every prediction is certain"
+def check_runs(ex):
+    """both checkpoints are there, made by this exercise's commands with your seed"""
+    made(ex, runs_of(ex))
+
+
+def check_cost(ex):
+    """COST is what one number per character costs on validation (to 0.005 bits)"""
+    one, sixteen = (trained(ex, run).bits() for run in RUNS)
+    got = number(ex, "COST")
+    assert abs(got - (one - sixteen)) <= 0.005, (
+        f"COST is {got:g}; your runs give {one:.4f} bits per character with one number and "
+        f"{sixteen:.4f} with 16")
+    return (f"your runs: {one:.3f} bits per character with one number per character, "
+            f"{sixteen:.3f} with 16: a cost of {one - sixteen:.3f}")
 # ~/~ end

@@ -3,34 +3,29 @@
 
 import numpy as np
 
-TITLE = "A log-softmax that does not overflow"
+TITLE = "Two linear layers are one linear layer"
+KIND, NEEDS, LEVEL = "derive", ("3.3",), 1
 
 
-def check_small_logits(ex):
-    """equals log(exp(z) / sum exp(z)) where that formula is safe"""
-    z = np.random.default_rng(0).normal(size=(5, 7))
-    want = np.log(np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
-    np.testing.assert_allclose(ex.log_softmax(z), want, atol=1e-12)
+def layers(seed=0, n_in=5, n_hidden=7, n_out=3):
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(n_in, n_hidden)), rng.normal(size=n_hidden),
+            rng.normal(size=(n_hidden, n_out)), rng.normal(size=n_out))
 
 
-def check_normalised_over_last_axis(ex):
-    """the probabilities sum to 1 along the last axis, for 1-D, 2-D and 3-D input"""
-    rng = np.random.default_rng(1)
-    for shape in [(6,), (4, 6), (2, 3, 6)]:
-        sums = np.exp(ex.log_softmax(rng.normal(size=shape))).sum(axis=-1)
-        assert np.allclose(sums, 1.0, atol=1e-12), (
-            f"shape {shape}: sums along the last axis are {sums}, not 1")
+def check_shapes(ex):
+    """returns W of shape (n_in, n_out) and b of shape (n_out,)"""
+    W, b = ex.collapse(*layers())
+    assert np.shape(W) == (5, 3), f"W should be (n_in, n_out) = (5, 3), got {np.shape(W)}"
+    assert np.shape(b) == (3,), f"b should be (n_out,) = (3,), got {np.shape(b)}"
 
 
-def check_large_logits(ex):
-    """[1000, 0, -1000] gives [0, -1000, -2000], with no overflow warning"""
-    got = ex.log_softmax(np.array([[1000.0, 0.0, -1000.0]]))
-    assert np.all(np.isfinite(got)), f"not finite: {got}"
-    np.testing.assert_allclose(got, [[0.0, -1000.0, -2000.0]], atol=1e-9)
-
-
-def check_shift_invariance(ex):
-    """adding a constant to every logit of a row changes nothing"""
-    z = np.random.default_rng(2).normal(size=(3, 5))
-    np.testing.assert_allclose(ex.log_softmax(z + 500.0), ex.log_softmax(z), atol=1e-9)
+def check_same_function(ex):
+    """x @ W + b equals (x @ W1 + b1) @ W2 + b2"""
+    for seed in range(5):
+        W1, b1, W2, b2 = layers(seed)
+        x = np.random.default_rng(100 + seed).normal(size=(8, 5))
+        W, b = ex.collapse(W1, b1, W2, b2)
+        err = np.abs((x @ W + b) - ((x @ W1 + b1) @ W2 + b2)).max()
+        assert err < 1e-10, f"largest difference {err:.3g} on a random batch"
 # ~/~ end

@@ -3,47 +3,45 @@
 
 import numpy as np
 
-TITLE = "The gradient of cross-entropy"
+TITLE = "The gradient of a broadcast"
+KIND, NEEDS, LEVEL = "implement", ("3.3",), 2
+
+CASES = [((4, 3), (3,)), ((4, 3), (1, 3)), ((4, 3), (4, 1)), ((4, 3), ()),
+         ((2, 3, 4), (3, 1)), ((2, 3, 4), (2, 1, 4)), ((2, 3), (2, 3))]
 
 
-def batch(seed=0, B=4, V=6, scale=1.0):
-    rng = np.random.default_rng(seed)
-    return scale * rng.normal(size=(B, V)), rng.integers(0, V, size=B)
+def oracle(grad, shape):
+    """Element by element: d/da_j of sum(grad * broadcast(a)) = sum of grad over a_j's copies."""
+    out = np.zeros(shape)
+    for j in range(out.size):
+        basis = np.zeros(shape)
+        basis.flat[j] = 1.0
+        out.flat[j] = (grad * np.broadcast_to(basis, grad.shape)).sum()
+    return out
 
 
-def check_loss_value(ex):
-    """the loss is the mean of -log p(target) (B = 1, exact)"""
-    loss, _ = ex.cross_entropy(np.log(np.array([[0.5, 0.25, 0.25]])), np.array([1]))
-    assert abs(loss - np.log(4)) < 1e-12, f"p(target) = 1/4 should cost ln 4, got {loss}"
+def check_shapes(ex):
+    """returns an array of exactly the operand's shape"""
+    for big, small in CASES:
+        got = np.shape(ex.unbroadcast(np.ones(big), small))
+        assert got == small, f"unbroadcast from {big} to {small} gave shape {got}"
 
 
-def check_mean_over_batch(ex):
-    """the loss is a mean over the batch, not a sum"""
-    logits, targets = batch()
-    one, _ = ex.cross_entropy(logits[:1], targets[:1])
-    two, _ = ex.cross_entropy(np.concatenate([logits[:1]] * 2), np.concatenate([targets[:1]] * 2))
-    assert abs(one - two) < 1e-12, f"the same row twice should cost the same: {one} != {two}"
+def check_values(ex):
+    """each entry is the sum of the gradient over that entry's copies"""
+    rng = np.random.default_rng(0)
+    for big, small in CASES:
+        grad = rng.normal(size=big)
+        got = np.asarray(ex.unbroadcast(grad, small))
+        want = oracle(grad, small)
+        err = np.abs(got - want).max()
+        assert err < 1e-12, f"from {big} to {small}: off by {err:.3g}"
 
 
-def check_gradient(ex):
-    """the gradient agrees with central finite differences (float64, to 1e-7)"""
-    logits, targets = batch(1)
-    _, grad = ex.cross_entropy(logits, targets)
-    h, numeric = 1e-6, np.zeros_like(logits)
-    for i in np.ndindex(logits.shape):
-        up, down = logits.copy(), logits.copy()
-        up[i] += h
-        down[i] -= h
-        difference = ex.cross_entropy(up, targets)[0] - ex.cross_entropy(down, targets)[0]
-        numeric[i] = difference / (2 * h)
-    err = np.abs(grad - numeric).max()
-    assert err < 1e-7, f"gradient off by {err:.3g} from finite differences"
-
-
-def check_large_logits(ex):
-    """finite loss and gradient for logits of size 1000"""
-    logits, targets = batch(2, scale=1000.0)
-    loss, grad = ex.cross_entropy(logits, targets)
-    assert np.isfinite(loss) and np.all(np.isfinite(grad)), f"loss {loss}, grad {grad}"
-    assert np.allclose(grad.sum(axis=1), 0.0, atol=1e-12), "each gradient row sums to 0"
+def check_bias_of_a_batch(ex):
+    """a bias (H,) added to a (B, H) batch gets the column sums, not the mean"""
+    grad = np.arange(12.0).reshape(4, 3)
+    got = np.asarray(ex.unbroadcast(grad, (3,)))
+    assert np.allclose(got, [18.0, 22.0, 26.0]), (
+        f"expected the sum over the batch [18, 22, 26], got {got}")
 # ~/~ end

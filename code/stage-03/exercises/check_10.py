@@ -1,42 +1,35 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/check_10.py>>[init]
 """Checker for exercise 10 (docs/stage-03/exercises.md; generated, edit the chapter)."""
 
-import numpy as np
-from corpora import BOUNDARY, UNK, Vocabulary, load_corpus, split_corpus
+from exercise_runs import Run, made, number, seed, trained
 
-TITLE = "The vocabulary and the unknown symbol"
-
-
-def check_small_example(ex):
-    """'abca' with min_count 2 keeps only 'a', after the boundary and the unknown symbol"""
-    got = ex.build_symbols(["abca"], 2)
-    assert list(got) == [BOUNDARY, UNK, "a"], f"got {got!r}"
+TITLE = "How many units?"
+KIND, NEEDS, LEVEL = "experiment", ("3.3", "3.5"), 1
+RUNS = [Run(f"h{h}", "train", ("--data", "names", "--steps", "1500", "--hidden", str(h)))
+        for h in (8, 32, 128)]
 
 
-def check_against_the_book(ex):
-    """the same symbols as corpora.Vocabulary on the names corpus, for min_count 1 to 3"""
-    train = split_corpus(load_corpus("names"), seed=0).train
-    for min_count in (1, 2, 3):
-        want = Vocabulary.from_sequences(train, min_count).symbols
-        got = list(ex.build_symbols(train, min_count))
-        assert got == want, f"min_count={min_count}: {len(got)} symbols, expected {len(want)}"
+def runs_of(ex):
+    return RUNS
 
 
-def check_encode(ex):
-    """encodes known characters by position and everything else as UNK (id 1)"""
-    symbols = ex.build_symbols(["hello world\n", "held\n"], 1)
-    vocab = Vocabulary(list(symbols))
-    for text in ("hello\n", "zebra!\n", "", "\x00"):
-        got = np.asarray(ex.encode(text, symbols))
-        want = vocab.encode(text)
-        assert got.dtype == np.int64, f"ids should be int64, got {got.dtype}"
-        assert np.array_equal(got, want), f"{text!r}: got {got.tolist()}, want {want.tolist()}"
+def check_seed(ex):
+    """you chose a seed of your own"""
+    seed(ex)
 
 
-def check_training_split_only(ex):
-    """a character the training split never shows is encoded as unknown"""
-    splits = split_corpus(load_corpus("names"), seed=0)
-    symbols = ex.build_symbols(splits.train, 2)
-    ids = np.asarray(ex.encode("q~", symbols))
-    assert ids[1] == 1, "'~' never occurs in training: it must be encoded as UNK (id 1)"
+def check_runs(ex):
+    """the three checkpoints are there, made by this exercise's commands with your seed"""
+    made(ex, runs_of(ex))
+
+
+def check_share(ex):
+    """SHARE is the part of the gain from 8 to 128 units already made at 32 (to 0.02)"""
+    b8, b32, b128 = (trained(ex, run).bits() for run in RUNS)
+    want, got = (b8 - b32) / (b8 - b128), number(ex, "SHARE")
+    assert abs(got - want) <= 0.02, (
+        f"SHARE is {got:g}; your runs give {b8:.4f}, {b32:.4f} and {b128:.4f} bits per "
+        f"character with 8, 32 and 128 units: a share of {want:.3f}")
+    return (f"your runs: {b8:.3f}, {b32:.3f} and {b128:.3f} bits per character with 8, 32 and "
+            f"128 units; 32 units made {want:.0%} of the gain")
 # ~/~ end

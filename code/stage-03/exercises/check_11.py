@@ -3,41 +3,35 @@
 
 import numpy as np
 
-TITLE = "Sampling with a temperature"
-LOGITS = np.array([2.0, 1.0, 0.5, -1.0])
+TITLE = "The loss before training"
+KIND, NEEDS, LEVEL = "derive", ("3.4",), 1
 
 
-def check_temperature_one(ex):
-    """T = 1 gives the plain softmax"""
-    want = np.exp(LOGITS) / np.exp(LOGITS).sum()
-    np.testing.assert_allclose(ex.temperature_probs(LOGITS, 1.0), want, atol=1e-12)
+def cross_entropy_of_zero_logits(V, targets):
+    """The mean negative log-probability of `targets` when all logits are 0 (uniform)."""
+    logits = np.zeros((len(targets), V))
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -log_probs[np.arange(len(targets)), targets].mean()
 
 
-def check_limits(ex):
-    """T -> 0 tends to the argmax, a large T to uniform, and T = 0.01 stays finite"""
-    cold = ex.temperature_probs(LOGITS * 50, 0.01)
-    assert np.all(np.isfinite(cold)) and cold[0] > 1 - 1e-9, f"T=0.01 gave {cold}"
-    hot = ex.temperature_probs(LOGITS, 1e6)
-    assert np.allclose(hot, 0.25, atol=1e-5), f"T=1e6 should be near uniform, got {hot}"
+def check_nats(ex):
+    """in nats: equals the cross-entropy of all-zero logits, for several V"""
+    for V in (2, 27, 65, 1000):
+        nats, _ = ex.uniform_loss(V)
+        want = cross_entropy_of_zero_logits(V, np.arange(V) % V)
+        assert abs(nats - want) < 1e-9, f"V={V}: expected {want:.6f} nats, got {nats}"
 
 
-def check_rejects_bad_temperature(ex):
-    """T <= 0 raises ValueError"""
-    for T in (0.0, -1.0):
-        try:
-            ex.temperature_probs(LOGITS, T)
-        except ValueError:
-            continue
-        raise AssertionError(f"T={T} was accepted; it should raise ValueError")
+def check_bits(ex):
+    """in bits: 1 bit for V = 2, and nats / ln 2 in general"""
+    for V in (2, 4, 27, 65):
+        nats, bits = ex.uniform_loss(V)
+        assert abs(bits - nats / np.log(2)) < 1e-9, (
+            f"V={V}: {bits} bits is not {nats} nats divided by ln 2")
+    assert abs(ex.uniform_loss(2)[1] - 1.0) < 1e-12, "a fair coin costs exactly 1 bit"
 
 
-def check_sampling(ex):
-    """draws follow the probabilities, and the same seed gives the same draws"""
-    rng = np.random.default_rng(0)
-    draws = np.array([ex.sample(LOGITS, 0.7, rng) for _ in range(20000)])
-    freq = np.bincount(draws, minlength=4) / len(draws)
-    want = ex.temperature_probs(LOGITS, 0.7)
-    assert np.abs(freq - want).max() < 0.015, f"frequencies {freq} against {want}"
-    again = [ex.sample(LOGITS, 0.7, np.random.default_rng(5)) for _ in range(3)]
-    assert len(set(again)) == 1, "the same seed should give the same draw"
+def check_one_symbol(ex):
+    """a vocabulary of one symbol costs nothing"""
+    assert ex.uniform_loss(1) == (0.0, 0.0), "with V = 1 every prediction is certain"
 # ~/~ end

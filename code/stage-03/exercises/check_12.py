@@ -3,48 +3,35 @@
 
 import numpy as np
 
-TITLE = "Clipping the gradient norm"
+TITLE = "A log-softmax that does not overflow"
+KIND, NEEDS, LEVEL = "implement", ("3.4",), 1
 
 
-def grads(scale, seed=0):
-    rng = np.random.default_rng(seed)
-    return [scale * rng.normal(size=s) for s in [(3, 4), (4,), (4, 2)]]
+def check_small_logits(ex):
+    """equals log(exp(z) / sum exp(z)) where that formula is safe"""
+    z = np.random.default_rng(0).normal(size=(5, 7))
+    want = np.log(np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
+    np.testing.assert_allclose(ex.log_softmax(z), want, atol=1e-12)
 
 
-def global_norm(gs):
-    return np.sqrt(sum((g**2).sum() for g in gs))
+def check_normalised_over_last_axis(ex):
+    """the probabilities sum to 1 along the last axis, for 1-D, 2-D and 3-D input"""
+    rng = np.random.default_rng(1)
+    for shape in [(6,), (4, 6), (2, 3, 6)]:
+        sums = np.exp(ex.log_softmax(rng.normal(size=shape))).sum(axis=-1)
+        assert np.allclose(sums, 1.0, atol=1e-12), (
+            f"shape {shape}: sums along the last axis are {sums}, not 1")
 
 
-def check_norm_returned(ex):
-    """returns the global norm before clipping"""
-    gs = grads(10.0)
-    _, norm = ex.clip_grad_norm(gs, 1.0)
-    assert abs(norm - global_norm(gs)) < 1e-9, f"norm {norm}, expected {global_norm(gs)}"
+def check_large_logits(ex):
+    """[1000, 0, -1000] gives [0, -1000, -2000], with no overflow warning"""
+    got = ex.log_softmax(np.array([[1000.0, 0.0, -1000.0]]))
+    assert np.all(np.isfinite(got)), f"not finite: {got}"
+    np.testing.assert_allclose(got, [[0.0, -1000.0, -2000.0]], atol=1e-9)
 
 
-def check_clipped(ex):
-    """large gradients come out with global norm max_norm, every array scaled alike"""
-    gs = grads(10.0)
-    clipped, _ = ex.clip_grad_norm(gs, 1.0)
-    assert abs(global_norm(clipped) - 1.0) < 1e-9, (
-        f"clipped norm {global_norm(clipped)}: the norm is over all arrays at once")
-    factors = [c.reshape(-1)[0] / g.reshape(-1)[0] for c, g in zip(clipped, gs, strict=True)]
-    assert np.allclose(factors, factors[0]), f"different factors per array: {factors}"
-
-
-def check_small_untouched(ex):
-    """gradients already within the limit are returned unchanged"""
-    gs = grads(0.01)
-    clipped, _ = ex.clip_grad_norm(gs, 1.0)
-    for c, g in zip(clipped, gs, strict=True):
-        np.testing.assert_array_equal(c, g)
-
-
-def check_inputs_unchanged(ex):
-    """the arrays passed in are not modified"""
-    gs = grads(10.0)
-    before = [g.copy() for g in gs]
-    ex.clip_grad_norm(gs, 1.0)
-    for g, b in zip(gs, before, strict=True):
-        np.testing.assert_array_equal(g, b)
+def check_shift_invariance(ex):
+    """adding a constant to every logit of a row changes nothing"""
+    z = np.random.default_rng(2).normal(size=(3, 5))
+    np.testing.assert_allclose(ex.log_softmax(z + 500.0), ex.log_softmax(z), atol=1e-9)
 # ~/~ end

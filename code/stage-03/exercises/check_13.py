@@ -3,40 +3,48 @@
 
 import numpy as np
 
-TITLE = "Is the difference real?"
+TITLE = "The gradient of cross-entropy"
+KIND, NEEDS, LEVEL = "implement", ("3.4",), 2
 
 
-def scores(seed=0, n=2000):
+def batch(seed=0, B=4, V=6, scale=1.0):
     rng = np.random.default_rng(seed)
-    lp_a = -rng.exponential(2.0, size=n)
-    return lp_a, lp_a + rng.normal(0.05, 0.3, size=n)
+    return scale * rng.normal(size=(B, V)), rng.integers(0, V, size=B)
 
 
-def check_deterministic(ex):
-    """the same seed gives the same interval"""
-    a, b = scores()
-    first, second = ex.paired_bootstrap(a, b, 300, 7), ex.paired_bootstrap(a, b, 300, 7)
-    assert tuple(first) == tuple(second), f"{first} != {second}"
+def check_loss_value(ex):
+    """the loss is the mean of -log p(target) (B = 1, exact)"""
+    loss, _ = ex.cross_entropy(np.log(np.array([[0.5, 0.25, 0.25]])), np.array([1]))
+    assert abs(loss - np.log(4)) < 1e-12, f"p(target) = 1/4 should cost ln 4, got {loss}"
 
 
-def check_in_bits(ex):
-    """a constant gain of 0.1 nats per character gives exactly 0.1 / ln 2 bits"""
-    a, _ = scores()
-    low, high = ex.paired_bootstrap(a, a + 0.1, 200, 0)
-    want = 0.1 / np.log(2)
-    assert abs(low - want) < 1e-9 and abs(high - want) < 1e-9, (
-        f"expected ({want:.6f}, {want:.6f}) bits (is it a_minus_b, in bits?), got ({low}, {high})")
+def check_mean_over_batch(ex):
+    """the loss is a mean over the batch, not a sum"""
+    logits, targets = batch()
+    one, _ = ex.cross_entropy(logits[:1], targets[:1])
+    two, _ = ex.cross_entropy(np.concatenate([logits[:1]] * 2), np.concatenate([targets[:1]] * 2))
+    assert abs(one - two) < 1e-12, f"the same row twice should cost the same: {one} != {two}"
 
 
-def check_paired(ex):
-    """paired: the interval is as narrow as the per-position differences allow"""
-    a, b = scores(1)
-    low, high = ex.paired_bootstrap(a, b, 1000, 0)
-    d = (a - b) / np.log(2)                             # per-character difference in bits
-    expected_width = 2 * 1.96 * d.std() / np.sqrt(len(d))
-    assert 0.7 < (high - low) / expected_width < 1.3, (
-        f"width {high - low:.4f}, about {expected_width:.4f} expected: resample the same "
-        f"positions for both models")
-    centre = -(a.mean() - b.mean()) / np.log(2)
-    assert low < centre < high, f"({low}, {high}) does not contain the observed {centre}"
+def check_gradient(ex):
+    """the gradient agrees with central finite differences (float64, to 1e-7)"""
+    logits, targets = batch(1)
+    _, grad = ex.cross_entropy(logits, targets)
+    h, numeric = 1e-6, np.zeros_like(logits)
+    for i in np.ndindex(logits.shape):
+        up, down = logits.copy(), logits.copy()
+        up[i] += h
+        down[i] -= h
+        difference = ex.cross_entropy(up, targets)[0] - ex.cross_entropy(down, targets)[0]
+        numeric[i] = difference / (2 * h)
+    err = np.abs(grad - numeric).max()
+    assert err < 1e-7, f"gradient off by {err:.3g} from finite differences"
+
+
+def check_large_logits(ex):
+    """finite loss and gradient for logits of size 1000"""
+    logits, targets = batch(2, scale=1000.0)
+    loss, grad = ex.cross_entropy(logits, targets)
+    assert np.isfinite(loss) and np.all(np.isfinite(grad)), f"loss {loss}, grad {grad}"
+    assert np.allclose(grad.sum(axis=1), 0.0, atol=1e-12), "each gradient row sums to 0"
 # ~/~ end

@@ -14,16 +14,18 @@ import importlib.util
 import json
 import math
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
+import time
 import traceback
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 # ~/~ begin <<docs/stage-03/exercises.md#exrunner-files>>[init]
 HERE = Path(__file__).resolve().parent      # code/stage-03/exercises
@@ -40,6 +42,24 @@ class ExerciseError(Exception):
 def numbers() -> list[int]:
     """The numbers of all exercises: one per checker file."""
     return sorted(int(p.stem.split("_")[1]) for p in HERE.glob("check_[0-9]*.py"))
+
+
+@dataclass(frozen=True)
+class About:
+    """What a checker says of its exercise: the Exercises page and the listing show it."""
+
+    title: str
+    kind: str                # derive | implement | experiment | open
+    needs: tuple[str, ...]   # the sections it builds on ("3.5", "3.6a", ...)
+    level: int               # 1 to 3
+    limit: float | None      # seconds a check may run, unless the reader says (LIMIT=)
+    uses: tuple[int, ...]    # earlier exercises whose answers it imports
+
+
+def about(n: int) -> About:
+    c = load(part("check", n), f"check_{n:02d}")
+    return About(c.TITLE, c.KIND, tuple(c.NEEDS), c.LEVEL, getattr(c, "LIMIT", None),
+                 tuple(getattr(c, "USES", ())))
 
 
 def part(kind: str, n: int) -> Path:
@@ -124,14 +144,14 @@ def run_check(check, module: ModuleType, path: Path) -> Outcome:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)
-            check(module)
-    except NotImplementedError:
-        return Outcome(False, description, NOT_YET)
+            said = check(module)
+    except NotImplementedError as error:
+        return Outcome(False, description, f"{NOT_YET}: {error}" if str(error) else NOT_YET)
     except AssertionError as error:
         return Outcome(False, description, str(error) or "the check's assertion failed")
     except (Exception, SystemExit) as error:  # the reader's code may raise anything: go on
         return Outcome(False, description, failure(error, path))
-    return Outcome(True, description)
+    return Outcome(True, description, said if isinstance(said, str) else "")
 
 
 def checks_of(n: int) -> list:
@@ -221,6 +241,9 @@ def ended(status: int) -> str:
 def child(n: int, path: Path, start: int, fd: int) -> int:
     """The child's side: run the checks, one JSON line on the pipe `fd` for each outcome."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's to answer
+    import runtime  # the book's: an entry point sets its process up once, as the tests do
+
+    runtime.configure(threads=1)  # one BLAS thread: checks that train run as the tests run
     with open(fd, "w", encoding="utf-8", buffering=1) as pipe:
         def send(message) -> None:
             pipe.write(json.dumps(message) + "\n")
@@ -234,7 +257,7 @@ def child(n: int, path: Path, start: int, fd: int) -> int:
 
 # ~/~ begin <<docs/stage-03/exercises.md#exrunner-report>>[init]
 def title(n: int) -> str:
-    return load(part("check", n), f"check_{n:02d}").TITLE
+    return about(n).title
 
 
 def report(n: int, shown: str, outcomes: list[Outcome], limit: float | None = None) -> str:
@@ -242,23 +265,85 @@ def report(n: int, shown: str, outcomes: list[Outcome], limit: float | None = No
     lines = [f"Exercise {n}: {title(n)} — checking {shown}{each}"]
     for o in outcomes:
         lines.append(f"  {'✓' if o.passed else '✗'} {o.description}")
-        if o.detail:
-            lines.append(f"      {o.detail}")
+        lines += [f"      {line}" for line in o.detail.splitlines()]
     passed = sum(o.passed for o in outcomes)
     lines.append(f"{passed} of {len(outcomes)} checks pass.")
+    solution = f"exercise {n} on the Solutions page (docs/stage-03/exercise-solutions.md)"
     if passed == len(outcomes):
         later = [m for m in numbers() if m > n]
         step = f"; then go on with `make exercise N={later[0]}`" if later else " (the last one)"
-        lines.append(f"Well done. Compare with the solution folded under exercise {n} on the "
-                     f"Exercises page{step}.")
-    elif any(o.detail == NOT_YET for o in outcomes):
-        lines.append(f"Next: open {shown}, replace each `raise NotImplementedError(...)` with "
-                     f"your code, and run `make exercise N={n}` again.")
+        lines.append(f"Well done. Compare with {solution}{step}.")
+    elif any(o.detail.startswith(NOT_YET) for o in outcomes):
+        lines.append(f"Next: open {shown}, fill in what the starter leaves open (each "
+                     f"`raise NotImplementedError(...)`, each `None`), and run "
+                     f"`make exercise N={n}` again.")
     else:
         lines.append(f"Next: read the first ✗ above, fix {shown}, and run `make exercise N={n}` "
-                     f"again. Stuck? The solution is folded under exercise {n} on the Exercises "
-                     f"page. To start afresh, delete {shown}.")
+                     f"again. Stuck? See {solution}. To start afresh, delete {shown}.")
     return "\n".join(lines)
+# ~/~ end
+
+
+# ~/~ begin <<docs/stage-03/exercises.md#exrunner-reference>>[init]
+def reference(n: int, folder: Path) -> Path:
+    """Exercise n's reference solution, left in `folder` as a reader leaves an answer:
+    solution_NN.py as exNN.py (beside the answers of the exercises it uses), and the runs its
+    commands make, in folder/runs/. The tests and the Exercises page check it like any answer."""
+    import exercise_runs  # the book's code, needed only to make runs: `make exercise` skips it
+
+    for m in (*about(n).uses, n):
+        text = without_markers(part("solution", m).read_text(encoding="utf-8"))
+        (folder / f"ex{m:02d}.py").write_text(text, encoding="utf-8")
+    path = folder / f"ex{n:02d}.py"
+    checker = load(part("check", n), f"check_{n:02d}")
+    if hasattr(checker, "runs_of"):
+        mine = exercise_runs.constants(path)  # SEED and the like, read before the runs exist
+        for run in checker.runs_of(mine):
+            exercise_runs.make(run, path, mine.SEED)
+    return path
+
+
+def timed_reference(n: int, folder: Path) -> float:
+    """Seconds to make exercise n's reference runs and pass its checks (in this process);
+    RuntimeError if a check fails."""
+    start = time.perf_counter()
+    path = reference(n, folder)
+    failed = [f"{o.description}: {o.detail}" for o in check_exercise(n, path) if not o.passed]
+    if failed:
+        raise RuntimeError(f"exercise {n}: the reference solution fails " + "; ".join(failed))
+    return time.perf_counter() - start
+
+
+def ladder_line(n: int, seconds: float) -> str:
+    """What the Exercises page says under an exercise's title: its kind, its level, the sections
+    it needs, and how long its reference solution took to pass (its runs included)."""
+    a, took = about(n), f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+    runs = ", its runs included," if a.kind in ("experiment", "open") else ""
+    uses = "".join(f" and exercise {m}" for m in a.uses)
+    return (f"*{a.kind}* · {'★' * a.level}{'☆' * (3 - a.level)} · needs {', '.join(a.needs)}"
+            f"{uses} · the reference solution{runs} passed in {took} when this page was built")
+
+
+def ladder_table(times: dict[int, float]) -> str:
+    """Every exercise in one Markdown table, linked to its place on the Exercises page."""
+    rows = ["| | kind | exercise | needs | level | reference |",
+            "| ---: | --- | --- | --- | --- | ---: |"]
+    for n, seconds in sorted(times.items()):
+        a = about(n)
+        heading = f"Exercise {n}: {a.title}"
+        slug = re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", heading).strip().lower())
+        rows.append(f"| {n} | {a.kind} | [{a.title}](#{slug}) | {', '.join(a.needs)} | "
+                    f"{'★' * a.level} | {seconds:.1f} s |")
+    return "\n".join(rows)
+
+
+def commands(n: int, **constants) -> str:
+    """Exercise n's commands as the reader types them, `SEED` standing for their seed (and the
+    reader's other constants as given): a block of shell lines in Markdown, for the page."""
+    checker = load(part("check", n), f"check_{n:02d}")
+    mine = SimpleNamespace(SEED="SEED", __file__=str(reader_file(n)), **constants)
+    lines = [run.shell(reader_file(n), "SEED") for run in checker.runs_of(mine)]
+    return "```bash\n" + "\n".join(lines) + "\n```"
 # ~/~ end
 
 
@@ -288,12 +373,13 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
                                      exit_on_error=False)  # a bad N: our one line below
     parser.add_argument("n", nargs="?", type=number, help="the exercise number")
     parser.add_argument("--file", type=Path, help="check this file instead of exercises/exNN.py")
-    parser.add_argument("--time-limit", type=seconds, default=LIMIT, metavar="SECONDS",
-                        help=f"how long one check may run (default {LIMIT:g})")
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="SECONDS",
+                        help=f"how long one check may run (default {LIMIT:g}, or what the "
+                             "exercise's checker asks for)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # START,FD: run as check_apart's child
     args = parser.parse_args(argv)
     if args.n is None:
-        listing = "\n".join(f"  {m:2d}  {title(m)}" for m in numbers())
+        listing = "\n".join(f"  {m:2d}  {about(m).kind:10s}  {title(m)}" for m in numbers())
         raise ExerciseError(f"say which exercise: make exercise N=<n>, one of\n{listing}")
     if args.n not in numbers():
         raise ExerciseError(f"there is no exercise {args.n}: they are numbered {numbers()[0]} to "
@@ -311,7 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.file is None and copy_starter(args.n):
             print(f"Created {shown(path)} from the starter. It is yours: edit it; nothing will "
                   f"overwrite it.\n")
-        outcomes = check_apart(args.n, path, args.time_limit)
+        limit = args.time_limit or about(args.n).limit or LIMIT
+        outcomes = check_apart(args.n, path, limit)
     except argparse.ArgumentError as error:
         print(f"make exercise: {error.message}", file=sys.stderr)
         return 2
@@ -321,10 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("make exercise: stopped (Ctrl-C); your file is as you left it", file=sys.stderr)
         return 130
-    print(report(args.n, shown(path), outcomes, args.time_limit))
+    print(report(args.n, shown(path), outcomes, limit))
     return 0 if all(o.passed for o in outcomes) else 1
 # ~/~ end
-
 
 if __name__ == "__main__":
     sys.exit(main())

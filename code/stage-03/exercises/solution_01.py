@@ -1,10 +1,14 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_01.py>>[init]
-"""Exercise 1, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_01.py>>[init]
+"""Exercise 1, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
+import math
 
-def unseen_fraction(train: str, test: str, n: int) -> float:
-    """Fraction of the n-grams of `test` (one per position) that occur nowhere in `train`."""
-    seen = {train[i : i + n] for i in range(len(train) - n + 1)}
-    grams = [test[i : i + n] for i in range(len(test) - n + 1)]
-    return sum(g not in seen for g in grams) / len(grams)
+import corpora
+import neural_lm
+
+names = corpora.load_data("names")
+V, N = names.vocab.size, len(neural_lm.training_windows(names, 1)[0])
+
+ORDER = math.floor(math.log(N) / math.log(V)) + 2  # the first n - 1 above log_V N
+SHARE = N / V ** (ORDER - 1)
 # ~/~ end

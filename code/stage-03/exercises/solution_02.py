@@ -1,13 +1,10 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_02.py>>[init]
-"""Exercise 2, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
-
-import numpy as np
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_02.py>>[init]
+"""Exercise 2, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
 
-def embedding_backward(idx: np.ndarray, G: np.ndarray, V: int) -> np.ndarray:
-    """dL/dW (V, D) for E = W[idx], given G = dL/dE of shape idx.shape + (D,)."""
-    D = G.shape[-1]
-    dW = np.zeros((V, D), dtype=G.dtype)
-    np.add.at(dW, idx.reshape(-1), G.reshape(-1, D))   # one addition per occurrence
-    return dW
+def unseen_fraction(train: str, test: str, n: int) -> float:
+    """Fraction of the n-grams of `test` (one per position) that occur nowhere in `train`."""
+    seen = {train[i : i + n] for i in range(len(train) - n + 1)}
+    grams = [test[i : i + n] for i in range(len(test) - n + 1)]
+    return sum(g not in seen for g in grams) / len(grams)
 # ~/~ end

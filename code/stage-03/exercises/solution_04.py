@@ -1,14 +1,9 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_04.py>>[init]
-"""Exercise 4, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_04.py>>[init]
+"""Exercise 4, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
-import numpy as np
+import math
 
-
-def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum `grad` over the axes that broadcasting added or stretched, back to `shape`."""
-    added = grad.ndim - len(shape)
-    grad = grad.sum(axis=tuple(range(added)))                         # axes added in front
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    grad = grad.sum(axis=stretched, keepdims=True)                    # length-1 axes
-    return grad.reshape(shape)
+V, K, H = 80, 8, 512
+ONE_HOT = K * V * H
+LARGEST_D = math.ceil(K * V * H / (V + K * H)) - 1  # V·D + K·D·H < K·V·H  <=>  D < KVH / (V + KH)
 # ~/~ end

@@ -1,17 +1,13 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_05.py>>[init]
-"""Exercise 5, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_05.py>>[init]
+"""Exercise 5, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
 import numpy as np
 
-from tensor import Tensor, _accumulate, _result
 
-
-def sigmoid(x: Tensor) -> Tensor:
-    """1 / (1 + exp(-x)) elementwise, one node of the graph, with its own backward."""
-    s = 0.5 * (1 + np.tanh(0.5 * x.data))   # the same function, with no exp to overflow
-
-    def backward(g):
-        _accumulate(x, g * s * (1 - s))
-
-    return _result(s.astype(x.data.dtype), (x,), backward)
+def embedding_backward(idx: np.ndarray, G: np.ndarray, V: int) -> np.ndarray:
+    """dL/dW (V, D) for E = W[idx], given G = dL/dE of shape idx.shape + (D,)."""
+    D = G.shape[-1]
+    dW = np.zeros((V, D), dtype=G.dtype)
+    np.add.at(dW, idx.reshape(-1), G.reshape(-1, D))   # one addition per occurrence
+    return dW
 # ~/~ end

@@ -1,16 +1,14 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_08.py>>[init]
-"""Exercise 8, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_08.py>>[init]
+"""Exercise 8, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
 import numpy as np
 
 
-def cross_entropy(logits: np.ndarray, targets: np.ndarray):
-    """(mean cross-entropy in nats, its gradient with respect to logits (B, V))."""
-    B = logits.shape[0]
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (B, V)
-    loss = -log_probs[np.arange(B), targets].mean()
-    grad = np.exp(log_probs)                                                  # softmax
-    grad[np.arange(B), targets] -= 1.0                                        # - onehot
-    return loss, grad / B
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum `grad` over the axes that broadcasting added or stretched, back to `shape`."""
+    added = grad.ndim - len(shape)
+    grad = grad.sum(axis=tuple(range(added)))                         # axes added in front
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    grad = grad.sum(axis=stretched, keepdims=True)                    # length-1 axes
+    return grad.reshape(shape)
 # ~/~ end

@@ -1,22 +1,19 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_10.py>>[init]
-"""Exercise 10, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_10.py>>[init]
+"""Exercise 10, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
-from collections import Counter
+import math
+from pathlib import Path
 
-import numpy as np
+from checkpoint import load_checkpoint
 
-BOUNDARY, UNK = "\n", "\x00"
-
-
-def build_symbols(train: list[str], min_count: int) -> list[str]:
-    """[BOUNDARY, UNK] + the sorted characters seen >= min_count times in the training split."""
-    counts = Counter("".join(train))
-    kept = {c for c, n in counts.items() if n >= min_count} - {BOUNDARY, UNK}
-    return [BOUNDARY, UNK] + sorted(kept)
+SEED = 1
 
 
-def encode(text: str, symbols: list[str]) -> np.ndarray:
-    """The id of each character of text (int64); characters not in symbols get UNK's id."""
-    index = {s: i for i, s in enumerate(symbols)}
-    return np.array([index.get(c, index[UNK]) for c in text], dtype=np.int64)
+def valid_bits(name):
+    meta = load_checkpoint(Path(__file__).parent / "runs" / f"ex10-{name}.ckpt.npz").meta
+    return meta["metrics"]["valid_loss"] / math.log(2)
+
+
+b8, b32, b128 = (valid_bits(f"h{h}") for h in (8, 32, 128))
+SHARE = (b8 - b32) / (b8 - b128)
 # ~/~ end

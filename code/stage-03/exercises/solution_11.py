@@ -1,19 +1,10 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_11.py>>[init]
-"""Exercise 11, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_11.py>>[init]
+"""Exercise 11, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
-import numpy as np
-
-
-def temperature_probs(logits: np.ndarray, T: float) -> np.ndarray:
-    """softmax(logits / T); ValueError unless T > 0."""
-    if not T > 0:
-        raise ValueError(f"temperature must be positive, got {T}")
-    z = np.asarray(logits, dtype=np.float64) / T
-    p = np.exp(z - z.max())
-    return p / p.sum()
+import math
 
 
-def sample(logits: np.ndarray, T: float, rng: np.random.Generator) -> int:
-    """One index drawn from temperature_probs(logits, T) with `rng`."""
-    return int(rng.choice(len(logits), p=temperature_probs(logits, T)))
+def uniform_loss(V: int) -> tuple[float, float]:
+    """(nats, bits): the cross-entropy of predicting 1/V for each of V symbols."""
+    return math.log(V), math.log2(V)
 # ~/~ end

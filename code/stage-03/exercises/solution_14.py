@@ -1,26 +1,22 @@
-# ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/solution_14.py>>[init]
-"""Exercise 14, a solution (docs/stage-03/exercises.md; generated, edit the chapter)."""
+# ~/~ begin <<docs/stage-03/exercise-solutions.md#code/stage-03/exercises/solution_14.py>>[init]
+"""Exercise 14, a solution (docs/stage-03/exercise-solutions.md; generated, edit the chapter)."""
 
-import numpy as np
-
-import neural_lm as nlm
-from tensor import Linear, Tensor
+import json
+from pathlib import Path
 
 
-class DirectMLP(nlm.MLPLanguageModel):
-    """The MLP language model plus a direct linear path from the embeddings to the logits."""
+def figures(k):
+    return json.loads((Path(__file__).parent / "runs" / f"ex14-context{k}.json").read_text())
 
-    def __init__(self, config: nlm.ModelConfig):
-        super().__init__(config)
-        K, D, V = config.context, config.embedding, config.vocab_size
-        self.direct = Linear(K * D, V, rng=config.seed, bias=False)
-        self.direct.weight.data[...] = 0.0   # start as the plain MLP
 
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        return super().named_parameters() + [("direct.weight", self.direct.weight)]
+def gap(k):
+    """The network with k characters of context minus the best add-k table of order k + 1."""
+    f = figures(k)
+    table = min(row["valid_bits_per_token"] for row in f["validation_tables"]["best_add_k"]
+                if row["order"] == k + 1)
+    return f["neural"]["valid_bits_per_token"] - table
 
-    def forward(self, X: np.ndarray, rng=None) -> Tensor:
-        B, K = X.shape
-        e = self.embedding(X).reshape(B, K * self.config.embedding)   # (B, K*D)
-        return super().forward(X, rng) + self.direct(e)               # (B, V)
+
+SEED = 1
+GAP_1, GAP_2 = gap(1), gap(2)
 # ~/~ end

@@ -1,12 +1,10 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_01.py>>[init]
-"""Exercise 1: the fraction of held-out n-grams never seen in training (chapter 3.1).
+"""Exercise 1: when the table outgrows the text (chapter 3.1).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=1` copies it to
-exercises/ex01.py, the file you edit; the tangled original is never your working copy.
+exercises/ex01.py, the file you edit. Work it out on paper, then enter the two results.
 """
 
-
-def unseen_fraction(train: str, test: str, n: int) -> float:
-    """Fraction of the n-grams of `test` (one per position) that occur nowhere in `train`."""
-    raise NotImplementedError("exercise 1: count the test n-grams missing from train")
+ORDER = None  # the smallest n whose table has more rows, V**(n - 1), than training positions
+SHARE = None  # at that order, the largest share of the rows the training text can touch
 # ~/~ end

@@ -1,14 +1,13 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_03.py>>[init]
-"""Exercise 3: two linear layers collapse into one (chapter 3.3).
+"""Exercise 3: ten times the text (chapter 3.1, with chapter 3.7's command).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=3` copies it to
-exercises/ex03.py, the file you edit.
+exercises/ex03.py, the file you edit. Choose your seed, run `make exercise N=3`: it prints the
+two commands to run. Then read their JSON and enter what they measured.
 """
 
-import numpy as np
+SEED = None  # your seed: a whole number from 1 on; the commands use it
 
-
-def collapse(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray):
-    """(W, b) with x @ W + b == (x @ W1 + b1) @ W2 + b2 for every x."""
-    raise NotImplementedError("exercise 3: expand the product and read off W and b")
+FALLS_BY = None  # the unseen share with 100,000 characters / the unseen share with 1,000,000
+KN_GAIN = None  # Kneser-Ney's test bits per character, small text minus large text
 # ~/~ end

@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_08.py>>[init]
-"""Exercise 8: cross-entropy and its gradient (chapter 3.4).
+"""Exercise 8: the backward of broadcasting (chapter 3.3).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=8` copies it to
 exercises/ex08.py, the file you edit.
@@ -8,7 +8,7 @@ exercises/ex08.py, the file you edit.
 import numpy as np
 
 
-def cross_entropy(logits: np.ndarray, targets: np.ndarray):
-    """(mean cross-entropy in nats, its gradient with respect to logits (B, V))."""
-    raise NotImplementedError("exercise 8: loss from a stable log-softmax; grad (p - onehot)/B")
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum `grad` over the axes that broadcasting added or stretched, back to `shape`."""
+    raise NotImplementedError("exercise 4: sum over the added axes, then the stretched ones")
 # ~/~ end

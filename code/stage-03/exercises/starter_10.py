@@ -1,21 +1,12 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_10.py>>[init]
-"""Exercise 10: the vocabulary and the unknown symbol (chapter 3.5).
+"""Exercise 10: how many units? (chapters 3.3 and 3.5).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=10` copies it to
-exercises/ex10.py, the file you edit.
+exercises/ex10.py, the file you edit. Choose your seed, run `make exercise N=10`: it prints the
+three commands to run. Then enter what they measured.
 """
 
-import numpy as np
+SEED = None  # your seed: a whole number from 1 on; the commands use it
 
-BOUNDARY, UNK = "\n", "\x00"
-
-
-def build_symbols(train: list[str], min_count: int) -> list[str]:
-    """[BOUNDARY, UNK] + the sorted characters seen >= min_count times in the training split."""
-    raise NotImplementedError("exercise 10: count, keep the frequent ones, sort, put two in front")
-
-
-def encode(text: str, symbols: list[str]) -> np.ndarray:
-    """The id of each character of text (int64); characters not in symbols get UNK's id."""
-    raise NotImplementedError("exercise 10: look each character up, UNK when it is missing")
+SHARE = None  # (bits with 8 units - bits with 32) / (bits with 8 units - bits with 128)
 # ~/~ end

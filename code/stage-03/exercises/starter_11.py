@@ -1,19 +1,14 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_11.py>>[init]
-"""Exercise 11: sampling with a temperature (chapter 3.5).
+"""Exercise 11: the cross-entropy of a uniform prediction (chapter 3.4).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=11` copies it to
 exercises/ex11.py, the file you edit.
 """
 
-import numpy as np
+import math
 
 
-def temperature_probs(logits: np.ndarray, T: float) -> np.ndarray:
-    """softmax(logits / T); ValueError unless T > 0."""
-    raise NotImplementedError("exercise 11: scale, then a stable softmax")
-
-
-def sample(logits: np.ndarray, T: float, rng: np.random.Generator) -> int:
-    """One index drawn from temperature_probs(logits, T) with `rng`."""
-    raise NotImplementedError("exercise 11: draw with rng")
+def uniform_loss(V: int) -> tuple[float, float]:
+    """(nats, bits): the cross-entropy of predicting 1/V for each of V symbols."""
+    raise NotImplementedError("exercise 6: one line of algebra, two units")
 # ~/~ end

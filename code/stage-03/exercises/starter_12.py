@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_12.py>>[init]
-"""Exercise 12: clipping gradients by their global norm (chapter 3.6).
+"""Exercise 12: a numerically stable log-softmax (chapter 3.4).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=12` copies it to
 exercises/ex12.py, the file you edit.
@@ -8,7 +8,7 @@ exercises/ex12.py, the file you edit.
 import numpy as np
 
 
-def clip_grad_norm(grads: list[np.ndarray], max_norm: float):
-    """(new gradients scaled by min(1, max_norm / norm), norm): norm over all arrays at once."""
-    raise NotImplementedError("exercise 12: one norm over every array, one common factor")
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """log softmax(logits) over the last axis, finite for any finite logits."""
+    raise NotImplementedError("exercise 7: subtract the row maximum first")
 # ~/~ end

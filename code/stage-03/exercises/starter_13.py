@@ -1,5 +1,5 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_13.py>>[init]
-"""Exercise 13: a paired bootstrap interval for a difference in bits per character (3.7).
+"""Exercise 13: cross-entropy and its gradient (chapter 3.4).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=13` copies it to
 exercises/ex13.py, the file you edit.
@@ -8,7 +8,7 @@ exercises/ex13.py, the file you edit.
 import numpy as np
 
 
-def paired_bootstrap(lp_a: np.ndarray, lp_b: np.ndarray, n_boot: int, seed: int):
-    """95% interval (low, high) of bpc_a - bpc_b, resampling positions jointly."""
-    raise NotImplementedError("exercise 13: one index sample per round, used for both models")
+def cross_entropy(logits: np.ndarray, targets: np.ndarray):
+    """(mean cross-entropy in nats, its gradient with respect to logits (B, V))."""
+    raise NotImplementedError("exercise 8: loss from a stable log-softmax; grad (p - onehot)/B")
 # ~/~ end

@@ -1,26 +1,13 @@
 # ~/~ begin <<docs/stage-03/exercises.md#code/stage-03/exercises/starter_14.py>>[init]
-"""Exercise 14: direct connections from the embeddings to the output (chapters 3.5, 3.7).
+"""Exercise 14: a network that counts (chapters 3.4 and 3.7).
 
 Starter, tangled from docs/stage-03/exercises.md. `make exercise N=14` copies it to
-exercises/ex14.py, the file you edit.
+exercises/ex14.py, the file you edit. Choose your seed, run `make exercise N=14`: it prints the
+two commands to run. Then read their JSON and enter what they measured.
 """
 
-import numpy as np
+SEED = None  # your seed: a whole number from 1 on; the commands use it
 
-import neural_lm as nlm
-from tensor import Linear, Tensor
-
-
-class DirectMLP(nlm.MLPLanguageModel):
-    """The MLP language model plus a direct linear path from the embeddings to the logits."""
-
-    def __init__(self, config: nlm.ModelConfig):
-        super().__init__(config)
-        raise NotImplementedError("exercise 14: add the (K*D, V) direct weight, all zeros")
-
-    def named_parameters(self) -> list[tuple[str, Tensor]]:
-        raise NotImplementedError("exercise 14: the base model's parameters and the new one")
-
-    def forward(self, X: np.ndarray, rng=None) -> Tensor:
-        raise NotImplementedError("exercise 14: logits of the hidden path plus e @ W_direct")
+GAP_1 = None  # network with 1 character of context - best add-k of order 2 (validation bits)
+GAP_2 = None  # network with 2 characters of context - best add-k of order 3 (validation bits)
 # ~/~ end
