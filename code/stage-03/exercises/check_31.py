@@ -10,7 +10,7 @@ from exercise_runs import Run, compared, given, made, number, seed
 TITLE = "Beat Kneser-Ney in five minutes"
 KIND, NEEDS, LEVEL, LIMIT = "open", ("3.5", "3.6a", "3.7"), 3, 120
 MOST_SECONDS = 300
-SLACK = 1.05  # a run stops at the first step after its budget, and validates once more
+SLACK, GRACE = 1.05, 2.0  # a run stops at the first step after its budget, validates once more
 NETWORK_FLAGS = {flag for flag, *_ in cli.NETWORK_OPTIONS} | {"--threads"}  # threads: speed only
 
 
@@ -43,8 +43,8 @@ def check_run(ex):
 def check_budget(ex):
     """the network trained within your budget"""
     seconds = compared(ex, *runs_of(ex))["neural"]["train_seconds"]
-    assert seconds <= SLACK * number(ex, "BUDGET"), (
-        f"the network trained for {seconds:.0f} s, more than your BUDGET of {ex.BUDGET} s")
+    assert seconds <= SLACK * number(ex, "BUDGET") + GRACE, (
+        f"the network trained for {seconds:.1f} s, more than your BUDGET of {ex.BUDGET} s")
 
 
 def book_line():
