@@ -116,7 +116,7 @@ def steps_series(base: int, data: list, network=page_runs) -> list[list[str]]:
 
 COMMANDS = {  # name: (what it measures, the commands as the code would run them today)
     "chars-1m-steps": (
-        "chapter 3.7's character network for 1, 2, 4 and 8 times its steps: is it trained?",
+        "chapter 3.7's character network trained for 1, 2, 4 and 8 times its steps",
         lambda: steps_series(compare.page_settings("chars")[1].steps, MILLION)),
     "chars-1m-split1": (
         "chapter 3.7's character comparison on another split of the same text (seed 1)",
