@@ -348,6 +348,20 @@ def test_figures_are_stored_as_png_files_by_content(book):
     assert path.stat().st_size < 2000, "the entry names the figure; it does not hold it"
 
 
+def test_sessions_storing_the_same_figure_at_once_both_succeed(tmp_path):
+    """Sessions run in threads of one process; two that draw the same figure store the same
+    file at the same moment (a build failed so when the temporary name was the process id)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    hooks = load_hooks()
+    target = tmp_path / "figures" / "same.png"
+    data = [bytes([n % 256]) * 200_000 for n in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda d: hooks.write_atomically(target, d), data))
+    assert target.read_bytes() in data, "one of the writes, whole"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["same.png"], "no temporary left"
+
+
 def test_a_figure_needs_a_caption_and_a_caption_needs_no_run(book, monkeypatch):
     with pytest.raises(PluginError, match='executed block 1 .* no caption="..."'):
         book.build(book.page(f"``` {{.python .run}}\n{DRAW}\n```"))

@@ -318,10 +318,18 @@ def entry_path(session: Session, inputs: dict[str, str]) -> Path:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all. The temporary file is unique to this call:
+    sessions run in threads of one process and may store the same figure at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # never a half-written entry
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(partial, 0o644)  # mkstemp makes it 0o600; the stored outputs are ordinary files
+        os.replace(partial, path)  # never a half-written entry
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
 def find_entry(session: Session, inputs: Inputs) -> tuple[Path | None, str]:
