@@ -112,8 +112,10 @@ def test_make_bench_passes_the_json_path():
     """The recipe, run by the shell with the interpreter replaced by a command that prints its
     arguments one per line: the path arrives as one argument, spaces and all."""
     path = "my runs/out.json"
-    dry = subprocess.run(["make", "-n", "bench", f"BENCH_JSON={path}"], capture_output=True,
-                         text=True, cwd=Path(__file__).resolve().parents[3], check=True)
+    alone = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "bench", f"BENCH_JSON={path}"],
+                         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[3],
+                         check=True, env=alone)  # as a reader types it, even under `make test`
     recipe = dry.stdout.strip().replace(".venv/bin/python", "printf '%s\\n'", 1)
     argv = subprocess.run(["sh", "-c", recipe], capture_output=True, text=True, check=True,
                           env={**os.environ, "BENCH_JSON": path}).stdout.splitlines()
