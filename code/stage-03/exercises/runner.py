@@ -342,8 +342,22 @@ def commands(n: int, **constants) -> str:
     reader's other constants as given): a block of shell lines in Markdown, for the page."""
     checker = load(part("check", n), f"check_{n:02d}")
     mine = SimpleNamespace(SEED="SEED", __file__=str(reader_file(n)), **constants)
-    lines = [run.shell(reader_file(n), "SEED") for run in checker.runs_of(mine)]
+    lines = [wrapped(run.shell(reader_file(n), "SEED")) for run in checker.runs_of(mine)]
     return "```bash\n" + "\n".join(lines) + "\n```"
+
+
+def wrapped(command: str, width: int = 76) -> str:
+    """A shell command continued with ` \\` onto indented lines, broken only before an option
+    (a word starting with --) and never between an option and its values, so that the lines
+    of the page's code block fit in the block."""
+    units = re.split(r" (?=--)", command)  # the program and its first words, then each option
+    lines = [units[0]]
+    for unit in units[1:]:
+        if len(lines[-1]) + 1 + len(unit) > width:
+            lines.append("    " + unit)
+        else:
+            lines[-1] += " " + unit
+    return " \\\n".join(lines)
 # ~/~ end
 
 
