@@ -848,7 +848,7 @@ def recorded_verdict(steps: dict, budget: dict) -> str:
 def word_verdicts(words: dict, ablation: dict) -> str:
     """The findings on words and on what the learned vectors are worth, as list items."""
     return (f"- **Words:** the network is {seeds_side(words, 'neural_vs_kneser_ney')} than "
-            f"Kneser–Ney; {contrast_sentence(words)}\n"
+            f"Kneser–Ney. {contrast_sentence(words)}\n"
             f"- **Why:** {ablation_sentence(ablation)}")
 # ~/~ end
 
